@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Wireroom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "coordinator", targets: ["CoordinatorCLI"]),
+        .executable(name: "fetcher", targets: ["FetcherCLI"]),
+        .executable(name: "parser", targets: ["ParserCLI"]),
+        .executable(name: "store", targets: ["StoreCLI"]),
+        .library(name: "Queue", targets: ["Queue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // zlib from Debian's zlib1g-dev: payload bodies are stored deflated.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libidn2 from Debian's libidn2-dev: internationalized host names to their ASCII (punycode) form.
+        .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
+        .target(
+            name: "Queue",
+            dependencies: [
+                "CZlib",
+                "CIDN2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The coordinator's commands over the queue: add, stats, jobs, retry, pause/resume, purge.
+        .target(
+            name: "Coordinator",
+            dependencies: [
+                "Queue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Fetcher", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "Parser", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "Store", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "CoordinatorCLI", dependencies: ["Coordinator"]),
+        .executableTarget(name: "FetcherCLI", dependencies: ["Fetcher"]),
+        .executableTarget(name: "ParserCLI", dependencies: ["Parser"]),
+        .executableTarget(name: "StoreCLI", dependencies: ["Store"]),
+        // A small worker process the tests start several times to race over one queue database.
+        .executableTarget(
+            name: "QueueExerciser",
+            dependencies: ["Queue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/QueueExerciser"
+        ),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Queue", "CoordinatorCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

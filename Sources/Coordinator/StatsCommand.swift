@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Queue
+
+/// `coordinator stats`: the state of the pipeline at a glance.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show per-stage job counts, throughput, oldest waiting job, live workers, top hosts and errors.",
+        discussion: """
+            --json prints one JSON object: counts under "stages", keyed by stage then state \
+            (queued, scheduled, leased, retry, done, dead), and the other facts beside it.
+            """
+    )
+
+    @OptionGroup var queue: QueueOptions
+
+    @Flag(name: .long, help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(name: .long, help: "How many hosts and errors to list.")
+    var top = 5
+
+    func validate() throws {
+        if top < 0 { throw ValidationError("--top must not be negative, got \(top)") }
+    }
+
+    func run() throws {
+        let stats = try queue.open().stats(top: top)
+        print(json ? try StatsReport.json(stats) : StatsReport.table(stats))
+    }
+}
+
+/// Renders `QueueStats` for people (a table) and for machines (JSON).
+enum StatsReport {
+    static func json(_ stats: QueueStats) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(stats), as: UTF8.self)
+    }
+
+    static func table(_ stats: QueueStats) -> String {
+        var out: [String] = []
+        out.append("Wireroom queue \(stats.database)  at \(ISO8601DateFormatter().string(from: stats.generatedAt))")
+        out.append("")
+        let states = JobState.allCases.map(\.rawValue)
+        var rows = [["stage"] + states + ["done/s 1m", "done/s 15m", "fail/s 15m", "oldest queued"]]
+        for stage in Stage.allCases.map(\.rawValue) {
+            let counts = stats.stages[stage] ?? [:]
+            let rate = stats.throughput[stage]
+            let oldest = stats.oldestQueuedAgeSeconds[stage] ?? nil
+            rows.append([stage] + states.map { String(counts[$0] ?? 0) } + [
+                format(rate?.donePerSecond1m), format(rate?.donePerSecond15m), format(rate?.failedPerSecond15m),
+                oldest.map(duration) ?? "-",
+            ])
+        }
+        out += align(rows)
+        out.append("")
+        let live = Stage.allCases.map { "\($0.rawValue) \(stats.liveWorkers[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+        out.append("live workers: \(live)")
+        for worker in stats.workers {
+            out.append("  \(worker.id)  \(worker.stage)  \(worker.hostname) pid \(worker.pid)  seen \(duration(stats.generatedAt.timeIntervalSince(worker.lastSeen))) ago")
+        }
+        let window = duration(stats.errorWindowSeconds)
+        out.append("top hosts by queued: " + list(stats.topHostsByQueued))
+        out.append("top hosts by errors (last \(window)): " + list(stats.topHostsByErrors))
+        out.append("top errors (last \(window)):" + (stats.topErrors.isEmpty ? " none" : ""))
+        for error in stats.topErrors {
+            out.append("  \(error.count)  \(error.errorClass)  e.g. \(error.example)")
+        }
+        out.append("paused hosts: " + (stats.pausedHosts.isEmpty ? "none" : stats.pausedHosts.joined(separator: ", ")))
+        out.append("payloads waiting: \(stats.payloads.count) (\(bytes(stats.payloads.bytes)))")
+        return out.joined(separator: "\n")
+    }
+
+    private static func list(_ hosts: [QueueStats.HostCount]) -> String {
+        hosts.isEmpty ? "none" : hosts.map { "\($0.host) (\($0.count))" }.joined(separator: ", ")
+    }
+
+    private static func format(_ rate: Double?) -> String {
+        guard let rate, rate > 0 else { return "0" }
+        return rate >= 10 ? String(format: "%.0f", rate) : String(format: "%.2f", rate)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<120: String(format: "%.0fs", seconds)
+        case ..<7200: String(format: "%.0fm", seconds / 60)
+        case ..<172_800: String(format: "%.0fh", seconds / 3600)
+        default: String(format: "%.0fd", seconds / 86400)
+        }
+    }
+
+    private static func bytes(_ count: Int) -> String {
+        count < 1 << 20 ? "\(count / 1024) KiB" : String(format: "%.1f MiB", Double(count) / 1_048_576)
+    }
+
+    /// Left-aligns the first column and right-aligns the others.
+    static func align(_ rows: [[String]]) -> [String] {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+    }
+}

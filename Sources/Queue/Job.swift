@@ -1,0 +1,92 @@
+import Foundation
+
+/// A job handed to a worker under a lease.
+///
+/// The worker must present `leaseToken` to complete, fail, extend or release it. If the
+/// lease expires first, the job goes back to the queue and the token stops working.
+public struct LeasedJob: Sendable, Equatable {
+    public var id: Int64
+    public var stage: Stage
+    public var url: String
+    public var host: String
+    public var kind: URLKind
+    public var priority: Int
+    /// 1 on the first try; counts every lease, including ones that expired.
+    public var attempt: Int
+    public var leaseToken: String
+    public var leaseExpiresAt: Date
+    /// What the previous stage handed on (a fetched page, an extracted article); nil for fetch jobs.
+    public var payload: Payload?
+}
+
+/// Data passed from one stage to the next: a body (stored deflated) and its
+/// metadata as JSON (status, final URL and headers for a page; fields for an article).
+public struct Payload: Sendable, Equatable {
+    public var metadata: Data
+    public var body: Data
+
+    public init(metadata: Data, body: Data) {
+        self.metadata = metadata
+        self.body = body
+    }
+
+    /// Encodes `metadata` as JSON.
+    public init(metadata: some Encodable, body: Data) throws {
+        self.init(metadata: try JSONEncoder().encode(metadata), body: body)
+    }
+
+    /// Decodes the metadata as `type`.
+    public func decodeMetadata<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: metadata)
+    }
+}
+
+/// A job that completing another creates, in the same transaction.
+public enum FollowOn: Sendable, Equatable {
+    /// The next stage of the same URL (fetch → parse, parse → store), carrying what it needs.
+    case next(Stage, payload: Payload)
+    /// A newly discovered URL (from a feed, sitemap or page), subject to the seen-set.
+    case discovered(url: String, kind: URLKind, priority: Int)
+    /// The same URL fetched again later (a feed re-poll), even though it has been seen.
+    case refetch(at: Date)
+}
+
+/// Why a job failed, as the worker classified it.
+public struct JobFailure: Sendable, Equatable {
+    /// A short, stable class such as `timeout`, `http-5xx`, `parse-error`; stats group by it.
+    public var errorClass: String
+    /// What happened, for a human (may name the URL, status, limit).
+    public var message: String
+    /// Whether trying again later may succeed. Final failures go straight to `dead`.
+    public var retryable: Bool
+    /// A server-requested wait (`Retry-After`); used instead of the computed backoff.
+    /// For fetch jobs it also holds back the whole host.
+    public var retryAfter: TimeInterval?
+
+    public init(errorClass: String, message: String, retryable: Bool, retryAfter: TimeInterval? = nil) {
+        self.errorClass = errorClass
+        self.message = message
+        self.retryable = retryable
+        self.retryAfter = retryAfter
+    }
+}
+
+/// The result of offering a job's outcome to the queue.
+public enum Settlement: Sendable, Equatable {
+    case accepted
+    /// The lease was lost; the work is discarded and the job is, or will be, run by someone else.
+    case staleLease
+}
+
+/// One job's outcome in a batch of completions.
+public struct Completion: Sendable, Equatable {
+    public var jobID: Int64
+    public var leaseToken: String
+    public var followOns: [FollowOn]
+
+    public init(jobID: Int64, leaseToken: String, followOns: [FollowOn] = []) {
+        self.jobID = jobID
+        self.leaseToken = leaseToken
+        self.followOns = followOns
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// What happened to one URL offered to the frontier.
+public enum AddOutcome: Sendable, Equatable {
+    /// New URL; a fetch job was created.
+    case added(url: String, jobID: Int64)
+    /// Already in the seen-set; nothing was queued (unless re-scheduling was asked for).
+    case known(url: String)
+    /// Refused, with the reason.
+    case invalid(input: String, reason: URLNormalizer.Rejection)
+}
+
+/// A URL offered to the frontier, with how to schedule it.
+public struct URLRequestSpec: Sendable {
+    public var url: String
+    public var kind: URLKind
+    public var priority: Int
+    /// Not before this time (a scheduled job); nil means now.
+    public var notBefore: Date?
+
+    public init(url: String, kind: URLKind = .auto, priority: Int = 0, notBefore: Date? = nil) {
+        self.url = url
+        self.kind = kind
+        self.priority = priority
+        self.notBefore = notBefore
+    }
+}
+
+extension JobQueue {
+    /// Adds URLs to the frontier in one transaction: each is normalized, checked against the
+    /// seen-set, and, when new, gets a fetch job. Callers with millions of URLs pass batches
+    /// of some thousands (one transaction each), which is what makes bulk adds fast.
+    ///
+    /// - Parameter reschedule: also queue a fetch of URLs already seen, unless one is pending.
+    public func add(_ specs: [URLRequestSpec], reschedule: Bool = false) throws -> [AddOutcome] {
+        let normalizer = URLNormalizer()
+        let normalized = specs.map { normalizer.normalize($0.url) }
+        let now = self.now
+        return try write { db in
+            var frontier = Frontier(db: db, configuration: configuration, now: now)
+            return try zip(specs, normalized).map { spec, result in
+                switch result {
+                case .failure(let reason):
+                    return .invalid(input: spec.url, reason: reason)
+                case .success(let url):
+                    return try frontier.offer(url, spec: spec, parentID: nil, reschedule: reschedule)
+                }
+            }
+        }
+    }
+
+    /// Convenience for plain URL strings of one kind and priority.
+    public func add(_ urls: [String], kind: URLKind = .auto, priority: Int = 0, reschedule: Bool = false) throws -> [AddOutcome] {
+        try add(urls.map { URLRequestSpec(url: $0, kind: kind, priority: priority) }, reschedule: reschedule)
+    }
+}
+
+/// The seen-set and host table as used inside one write transaction.
+struct Frontier {
+    let db: Database
+    let configuration: QueueConfiguration
+    let now: Date
+    private var hostIDs: [String: Int64] = [:]
+
+    init(db: Database, configuration: QueueConfiguration, now: Date) {
+        self.db = db
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// The id of `host`, creating it with the default politeness when new.
+    mutating func hostID(_ host: String) throws -> Int64 {
+        if let id = hostIDs[host] { return id }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO hosts (name, delay, concurrency) VALUES (?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET name = excluded.name
+            RETURNING id
+            """)
+        guard let id = try Int64.fetchOne(
+            statement, arguments: [host, configuration.defaultHostDelay, configuration.defaultHostConcurrency])
+        else { throw QueueError.invalidArgument("could not record host \(host)") }
+        hostIDs[host] = id
+        return id
+    }
+
+    /// Offers one normalized URL: new URLs get a fetch job; known ones only when `reschedule`.
+    mutating func offer(
+        _ url: URLNormalizer.Normalized, spec: URLRequestSpec, parentID: Int64?, reschedule: Bool
+    ) throws -> AddOutcome {
+        let hostID = try hostID(url.host)
+        let insertURL = try db.cachedStatement(sql: """
+            INSERT INTO urls (url, host_id, kind, added_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (url) DO NOTHING
+            RETURNING id
+            """)
+        if let urlID = try Int64.fetchOne(
+            insertURL, arguments: [url.url, hostID, spec.kind.rawValue, now.timeIntervalSince1970]) {
+            let jobID = try insertFetchJob(urlID: urlID, hostID: hostID, priority: spec.priority,
+                                           notBefore: spec.notBefore, parentID: parentID)
+            return .added(url: url.url, jobID: jobID)
+        }
+        guard reschedule else { return .known(url: url.url) }
+        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, host_id FROM urls WHERE url = ?"),
+                                        arguments: [url.url])
+        guard let existing, let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
+                                                     priority: spec.priority, at: spec.notBefore, parentID: parentID)
+        else { return .known(url: url.url) }
+        return .added(url: url.url, jobID: jobID)
+    }
+
+    /// Queues another fetch of a known URL, unless one is already pending. Returns the new job's id.
+    func refetch(urlID: Int64, hostID: Int64, priority: Int, at: Date?, parentID: Int64?) throws -> Int64? {
+        let pending = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM jobs WHERE url_id = ? AND stage = 'fetch'
+                           AND state IN ('queued', 'scheduled', 'leased', 'retry') AND id IS NOT ?)
+            """), arguments: [urlID, parentID]) ?? false
+        if pending { return nil }
+        return try insertFetchJob(urlID: urlID, hostID: hostID, priority: priority, notBefore: at, parentID: parentID)
+    }
+
+    private func insertFetchJob(urlID: Int64, hostID: Int64, priority: Int, notBefore: Date?, parentID: Int64?) throws -> Int64 {
+        let scheduled = notBefore.map { $0 > now } ?? false
+        try db.cachedStatement(sql: """
+            INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id, created_at, updated_at)
+            VALUES ('fetch', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                scheduled ? JobState.scheduled.rawValue : JobState.queued.rawValue, urlID, hostID, priority,
+                (notBefore ?? now).timeIntervalSince1970, configuration.maxAttempts, parentID,
+                now.timeIntervalSince1970, now.timeIntervalSince1970,
+            ])
+        return db.lastInsertedRowID
+    }
+}

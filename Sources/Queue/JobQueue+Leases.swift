@@ -1,0 +1,300 @@
+import Foundation
+import GRDB
+
+extension JobQueue {
+    /// Leases up to `limit` ready jobs of `stage` to `worker` for `leaseSeconds`, atomically.
+    ///
+    /// Before choosing, expired leases go back to the queue (or to `dead` once a job has
+    /// used all its tries) and scheduled or backed-off jobs whose time has come become ready.
+    /// Fetch jobs obey politeness: a host that is paused, at its concurrency limit or within
+    /// its delay since the last lease gives none; a host with a delay gives at most one job
+    /// per call and is then held back for that delay.
+    public func lease(stage: Stage, worker: String, limit: Int, leaseSeconds: TimeInterval) throws -> [LeasedJob] {
+        guard limit > 0 else { return [] }
+        guard leaseSeconds > 0 else { throw QueueError.invalidArgument("lease time must be positive, got \(leaseSeconds)") }
+        let now = self.now
+        let token = Self.makeLeaseToken()
+        let expiry = now.addingTimeInterval(leaseSeconds)
+        return try write { db in
+            try reclaimExpiredLeases(db, now: now)
+            try promoteWaitingJobs(db, now: now)
+            try db.cachedStatement(sql: "UPDATE workers SET last_seen = ? WHERE id = ?")
+                .execute(arguments: [now.timeIntervalSince1970, worker])
+
+            let ids = stage == .fetch
+                ? try chooseFetchJobs(db, limit: limit, now: now)
+                : try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT id FROM jobs WHERE stage = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
+                    """), arguments: [stage.rawValue, limit])
+            let markLeased = try db.cachedStatement(sql: """
+                UPDATE jobs SET state = 'leased', lease_token = ?, lease_worker = ?, lease_expires_at = ?,
+                    attempts = attempts + 1, updated_at = ?
+                WHERE id = ?
+                RETURNING id, url_id, host_id, priority, attempts, payload_id
+                """)
+            return try ids.compactMap { id -> LeasedJob? in
+                guard let row = try Row.fetchOne(markLeased, arguments: [
+                    token, worker, expiry.timeIntervalSince1970, now.timeIntervalSince1970, id,
+                ]) else { return nil }
+                return try leasedJob(db, row: row, stage: stage, token: token, expiry: expiry)
+            }
+        }
+    }
+
+    /// Extends the leases of `jobIDs` held under `token`; returns the ids still held
+    /// (a job missing from the answer was lost and its work must be abandoned).
+    public func heartbeat(jobIDs: [Int64], leaseToken token: String, leaseSeconds: TimeInterval) throws -> [Int64] {
+        let now = self.now
+        let expiry = now.addingTimeInterval(leaseSeconds).timeIntervalSince1970
+        return try write { db in
+            let extend = try db.cachedStatement(sql: """
+                UPDATE jobs SET lease_expires_at = ?, updated_at = ?
+                WHERE id = ? AND state = 'leased' AND lease_token = ?
+                """)
+            return try jobIDs.filter { id in
+                try extend.execute(arguments: [expiry, now.timeIntervalSince1970, id, token])
+                return db.changesCount == 1
+            }
+        }
+    }
+
+    /// Gives leased jobs back unworked (a worker shutting down): they are ready again at
+    /// once and the try is not counted.
+    @discardableResult
+    public func release(jobIDs: [Int64], leaseToken token: String) throws -> [Int64] {
+        let now = self.now
+        return try write { db in
+            let release = try db.cachedStatement(sql: """
+                UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_token = NULL,
+                    lease_worker = NULL, lease_expires_at = NULL, updated_at = ?
+                WHERE id = ? AND state = 'leased' AND lease_token = ?
+                """)
+            return try jobIDs.filter { id in
+                try release.execute(arguments: [now.timeIntervalSince1970, id, token])
+                return db.changesCount == 1
+            }
+        }
+    }
+
+    /// Completes leased jobs and enqueues their follow-on jobs, all in one transaction, so a
+    /// crash leaves either both or neither. Each completion whose lease is no longer held is
+    /// answered `.staleLease` and changes nothing.
+    public func complete(_ completions: [Completion]) throws -> [Settlement] {
+        let now = self.now
+        let normalizer = URLNormalizer()
+        return try write { db in
+            var frontier = Frontier(db: db, configuration: configuration, now: now)
+            let markDone = try db.cachedStatement(sql: """
+                UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?
+                WHERE id = ? AND state = 'leased' AND lease_token = ?
+                RETURNING stage, url_id, host_id, priority, payload_id
+                """)
+            var doneByStage: [String: Int] = [:]
+            let settlements = try completions.map { completion -> Settlement in
+                guard let row = try Row.fetchOne(markDone, arguments: [
+                    now.timeIntervalSince1970, completion.jobID, completion.leaseToken,
+                ]) else { return .staleLease }
+                let stage: String = row["stage"]
+                doneByStage[stage, default: 0] += 1
+                if configuration.payloadRetention <= 0, let payloadID: Int64 = row["payload_id"] {
+                    try deletePayload(db, id: payloadID, jobID: completion.jobID)
+                }
+                let parent = ParentJob(id: completion.jobID, urlID: row["url_id"], hostID: row["host_id"], priority: row["priority"])
+                for followOn in completion.followOns {
+                    try enqueue(followOn, after: parent, db: db, frontier: &frontier, normalizer: normalizer, now: now)
+                }
+                return .accepted
+            }
+            for (stage, count) in doneByStage {
+                try countThroughput(db, stage: stage, done: count, failed: 0, now: now)
+            }
+            return settlements
+        }
+    }
+
+    /// Completes one job; throws `QueueError.staleLease` when its lease is no longer held.
+    public func complete(jobID: Int64, leaseToken: String, followOns: [FollowOn] = []) throws {
+        let settlement = try complete([Completion(jobID: jobID, leaseToken: leaseToken, followOns: followOns)])
+        if settlement.first != .accepted { throw QueueError.staleLease(jobID: jobID) }
+    }
+
+    /// Records a failed try. A retryable failure waits out a backoff (or the server's
+    /// `Retry-After`) in `retry`; a final one, or one past the job's last try, goes to `dead`.
+    /// The error is kept on the job and in its history. Throws `staleLease` if the lease is lost.
+    public func fail(jobID: Int64, leaseToken token: String, failure: JobFailure) throws {
+        let now = self.now
+        let backoff = Backoff(base: configuration.retryBaseDelay, maximum: configuration.retryMaxDelay)
+        try write { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT stage, host_id, attempts, max_attempts, lease_worker FROM jobs
+                WHERE id = ? AND state = 'leased' AND lease_token = ?
+                """), arguments: [jobID, token])
+            else { throw QueueError.staleLease(jobID: jobID) }
+            let attempts: Int = row["attempts"]
+            let maxAttempts: Int = row["max_attempts"]
+            let stage: String = row["stage"]
+            let final = !failure.retryable || attempts >= maxAttempts
+            let wait = failure.retryAfter ?? backoff.delay(afterAttempt: attempts)
+            let error = "\(failure.errorClass): \(failure.message)"
+            try db.cachedStatement(sql: """
+                UPDATE jobs SET state = ?, not_before = ?, last_error = ?, lease_token = NULL,
+                    lease_expires_at = NULL, updated_at = ?
+                WHERE id = ?
+                """).execute(arguments: [
+                    final ? JobState.dead.rawValue : JobState.retry.rawValue,
+                    now.addingTimeInterval(final ? 0 : wait).timeIntervalSince1970,
+                    error, now.timeIntervalSince1970, jobID,
+                ])
+            try recordError(db, jobID: jobID, attempt: attempts, worker: row["lease_worker"],
+                            errorClass: failure.errorClass, message: failure.message, now: now)
+            if stage == Stage.fetch.rawValue, let retryAfter = failure.retryAfter {
+                try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = max(next_fetch_at, ?) WHERE id = ?")
+                    .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, row["host_id"]])
+            }
+            try countThroughput(db, stage: stage, done: 0, failed: 1, now: now)
+        }
+    }
+
+    // MARK: - Inside the lease transaction
+
+    /// Leases whose holder stopped heartbeating go back to the queue, or to `dead` once
+    /// the job has used its tries (a page that crashes every parser must not loop forever).
+    private func reclaimExpiredLeases(_ db: Database, now: Date) throws {
+        let expired = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, attempts, max_attempts, lease_worker FROM jobs
+            WHERE state = 'leased' AND lease_expires_at < ?
+            """), arguments: [now.timeIntervalSince1970])
+        let requeue = try db.cachedStatement(sql: """
+            UPDATE jobs SET state = ?, last_error = ?, lease_token = NULL, lease_worker = NULL,
+                lease_expires_at = NULL, updated_at = ?
+            WHERE id = ?
+            """)
+        for row in expired {
+            let attempts: Int = row["attempts"]
+            let worker: String? = row["lease_worker"]
+            let message = "lease expired: worker \(worker ?? "?") stopped responding (try \(attempts))"
+            let dead = attempts >= row["max_attempts"] as Int
+            try requeue.execute(arguments: [
+                dead ? JobState.dead.rawValue : JobState.queued.rawValue,
+                "lease-expired: \(message)", now.timeIntervalSince1970, row["id"],
+            ])
+            try recordError(db, jobID: row["id"], attempt: attempts, worker: worker,
+                            errorClass: "lease-expired", message: message, now: now)
+        }
+    }
+
+    /// Scheduled jobs and jobs waiting out a backoff become ready when their time comes.
+    private func promoteWaitingJobs(_ db: Database, now: Date) throws {
+        try db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'queued', updated_at = ?
+            WHERE state IN ('scheduled', 'retry') AND not_before <= ?
+            """).execute(arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970])
+    }
+
+    /// Picks fetch jobs host by host, longest-waiting host first, and holds each host back
+    /// for its delay. Within a host, higher priority and then older jobs go first.
+    private func chooseFetchJobs(_ db: Database, limit: Int, now: Date) throws -> [Int64] {
+        let hosts = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, delay, concurrency - leased AS free FROM hosts
+            WHERE queued > 0 AND paused = 0 AND next_fetch_at <= ? AND leased < concurrency
+            ORDER BY next_fetch_at LIMIT ?
+            """), arguments: [now.timeIntervalSince1970, limit])
+        let jobsOfHost = try db.cachedStatement(sql: """
+            SELECT id FROM jobs WHERE host_id = ? AND stage = 'fetch' AND state = 'queued'
+            ORDER BY priority DESC, id LIMIT ?
+            """)
+        let holdBack = try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = ? WHERE id = ?")
+        var chosen: [Int64] = []
+        for host in hosts where chosen.count < limit {
+            let delay: Double = host["delay"]
+            let take = delay > 0 ? 1 : min(host["free"] as Int, limit - chosen.count)
+            chosen += try Int64.fetchAll(jobsOfHost, arguments: [host["id"], take])
+            try holdBack.execute(arguments: [now.timeIntervalSince1970 + delay, host["id"]])
+        }
+        return chosen
+    }
+
+    private func leasedJob(_ db: Database, row: Row, stage: Stage, token: String, expiry: Date) throws -> LeasedJob {
+        guard let url = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT urls.url, urls.kind, hosts.name FROM urls JOIN hosts ON hosts.id = urls.host_id WHERE urls.id = ?
+            """), arguments: [row["url_id"]])
+        else { throw QueueError.invalidArgument("job \(row["id"] as Int64) refers to a missing URL") }
+        return LeasedJob(
+            id: row["id"], stage: stage, url: url["url"], host: url["name"],
+            kind: URLKind(rawValue: url["kind"]) ?? .auto, priority: row["priority"], attempt: row["attempts"],
+            leaseToken: token, leaseExpiresAt: expiry,
+            payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) })
+    }
+
+    // MARK: - Follow-on jobs and payloads
+
+    struct ParentJob {
+        var id: Int64
+        var urlID: Int64
+        var hostID: Int64
+        var priority: Int
+    }
+
+    private func enqueue(
+        _ followOn: FollowOn, after parent: ParentJob, db: Database, frontier: inout Frontier,
+        normalizer: URLNormalizer, now: Date
+    ) throws {
+        switch followOn {
+        case .next(let stage, let payload):
+            let payloadID = try storePayload(db, payload, now: now)
+            try db.cachedStatement(sql: """
+                INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id,
+                                  payload_id, created_at, updated_at)
+                VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    stage.rawValue, parent.urlID, parent.hostID, parent.priority, now.timeIntervalSince1970,
+                    configuration.maxAttempts, parent.id, payloadID, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                ])
+        case .discovered(let url, let kind, let priority):
+            // A bad link in a feed is the feed's problem, not the feed job's: it is skipped.
+            guard case .success(let normalized) = normalizer.normalize(url) else { return }
+            _ = try frontier.offer(normalized, spec: URLRequestSpec(url: url, kind: kind, priority: priority),
+                                   parentID: parent.id, reschedule: false)
+        case .refetch(let date):
+            _ = try frontier.refetch(urlID: parent.urlID, hostID: parent.hostID, priority: parent.priority,
+                                     at: date, parentID: parent.id)
+        }
+    }
+
+    private func storePayload(_ db: Database, _ payload: Payload, now: Date) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO payloads (created_at, metadata, body, body_size) VALUES (?, ?, ?, ?)
+            """).execute(arguments: [
+                now.timeIntervalSince1970, payload.metadata, try Deflate.compress(payload.body), payload.body.count,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    func loadPayload(_ db: Database, id: Int64) throws -> Payload? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT metadata, body, body_size FROM payloads WHERE id = ?
+            """), arguments: [id]) else { return nil }
+        return Payload(metadata: row["metadata"],
+                       body: try Deflate.decompress(row["body"], originalSize: row["body_size"]))
+    }
+
+    private func deletePayload(_ db: Database, id: Int64, jobID: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM payloads WHERE id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "UPDATE jobs SET payload_id = NULL WHERE id = ?").execute(arguments: [jobID])
+    }
+
+    func recordError(
+        _ db: Database, jobID: Int64, attempt: Int, worker: String?, errorClass: String, message: String, now: Date
+    ) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO job_errors (job_id, attempt, at, worker, class, message) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [jobID, attempt, now.timeIntervalSince1970, worker, errorClass, message])
+    }
+
+    private func countThroughput(_ db: Database, stage: String, done: Int, failed: Int, now: Date) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO throughput (stage, minute, done, failed) VALUES (?, ?, ?, ?)
+            ON CONFLICT (stage, minute) DO UPDATE SET done = done + excluded.done, failed = failed + excluded.failed
+            """).execute(arguments: [stage, Int(now.timeIntervalSince1970 / 60), done, failed])
+    }
+}

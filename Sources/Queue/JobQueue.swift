@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// The job queue: one SQLite database in WAL mode, shared by the coordinator and by
+/// every worker on the same machine (remote workers reach it through the coordinator's API).
+///
+/// Every state change is one short IMMEDIATE transaction, so several processes can use
+/// the same file at once: SQLite serializes writers and the busy timeout makes them wait
+/// their turn instead of failing.
+///
+/// ```swift
+/// let queue = try JobQueue.open(at: "/var/lib/wireroom/queue.sqlite", creating: true)
+/// _ = try queue.add(["https://example.org/news/1"])
+/// for job in try queue.lease(stage: .fetch, worker: "fetcher-1", limit: 10, leaseSeconds: 60) {
+///     try queue.complete(Completion(jobID: job.id, leaseToken: job.leaseToken))
+/// }
+/// ```
+public final class JobQueue: Sendable {
+    public let path: String
+    public let configuration: QueueConfiguration
+    let pool: DatabasePool
+
+    private init(path: String, configuration: QueueConfiguration, pool: DatabasePool) {
+        self.path = path
+        self.configuration = configuration
+        self.pool = pool
+    }
+
+    /// Opens the queue database at `path`, migrating it to the current schema.
+    ///
+    /// - Parameter creating: create the file (and its directory) when missing; commands
+    ///   that only read or change existing jobs pass false, so a typo in `--db` is an
+    ///   error instead of a new empty queue.
+    public static func open(
+        at path: String, creating: Bool = false, configuration: QueueConfiguration = QueueConfiguration()
+    ) throws -> JobQueue {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw QueueError.cannotOpen(path: path, detail: "it is a directory") }
+        } else {
+            guard creating else { throw QueueError.databaseMissing(path: path) }
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                do {
+                    try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw QueueError.cannotOpen(path: path, detail: "cannot create directory \(directory)")
+                }
+            }
+        }
+
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout)
+        config.label = "wireroom-queue"
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            let migrator = QueueSchema.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw QueueError.schemaTooNew(path: path)
+            }
+            try migrator.migrate(pool)
+            return JobQueue(path: path, configuration: configuration, pool: pool)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+    }
+
+    /// Maps SQLite's result codes to errors that say what is wrong with the file.
+    static func describe(_ error: DatabaseError, path: String) -> QueueError {
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .notADatabase(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return .readOnly(path: path, detail: detail)
+        default:
+            return .cannotOpen(path: path, detail: detail)
+        }
+    }
+
+    /// Runs `body` in an IMMEDIATE write transaction, translating SQLite errors.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+    }
+
+    var now: Date { configuration.clock() }
+
+    static func makeLeaseToken() -> String {
+        let high = UInt64.random(in: .min ... .max)
+        let low = UInt64.random(in: .min ... .max)
+        return String(high, radix: 16) + String(low, radix: 16)
+    }
+}

@@ -1,0 +1,136 @@
+import GRDB
+
+/// The queue database's schema, as an append-only list of named migrations.
+///
+/// Never edit a migration that has shipped: add a new one. A database written by an
+/// older version is brought up to date when it is opened; one written by a newer
+/// version is refused (`QueueError.schemaTooNew`).
+public enum QueueSchema {
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-jobs", migrate: createJobs)
+        migrator.registerMigration("v2-conditional-get", migrate: addConditionalGet)
+        return migrator
+    }
+
+    /// Jobs, the frontier (URLs and hosts), payloads, workers, error history, throughput.
+    private static func createJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Politeness is per host (host[:port]). `queued` and `leased` count fetch jobs and are
+            -- kept by triggers, so finding a host that may be fetched now is an index seek.
+            CREATE TABLE hosts (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                delay REAL NOT NULL DEFAULT 1.0,
+                concurrency INTEGER NOT NULL DEFAULT 1,
+                next_fetch_at REAL NOT NULL DEFAULT 0,
+                paused INTEGER NOT NULL DEFAULT 0,
+                queued INTEGER NOT NULL DEFAULT 0,
+                leased INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX hosts_ready ON hosts(next_fetch_at) WHERE queued > 0 AND paused = 0;
+
+            -- The seen-set: one row per normalized URL, kept when old jobs are purged.
+            CREATE TABLE urls (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                host_id INTEGER NOT NULL REFERENCES hosts(id),
+                kind TEXT NOT NULL DEFAULT 'auto',
+                added_at REAL NOT NULL
+            );
+
+            CREATE TABLE payloads (
+                id INTEGER PRIMARY KEY,
+                created_at REAL NOT NULL,
+                metadata BLOB NOT NULL,
+                body BLOB NOT NULL,
+                body_size INTEGER NOT NULL
+            );
+
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                stage TEXT NOT NULL CHECK (stage IN ('fetch', 'parse', 'store')),
+                state TEXT NOT NULL CHECK (state IN ('queued', 'scheduled', 'leased', 'retry', 'done', 'dead')),
+                url_id INTEGER NOT NULL REFERENCES urls(id),
+                host_id INTEGER NOT NULL REFERENCES hosts(id),
+                priority INTEGER NOT NULL DEFAULT 0,
+                not_before REAL NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                lease_token TEXT,
+                lease_worker TEXT,
+                lease_expires_at REAL,
+                last_error TEXT,
+                parent_id INTEGER,
+                payload_id INTEGER REFERENCES payloads(id),
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE INDEX jobs_ready ON jobs(stage, priority DESC, id) WHERE state = 'queued';
+            CREATE INDEX jobs_fetch_ready ON jobs(host_id, priority DESC, id) WHERE state = 'queued' AND stage = 'fetch';
+            CREATE INDEX jobs_waiting ON jobs(not_before) WHERE state IN ('scheduled', 'retry');
+            CREATE INDEX jobs_leases ON jobs(lease_expires_at) WHERE state = 'leased';
+            CREATE INDEX jobs_stage_state ON jobs(stage, state);
+            CREATE INDEX jobs_url ON jobs(url_id);
+
+            CREATE TRIGGER jobs_fetch_inserted AFTER INSERT ON jobs
+            WHEN NEW.stage = 'fetch' AND NEW.state IN ('queued', 'leased') BEGIN
+                UPDATE hosts SET queued = queued + (NEW.state = 'queued'), leased = leased + (NEW.state = 'leased')
+                WHERE id = NEW.host_id;
+            END;
+            CREATE TRIGGER jobs_fetch_moved AFTER UPDATE OF state ON jobs
+            WHEN NEW.stage = 'fetch' AND OLD.state != NEW.state
+                AND (OLD.state IN ('queued', 'leased') OR NEW.state IN ('queued', 'leased')) BEGIN
+                UPDATE hosts SET
+                    queued = queued + (NEW.state = 'queued') - (OLD.state = 'queued'),
+                    leased = leased + (NEW.state = 'leased') - (OLD.state = 'leased')
+                WHERE id = NEW.host_id;
+            END;
+            CREATE TRIGGER jobs_fetch_deleted AFTER DELETE ON jobs
+            WHEN OLD.stage = 'fetch' AND OLD.state IN ('queued', 'leased') BEGIN
+                UPDATE hosts SET queued = queued - (OLD.state = 'queued'), leased = leased - (OLD.state = 'leased')
+                WHERE id = OLD.host_id;
+            END;
+
+            -- Every failure of every attempt, for `coordinator jobs show` and the top-error tables.
+            CREATE TABLE job_errors (
+                id INTEGER PRIMARY KEY,
+                job_id INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                at REAL NOT NULL,
+                worker TEXT,
+                class TEXT NOT NULL,
+                message TEXT NOT NULL
+            );
+            CREATE INDEX job_errors_job ON job_errors(job_id);
+            CREATE INDEX job_errors_at ON job_errors(at);
+
+            -- Completions and failures per stage per minute, for throughput over 1 and 15 minutes.
+            CREATE TABLE throughput (
+                stage TEXT NOT NULL,
+                minute INTEGER NOT NULL,
+                done INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (stage, minute)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE workers (
+                id TEXT PRIMARY KEY,
+                stage TEXT NOT NULL,
+                hostname TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_at REAL NOT NULL,
+                last_seen REAL NOT NULL
+            );
+            """)
+    }
+
+    /// Validators kept per URL so a re-fetch can be a conditional GET (ETag / Last-Modified).
+    private static func addConditionalGet(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE urls ADD COLUMN etag TEXT;
+            ALTER TABLE urls ADD COLUMN last_modified TEXT;
+            ALTER TABLE urls ADD COLUMN last_fetched_at REAL;
+            """)
+    }
+}

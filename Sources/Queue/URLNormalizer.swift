@@ -1,0 +1,237 @@
+import CIDN2
+import Foundation
+
+/// Turns a URL as written (in a feed, a link, a user's file) into the one form the
+/// frontier keys its seen-set on, or says why it cannot be crawled.
+///
+/// Two spellings of one resource must map to one key, or the crawler fetches it twice:
+/// scheme and host are lower-cased, default ports dropped, dot segments removed, the
+/// fragment cut, percent-escapes of unreserved characters decoded, and tracking
+/// parameters (`utm_*`, `fbclid`, `gclid`, …) removed. The order of the remaining query
+/// parameters is kept: sites may depend on it.
+public struct URLNormalizer: Sendable {
+    /// A normalized URL and the host it belongs to (the politeness key: host[:port]).
+    public struct Normalized: Sendable, Equatable {
+        public var url: String
+        public var host: String
+    }
+
+    /// Why a URL was refused.
+    public enum Rejection: Error, Equatable, CustomStringConvertible {
+        case empty
+        case tooLong(length: Int, limit: Int)
+        case malformed
+        case unsupportedScheme(String)
+        case missingHost
+        case invalidHost(String)
+        case invalidPort(String)
+        case credentials
+
+        public var description: String {
+            switch self {
+            case .empty: "empty URL"
+            case .tooLong(let length, let limit): "URL is \(length) characters long; the limit is \(limit)"
+            case .malformed: "not a valid URL"
+            case .unsupportedScheme(let scheme): "scheme '\(scheme)' is not crawled (only http and https)"
+            case .missingHost: "URL has no host"
+            case .invalidHost(let host): "invalid host '\(host)'"
+            case .invalidPort(let port): "invalid port '\(port)'"
+            case .credentials: "URL carries a user name or password; refusing to store credentials"
+            }
+        }
+    }
+
+    /// Query parameters that only track where a click came from.
+    public static let defaultTrackingParameters: Set<String> = [
+        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid",
+    ]
+
+    /// The longest URL accepted; longer ones are almost always crawler traps.
+    public var maximumLength = 4096
+    public var trackingParameters = URLNormalizer.defaultTrackingParameters
+
+    public init() {}
+
+    /// Normalizes `raw`, resolving it against `base` when it is relative.
+    public func normalize(_ raw: String, relativeTo base: String? = nil) -> Result<Normalized, Rejection> {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .failure(.empty) }
+        if trimmed.utf8.count > maximumLength {
+            return .failure(.tooLong(length: trimmed.utf8.count, limit: maximumLength))
+        }
+        let absolute: String
+        if let base, !Self.hasScheme(trimmed), let baseURL = URL(string: base),
+           let resolved = URL(string: trimmed, relativeTo: baseURL) {
+            absolute = resolved.absoluteString
+        } else {
+            absolute = trimmed
+        }
+        guard var components = URLComponents(string: absolute) else {
+            // A space or other unescaped character makes Foundation refuse the URL;
+            // browsers escape such characters, and so do we before giving up.
+            guard let escaped = absolute.addingPercentEncoding(withAllowedCharacters: Self.lenientCharacters),
+                  let retried = URLComponents(string: escaped) else {
+                return .failure(.malformed)
+            }
+            return normalize(components: retried)
+        }
+        components.fragment = nil
+        return normalize(components: components)
+    }
+
+    private func normalize(components input: URLComponents) -> Result<Normalized, Rejection> {
+        var components = input
+        components.fragment = nil
+        guard let scheme = components.scheme?.lowercased() else { return .failure(.malformed) }
+        guard scheme == "http" || scheme == "https" else { return .failure(.unsupportedScheme(scheme)) }
+        components.scheme = scheme
+        if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
+            return .failure(.credentials)
+        }
+        guard let rawHost = components.host, !rawHost.isEmpty else { return .failure(.missingHost) }
+        var host = rawHost.lowercased()
+        while host.hasSuffix(".") { host.removeLast() }
+        if !host.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let ascii = Self.asciiHost(host) else { return .failure(.invalidHost(rawHost)) }
+            host = ascii
+        }
+        guard Self.isValidHost(host) else { return .failure(.invalidHost(rawHost)) }
+        components.percentEncodedHost = host
+
+        if let port = components.port {
+            guard (1...65535).contains(port) else { return .failure(.invalidPort(String(port))) }
+            if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) { components.port = nil }
+        }
+
+        var path = Self.removeDotSegments(Self.normalizePercentEncoding(components.percentEncodedPath))
+        if path.isEmpty { path = "/" }
+        components.percentEncodedPath = path
+
+        if let items = components.percentEncodedQueryItems {
+            let kept = items.filter { !isTracking($0.name) }
+            components.percentEncodedQueryItems = kept.isEmpty ? nil : kept.map {
+                URLQueryItem(name: Self.normalizePercentEncoding($0.name), value: $0.value.map(Self.normalizePercentEncoding))
+            }
+        }
+        if components.percentEncodedQuery == "" { components.percentEncodedQuery = nil }
+
+        guard let url = components.string else { return .failure(.malformed) }
+        let authority = components.port.map { "\(host):\($0)" } ?? host
+        return .success(Normalized(url: url, host: authority))
+    }
+
+    /// The politeness key of a host name or URL typed by an operator (`coordinator pause HOST`).
+    public func hostKey(_ input: String) -> Result<String, Rejection> {
+        let candidate = Self.hasScheme(input) ? input : "http://\(input)"
+        return normalize(candidate).map(\.host)
+    }
+
+    private func isTracking(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasPrefix("utm_") || trackingParameters.contains(lower)
+    }
+
+    private static func hasScheme(_ string: String) -> Bool {
+        guard let colon = string.firstIndex(of: ":") else { return false }
+        let scheme = string[..<colon]
+        guard let first = scheme.first, first.isLetter else { return false }
+        return scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+
+    private static let lenientCharacters: CharacterSet = {
+        var set = CharacterSet.urlQueryAllowed
+        set.formUnion(.urlPathAllowed)
+        set.insert(charactersIn: "%#:/?@[]")
+        return set
+    }()
+
+    /// The IDNA2008 (UTS #46 non-transitional) ASCII form of an internationalized host name,
+    /// as browsers send it: `bücher.de` → `xn--bcher-kva.de`.
+    private static func asciiHost(_ host: String) -> String? {
+        var output: UnsafeMutablePointer<CChar>?
+        let flags = Int32(IDN2_NFC_INPUT.rawValue | IDN2_NONTRANSITIONAL.rawValue)
+        guard idn2_to_ascii_8z(host, &output, flags) == Int32(IDN2_OK.rawValue), let output else { return nil }
+        defer { idn2_free(output) }
+        return String(cString: output).lowercased()
+    }
+
+    /// Host names: LDH labels (IDNs arrive punycoded from Foundation), IPv4, or bracketed IPv6.
+    private static func isValidHost(_ host: String) -> Bool {
+        if host.hasPrefix("[") { return host.hasSuffix("]") && host.count > 2 }
+        guard host.utf8.count <= 253 else { return false }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.utf8.allSatisfy { byte in
+                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+                }
+        }
+    }
+
+    /// RFC 3986 §6.2.2: upper-case escape hex digits, decode escapes of unreserved characters.
+    static func normalizePercentEncoding(_ string: String) -> String {
+        guard string.utf8.contains(UInt8(ascii: "%")) else { return string }
+        var out = [UInt8]()
+        out.reserveCapacity(string.utf8.count)
+        let bytes = Array(string.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                let value = high << 4 | low
+                if isUnreserved(value) {
+                    out.append(value)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hexDigit(high))
+                    out.append(hexDigit(low))
+                }
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// RFC 3986 §5.2.4.
+    static func removeDotSegments(_ path: String) -> String {
+        guard path.contains(".") else { return path }
+        var output: [Substring] = []
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        for (position, segment) in segments.enumerated() {
+            let isLast = position == segments.count - 1
+            switch segment {
+            case ".":
+                if isLast { output.append("") }
+            case "..":
+                if output.count > 1 { output.removeLast() }
+                if isLast { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        let joined = output.joined(separator: "/")
+        return joined.hasPrefix("/") || !path.hasPrefix("/") ? joined : "/" + joined
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x41 + value - 10
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+    }
+}
