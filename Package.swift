@@ -53,8 +53,9 @@ let package = Package(
             dependencies: ["Queue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/QueueExerciser"
         ),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Queue", "CoordinatorCLI"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

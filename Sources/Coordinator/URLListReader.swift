@@ -19,7 +19,10 @@ struct URLListReader {
     }
 
     private let handle: FileHandle
-    private var buffer = Data()
+    /// Unread input is `buffer[offset...]`; consumed bytes are dropped only when a new chunk
+    /// is read, so taking a line never copies the rest of the buffer.
+    private var buffer = [UInt8]()
+    private var offset = 0
     private var atEnd = false
     private var lineNumber = 0
 
@@ -44,24 +47,26 @@ struct URLListReader {
     mutating func next(limit: Int) throws -> [Line] {
         var lines: [Line] = []
         while lines.count < limit {
-            guard let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
+            guard let newline = buffer[offset...].firstIndex(of: UInt8(ascii: "\n")) else {
                 if atEnd {
-                    if !buffer.isEmpty, let line = parse(buffer) { lines.append(line) }
+                    if offset < buffer.count, let line = parse(buffer[offset...]) { lines.append(line) }
                     buffer.removeAll()
+                    offset = 0
                     return lines
                 }
                 let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-                if chunk.isEmpty { atEnd = true } else { buffer.append(chunk) }
+                buffer.removeSubrange(0..<offset)
+                offset = 0
+                if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
                 continue
             }
-            let lineBytes = buffer[buffer.startIndex..<newline]
-            if let line = parse(lineBytes) { lines.append(line) }
-            buffer.removeSubrange(buffer.startIndex...newline)
+            if let line = parse(buffer[offset..<newline]) { lines.append(line) }
+            offset = newline + 1
         }
         return lines
     }
 
-    private mutating func parse(_ bytes: Data) -> Line? {
+    private mutating func parse(_ bytes: ArraySlice<UInt8>) -> Line? {
         lineNumber += 1
         guard let text = String(validating: bytes, as: UTF8.self) else { return .notUTF8(line: lineNumber) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

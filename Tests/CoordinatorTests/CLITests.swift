@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `coordinator` executable run as a user runs it: real process, real database file.
+@Suite("coordinator command line")
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `coordinator` with `arguments` (optionally as another user id, via setpriv).
+    static func coordinator(_ arguments: [String], stdin: Data? = nil, asUser: Int? = nil) throws -> Run {
+        let process = Process()
+        let binary = builtProduct("coordinator").path
+        if let asUser {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(asUser)", "--regid=\(asUser)", "--clear-groups", binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    @Test("add --file: comments and blank lines skipped; bad URLs and non-UTF-8 lines reported by line; the rest added")
+    func addFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        var list = Data("# sources\nhttps://example.com/a\n\n  https://example.com/b  \r\nftp://example.com/c\n".utf8)
+        list.append(contentsOf: [0x68, 0x74, 0x74, 0x70, 0xFF, 0xFE, 0x0A])
+        list.append(Data("https://example.com/a?utm_source=x\nhttps://example.com/d".utf8))
+        let file = directory.path("urls.txt")
+        try list.write(to: URL(fileURLWithPath: file))
+
+        let run = try Self.coordinator(["add", "--db", db, "--file", file])
+        #expect(run.status == 1, "refused lines make the exit status 1")
+        #expect(run.stdout.contains("added 3, already known 1, invalid 2"))
+        #expect(run.stderr.contains("line 5: ftp://example.com/c: scheme 'ftp' is not crawled"))
+        #expect(run.stderr.contains("line 6: not valid UTF-8"))
+
+        let again = try Self.coordinator(["add", "--db", db, "--file", "-"], stdin: Data("https://example.com/e\n".utf8))
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("added 1, already known 0, invalid 0"))
+    }
+
+    @Test("add without any URL, or with a missing list file, is a clear error")
+    func addErrors() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        let none = try Self.coordinator(["add", "--db", db])
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("give URLs as arguments or --file FILE"))
+        let missing = try Self.coordinator(["add", "--db", db, "--file", directory.path("absent.txt")])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("cannot read URL list \(directory.path("absent.txt")): no such file"))
+    }
+
+    @Test("stats --json has per-stage counts keyed by stage then state")
+    func statsJSON() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a", "https://example.org/b"])
+        let run = try Self.coordinator(["stats", "--db", db, "--json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let stages = try #require(object["stages"] as? [String: [String: Int]])
+        #expect(Set(stages.keys) == ["fetch", "parse", "store"])
+        #expect(stages["fetch"]?["queued"] == 2)
+        #expect(Set(stages["parse"]?.keys.map { $0 } ?? []) == ["queued", "scheduled", "leased", "retry", "done", "dead"])
+        #expect(object["top_hosts_by_queued"] != nil && object["throughput"] != nil && object["live_workers"] != nil)
+
+        let table = try Self.coordinator(["stats", "--db", db])
+        #expect(table.stdout.contains("fetch       2"))
+        #expect(table.stdout.contains("top hosts by queued: example.com (1), example.org (1)"))
+    }
+
+    @Test("a missing database is an error for stats and is not created")
+    func missingDatabase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("typo.sqlite")
+        let run = try Self.coordinator(["stats", "--db", db])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("no queue database at \(db)"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test("a corrupt database file: clear message, file unchanged")
+    func corruptDatabase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        let garbage = Data(String(repeating: "not a database ", count: 500).utf8)
+        try garbage.write(to: URL(fileURLWithPath: db))
+        let run = try Self.coordinator(["add", "--db", db, "https://example.com/"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("\(db) is not a usable SQLite database"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == garbage)
+    }
+
+    @Test("a read-only database: clear message, nothing written")
+    func readOnlyDatabase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
+        _ = try Self.coordinator(["stats", "--db", db])  // checkpoints nothing new; the WAL may remain
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.url.path)
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.url.path) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: directory.path(file))
+        }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path) }
+        // root ignores file modes, so as root the command runs as the unprivileged user nobody (65534).
+        let run = try Self.coordinator(["add", "--db", db, "https://example.com/b"], asUser: getuid() == 0 ? 65534 : nil)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("cannot write the queue database \(db)") || run.stderr.contains("cannot open the queue database \(db)"),
+                "got: \(run.stderr)")
+        let check = try Self.coordinator(["jobs", "--db", db, "--json"])
+        #expect(!check.stdout.contains("https://example.com/b"))
+    }
+
+    @Test("jobs, retry, pause/resume and purge print what they changed")
+    func operatingCommands() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
+        #expect(try Self.coordinator(["pause", "--db", db, "https://Example.com/x"]).stdout == "paused example.com\n")
+        #expect(try Self.coordinator(["pause", "--db", db, "example.com"]).stdout == "example.com was already paused\n")
+        #expect(try Self.coordinator(["resume", "--db", db, "example.com"]).stdout == "resumed example.com\n")
+        #expect(try Self.coordinator(["retry", "--db", db]).stdout == "sent 0 dead jobs back to the queue\n")
+        let badState = try Self.coordinator(["retry", "--db", db, "--state", "queued"])
+        #expect(badState.status != 0 && badState.stderr.contains("retry applies to dead jobs only"))
+        let list = try Self.coordinator(["jobs", "--db", db, "--stage", "fetch", "--host", "example.com"])
+        #expect(list.stdout.contains("https://example.com/a"))
+        let show = try Self.coordinator(["jobs", "show", "--db", db, "1"])
+        #expect(show.stdout.contains("job 1  fetch queued"))
+        let unknown = try Self.coordinator(["jobs", "show", "--db", db, "99"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no job with id 99"))
+        #expect(try Self.coordinator(["purge", "--db", db, "--older-than", "7d"]).stdout
+            == "purged 0 jobs, 0 payloads, 0 error records, 0 stale workers\n")
+        let badDuration = try Self.coordinator(["purge", "--db", db, "--older-than", "soon"])
+        #expect(badDuration.status != 0 && badDuration.stderr.contains("'soon' is not a duration"))
+        let badStage = try Self.coordinator(["jobs", "--db", db, "--stage", "render"])
+        #expect(badStage.status != 0 && badStage.stderr.contains("render"))
+    }
+}

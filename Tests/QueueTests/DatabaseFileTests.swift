@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import Queue
+
+@Suite("Database files: migration and damage")
+struct DatabaseFileTests {
+    @Test("a database file from the previous schema version migrates, keeping its jobs")
+    func migratesPreviousVersion() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("queue.sqlite")
+        // Build the file exactly as the previous version (schema v1 only) wrote it.
+        let old = try DatabaseQueue(path: path)
+        try QueueSchema.migrator.migrate(old, upTo: "v1-jobs")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO hosts (id, name, queued) VALUES (1, 'example.com', 0)")
+            try db.execute(sql: "INSERT INTO urls (id, url, host_id, added_at) VALUES (1, 'https://example.com/a', 1, 0)")
+            try db.execute(sql: """
+                INSERT INTO jobs (stage, state, url_id, host_id, max_attempts, created_at, updated_at)
+                VALUES ('fetch', 'queued', 1, 1, 5, 0, 0)
+                """)
+        }
+        try old.close()
+
+        let queue = try JobQueue.open(at: path)
+        let columns = try queue.read { db in try db.columns(in: "urls").map(\.name) }
+        #expect(columns.contains("etag") && columns.contains("last_modified"))
+        #expect(try queue.count(.fetch, .queued) == 1)
+        let applied = try queue.read { try QueueSchema.migrator.appliedMigrations($0) }
+        #expect(applied == ["v1-jobs", "v2-conditional-get"])
+        #expect(try queue.add(["https://example.com/a"]) == [.known(url: "https://example.com/a")])
+    }
+
+    @Test("a database from a newer version is refused, not damaged")
+    func refusesNewerSchema() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("queue.sqlite")
+        _ = try JobQueue.open(at: path, creating: true)
+        let newer = try DatabaseQueue(path: path)
+        try newer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        try newer.close()
+        #expect(throws: QueueError.schemaTooNew(path: path)) { try JobQueue.open(at: path) }
+    }
+
+    @Test("a missing file is an error unless creating; nothing is created by mistake")
+    func missingFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("nope/queue.sqlite")
+        #expect(throws: QueueError.databaseMissing(path: path)) { try JobQueue.open(at: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try JobQueue.open(at: path, creating: true)
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a corrupt file is reported as such and left untouched")
+    func corruptFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("queue.sqlite")
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        #expect {
+            try JobQueue.open(at: path, creating: true)
+        } throws: { error in
+            guard case QueueError.notADatabase(let reported, _) = error else { return false }
+            return reported == path
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test("a directory in place of the file is reported")
+    func directoryInPlace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(throws: QueueError.cannotOpen(path: directory.url.path, detail: "it is a directory")) {
+            try JobQueue.open(at: directory.url.path)
+        }
+    }
+}
