@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// Reads a URL list — one URL per line, `#` comments and blank lines skipped — from a file
 /// or standard input, in chunks, so a list of millions of lines never sits in memory whole.
@@ -68,8 +69,10 @@ struct URLListReader {
 
     private mutating func parse(_ bytes: ArraySlice<UInt8>) -> Line? {
         lineNumber += 1
-        guard let text = String(validating: bytes, as: UTF8.self) else { return .notUTF8(line: lineNumber) }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let text = bytes.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+            return .notUTF8(line: lineNumber)
+        }
+        let trimmed = URLNormalizer.trimmingWhitespace(text)
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
         return .url(trimmed, line: lineNumber)
     }

@@ -89,22 +89,20 @@ struct Frontier {
         _ url: URLNormalizer.Normalized, spec: URLRequestSpec, parentID: Int64?, reschedule: Bool
     ) throws -> AddOutcome {
         let hostID = try hostID(url.host)
-        let insertURL = try db.cachedStatement(sql: """
-            INSERT INTO urls (url, host_id, kind, added_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (url) DO NOTHING
-            RETURNING id
-            """)
-        if let urlID = try Int64.fetchOne(
-            insertURL, arguments: [url.url, hostID, spec.kind.rawValue, now.timeIntervalSince1970]) {
-            let jobID = try insertFetchJob(urlID: urlID, hostID: hostID, priority: spec.priority,
+        let hash = URLHash.of(url.url)
+        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, host_id FROM urls WHERE url_hash = ? AND url = ?
+            """), arguments: [hash, url.url])
+        guard let existing else {
+            try db.cachedStatement(sql: """
+                INSERT INTO urls (url, url_hash, host_id, kind, added_at) VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970])
+            let jobID = try insertFetchJob(urlID: db.lastInsertedRowID, hostID: hostID, priority: spec.priority,
                                            notBefore: spec.notBefore, parentID: parentID)
             return .added(url: url.url, jobID: jobID)
         }
-        guard reschedule else { return .known(url: url.url) }
-        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, host_id FROM urls WHERE url = ?"),
-                                        arguments: [url.url])
-        guard let existing, let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
-                                                     priority: spec.priority, at: spec.notBefore, parentID: parentID)
+        guard reschedule, let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
+                                                   priority: spec.priority, at: spec.notBefore, parentID: parentID)
         else { return .known(url: url.url) }
         return .added(url: url.url, jobID: jobID)
     }
@@ -130,5 +128,18 @@ struct Frontier {
                 now.timeIntervalSince1970, now.timeIntervalSince1970,
             ])
         return db.lastInsertedRowID
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of a URL's UTF-8 bytes, the seen-set's index key.
+/// (Swift's `Hasher` is seeded per process, so it cannot key data on disk.)
+enum URLHash {
+    static func of(_ url: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in url.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
     }
 }

@@ -30,14 +30,18 @@ public enum QueueSchema {
             );
             CREATE INDEX hosts_ready ON hosts(next_fetch_at) WHERE queued > 0 AND paused = 0;
 
-            -- The seen-set: one row per normalized URL, kept when old jobs are purged.
+            -- The seen-set: one row per normalized URL, kept when old jobs are purged. It is
+            -- looked up by a 64-bit hash of the URL (then the text compared): an index of
+            -- integers stays in the page cache at millions of URLs, an index of the texts not.
             CREATE TABLE urls (
                 id INTEGER PRIMARY KEY,
-                url TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                url_hash INTEGER NOT NULL,
                 host_id INTEGER NOT NULL REFERENCES hosts(id),
                 kind TEXT NOT NULL DEFAULT 'auto',
                 added_at REAL NOT NULL
             );
+            CREATE INDEX urls_hash ON urls(url_hash);
 
             CREATE TABLE payloads (
                 id INTEGER PRIMARY KEY,

@@ -55,7 +55,7 @@ public struct URLNormalizer: Sendable {
 
     /// Normalizes `raw`, resolving it against `base` when it is relative.
     public func normalize(_ raw: String, relativeTo base: String? = nil) -> Result<Normalized, Rejection> {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.trimmingWhitespace(raw)
         if trimmed.isEmpty { return .failure(.empty) }
         if trimmed.utf8.count > maximumLength {
             return .failure(.tooLong(length: trimmed.utf8.count, limit: maximumLength))
@@ -196,9 +196,19 @@ public struct URLNormalizer: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Cuts leading and trailing white space (ASCII and Unicode) without bridging to NSString,
+    /// which costs more than the rest of normalization on a bulk add.
+    public static func trimmingWhitespace(_ string: String) -> String {
+        let scalars = string.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return string }
+        return String(scalars[first...last])
+    }
+
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
+        guard path.contains("/.") else { return path }
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for (position, segment) in segments.enumerated() {
