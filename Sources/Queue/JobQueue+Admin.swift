@@ -129,6 +129,7 @@ extension JobQueue {
         let (whereClause, arguments) = deadOnly.sql
         let now = self.now.timeIntervalSince1970
         return try write { db in
+            try HostCounters.addQueued(db, matching: "id IN (SELECT jobs.id FROM jobs WHERE \(whereClause))", arguments: arguments)
             try db.execute(sql: """
                 UPDATE jobs SET state = 'queued', attempts = 0, not_before = ?, updated_at = ?
                 WHERE id IN (SELECT jobs.id FROM jobs WHERE \(whereClause))

@@ -39,7 +39,7 @@ extension JobQueue {
         let now = self.now
         return try write { db in
             var frontier = Frontier(db: db, configuration: configuration, now: now)
-            return try zip(specs, normalized).map { spec, result in
+            let outcomes = try zip(specs, normalized).map { spec, result -> AddOutcome in
                 switch result {
                 case .failure(let reason):
                     return .invalid(input: spec.url, reason: reason)
@@ -47,6 +47,8 @@ extension JobQueue {
                     return try frontier.offer(url, spec: spec, parentID: nil, reschedule: reschedule)
                 }
             }
+            try frontier.finish()
+            return outcomes
         }
     }
 
@@ -62,11 +64,17 @@ struct Frontier {
     let configuration: QueueConfiguration
     let now: Date
     private var hostIDs: [String: Int64] = [:]
+    private var counters = HostCounters()
 
     init(db: Database, configuration: QueueConfiguration, now: Date) {
         self.db = db
         self.configuration = configuration
         self.now = now
+    }
+
+    /// Writes the host counts of the jobs queued so far; call before the transaction ends.
+    mutating func finish() throws {
+        try counters.apply(db)
     }
 
     /// The id of `host`, creating it with the default politeness when new.
@@ -108,7 +116,7 @@ struct Frontier {
     }
 
     /// Queues another fetch of a known URL, unless one is already pending. Returns the new job's id.
-    func refetch(urlID: Int64, hostID: Int64, priority: Int, at: Date?, parentID: Int64?) throws -> Int64? {
+    mutating func refetch(urlID: Int64, hostID: Int64, priority: Int, at: Date?, parentID: Int64?) throws -> Int64? {
         let pending = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM jobs WHERE url_id = ? AND stage = 'fetch'
                            AND state IN ('queued', 'scheduled', 'leased', 'retry') AND id IS NOT ?)
@@ -117,8 +125,9 @@ struct Frontier {
         return try insertFetchJob(urlID: urlID, hostID: hostID, priority: priority, notBefore: at, parentID: parentID)
     }
 
-    private func insertFetchJob(urlID: Int64, hostID: Int64, priority: Int, notBefore: Date?, parentID: Int64?) throws -> Int64 {
+    private mutating func insertFetchJob(urlID: Int64, hostID: Int64, priority: Int, notBefore: Date?, parentID: Int64?) throws -> Int64 {
         let scheduled = notBefore.map { $0 > now } ?? false
+        counters.move(hostID: hostID, from: nil, to: scheduled ? .scheduled : .queued)
         try db.cachedStatement(sql: """
             INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id, created_at, updated_at)
             VALUES ('fetch', ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -16,13 +16,15 @@ extension JobQueue {
         let token = Self.makeLeaseToken()
         let expiry = now.addingTimeInterval(leaseSeconds)
         return try write { db in
-            try reclaimExpiredLeases(db, now: now)
+            var counters = HostCounters()
+            try reclaimExpiredLeases(db, now: now, counters: &counters)
+            try counters.apply(db)  // host choice below must see the reclaimed jobs
             try promoteWaitingJobs(db, now: now)
             try db.cachedStatement(sql: "UPDATE workers SET last_seen = ? WHERE id = ?")
                 .execute(arguments: [now.timeIntervalSince1970, worker])
 
             let ids = stage == .fetch
-                ? try chooseFetchJobs(db, limit: limit, now: now)
+                ? try chooseFetchJobs(db, limit: limit, now: now, counters: &counters)
                 : try Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT id FROM jobs WHERE stage = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
                     """), arguments: [stage.rawValue, limit])
@@ -32,12 +34,14 @@ extension JobQueue {
                 WHERE id = ?
                 RETURNING id, url_id, host_id, priority, attempts, payload_id
                 """)
-            return try ids.compactMap { id -> LeasedJob? in
+            let leased = try ids.compactMap { id -> LeasedJob? in
                 guard let row = try Row.fetchOne(markLeased, arguments: [
                     token, worker, expiry.timeIntervalSince1970, now.timeIntervalSince1970, id,
                 ]) else { return nil }
                 return try leasedJob(db, row: row, stage: stage, token: token, expiry: expiry)
             }
+            try counters.apply(db)
+            return leased
         }
     }
 
@@ -68,11 +72,16 @@ extension JobQueue {
                 UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_token = NULL,
                     lease_worker = NULL, lease_expires_at = NULL, updated_at = ?
                 WHERE id = ? AND state = 'leased' AND lease_token = ?
+                RETURNING stage, host_id
                 """)
-            return try jobIDs.filter { id in
-                try release.execute(arguments: [now.timeIntervalSince1970, id, token])
-                return db.changesCount == 1
+            var counters = HostCounters()
+            let released = try jobIDs.filter { id in
+                guard let row = try Row.fetchOne(release, arguments: [now.timeIntervalSince1970, id, token]) else { return false }
+                counters.move(stage: row["stage"], hostID: row["host_id"], from: .leased, to: .queued)
+                return true
             }
+            try counters.apply(db)
+            return released
         }
     }
 
@@ -84,6 +93,7 @@ extension JobQueue {
         let normalizer = URLNormalizer()
         return try write { db in
             var frontier = Frontier(db: db, configuration: configuration, now: now)
+            var counters = HostCounters()
             let markDone = try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?
                 WHERE id = ? AND state = 'leased' AND lease_token = ?
@@ -96,6 +106,7 @@ extension JobQueue {
                 ]) else { return .staleLease }
                 let stage: String = row["stage"]
                 doneByStage[stage, default: 0] += 1
+                counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: .done)
                 if configuration.payloadRetention <= 0, let payloadID: Int64 = row["payload_id"] {
                     try deletePayload(db, id: payloadID, jobID: completion.jobID)
                 }
@@ -108,6 +119,8 @@ extension JobQueue {
             for (stage, count) in doneByStage {
                 try countThroughput(db, stage: stage, done: count, failed: 0, now: now)
             }
+            try frontier.finish()
+            try counters.apply(db)
             return settlements
         }
     }
@@ -152,6 +165,9 @@ extension JobQueue {
                     .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, row["host_id"]])
             }
             try countThroughput(db, stage: stage, done: 0, failed: 1, now: now)
+            var counters = HostCounters()
+            counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: final ? .dead : .retry)
+            try counters.apply(db)
         }
     }
 
@@ -159,9 +175,9 @@ extension JobQueue {
 
     /// Leases whose holder stopped heartbeating go back to the queue, or to `dead` once
     /// the job has used its tries (a page that crashes every parser must not loop forever).
-    private func reclaimExpiredLeases(_ db: Database, now: Date) throws {
+    private func reclaimExpiredLeases(_ db: Database, now: Date, counters: inout HostCounters) throws {
         let expired = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, attempts, max_attempts, lease_worker FROM jobs
+            SELECT id, stage, host_id, attempts, max_attempts, lease_worker FROM jobs
             WHERE state = 'leased' AND lease_expires_at < ?
             """), arguments: [now.timeIntervalSince1970])
         let requeue = try db.cachedStatement(sql: """
@@ -174,6 +190,7 @@ extension JobQueue {
             let worker: String? = row["lease_worker"]
             let message = "lease expired: worker \(worker ?? "?") stopped responding (try \(attempts))"
             let dead = attempts >= row["max_attempts"] as Int
+            counters.move(stage: row["stage"], hostID: row["host_id"], from: .leased, to: dead ? .dead : .queued)
             try requeue.execute(arguments: [
                 dead ? JobState.dead.rawValue : JobState.queued.rawValue,
                 "lease-expired: \(message)", now.timeIntervalSince1970, row["id"],
@@ -185,6 +202,12 @@ extension JobQueue {
 
     /// Scheduled jobs and jobs waiting out a backoff become ready when their time comes.
     private func promoteWaitingJobs(_ db: Database, now: Date) throws {
+        let due: StatementArguments = [now.timeIntervalSince1970]
+        let anyDue = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM jobs WHERE state IN ('scheduled', 'retry') AND not_before <= ?)
+            """), arguments: due) ?? false
+        guard anyDue else { return }
+        try HostCounters.addQueued(db, matching: "state IN ('scheduled', 'retry') AND not_before <= ?", arguments: due)
         try db.cachedStatement(sql: """
             UPDATE jobs SET state = 'queued', updated_at = ?
             WHERE state IN ('scheduled', 'retry') AND not_before <= ?
@@ -193,7 +216,7 @@ extension JobQueue {
 
     /// Picks fetch jobs host by host, longest-waiting host first, and holds each host back
     /// for its delay. Within a host, higher priority and then older jobs go first.
-    private func chooseFetchJobs(_ db: Database, limit: Int, now: Date) throws -> [Int64] {
+    private func chooseFetchJobs(_ db: Database, limit: Int, now: Date, counters: inout HostCounters) throws -> [Int64] {
         let hosts = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, delay, concurrency - leased AS free FROM hosts
             WHERE queued > 0 AND paused = 0 AND next_fetch_at <= ? AND leased < concurrency
@@ -208,7 +231,9 @@ extension JobQueue {
         for host in hosts where chosen.count < limit {
             let delay: Double = host["delay"]
             let take = delay > 0 ? 1 : min(host["free"] as Int, limit - chosen.count)
-            chosen += try Int64.fetchAll(jobsOfHost, arguments: [host["id"], take])
+            let picked = try Int64.fetchAll(jobsOfHost, arguments: [host["id"], take])
+            for _ in picked { counters.move(hostID: host["id"], from: .queued, to: .leased) }
+            chosen += picked
             try holdBack.execute(arguments: [now.timeIntervalSince1970 + delay, host["id"]])
         }
         return chosen

@@ -16,8 +16,8 @@ public enum QueueSchema {
     /// Jobs, the frontier (URLs and hosts), payloads, workers, error history, throughput.
     private static func createJobs(_ db: Database) throws {
         try db.execute(sql: """
-            -- Politeness is per host (host[:port]). `queued` and `leased` count fetch jobs and are
-            -- kept by triggers, so finding a host that may be fetched now is an index seek.
+            -- Politeness is per host (host[:port]). `queued` and `leased` count fetch jobs (kept by
+            -- HostCounters), so finding a host that may be fetched now is an index seek.
             CREATE TABLE hosts (
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,
@@ -76,25 +76,6 @@ public enum QueueSchema {
             CREATE INDEX jobs_leases ON jobs(lease_expires_at) WHERE state = 'leased';
             CREATE INDEX jobs_stage_state ON jobs(stage, state);
             CREATE INDEX jobs_url ON jobs(url_id);
-
-            CREATE TRIGGER jobs_fetch_inserted AFTER INSERT ON jobs
-            WHEN NEW.stage = 'fetch' AND NEW.state IN ('queued', 'leased') BEGIN
-                UPDATE hosts SET queued = queued + (NEW.state = 'queued'), leased = leased + (NEW.state = 'leased')
-                WHERE id = NEW.host_id;
-            END;
-            CREATE TRIGGER jobs_fetch_moved AFTER UPDATE OF state ON jobs
-            WHEN NEW.stage = 'fetch' AND OLD.state != NEW.state
-                AND (OLD.state IN ('queued', 'leased') OR NEW.state IN ('queued', 'leased')) BEGIN
-                UPDATE hosts SET
-                    queued = queued + (NEW.state = 'queued') - (OLD.state = 'queued'),
-                    leased = leased + (NEW.state = 'leased') - (OLD.state = 'leased')
-                WHERE id = NEW.host_id;
-            END;
-            CREATE TRIGGER jobs_fetch_deleted AFTER DELETE ON jobs
-            WHEN OLD.stage = 'fetch' AND OLD.state IN ('queued', 'leased') BEGIN
-                UPDATE hosts SET queued = queued - (OLD.state = 'queued'), leased = leased - (OLD.state = 'leased')
-                WHERE id = OLD.host_id;
-            END;
 
             -- Every failure of every attempt, for `coordinator jobs show` and the top-error tables.
             CREATE TABLE job_errors (

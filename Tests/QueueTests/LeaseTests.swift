@@ -62,6 +62,7 @@ struct LeaseTests {
         let job = try #require(try queue.jobs(matching: JobFilter(state: .dead)).first)
         #expect(job.lastError?.hasPrefix("lease-expired:") == true)
         #expect(try queue.job(id: job.id).errors.count == 2)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("heartbeat extends a lease; a lost lease is reported")
@@ -116,6 +117,7 @@ struct LeaseTests {
         #expect(try queue.retry(matching: JobFilter(errorClass: "http-5xx")) == 1)
         let again = try #require(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 30).first)
         #expect(again.attempt == 1)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("a final failure goes straight to dead")
@@ -140,6 +142,7 @@ struct LeaseTests {
         #expect(try queue.release(jobIDs: [job.id], leaseToken: job.leaseToken) == [job.id])
         let again = try #require(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 30).first)
         #expect(again.attempt == 1)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("completing hands off to the next stage in the same transaction, with the payload")
@@ -208,6 +211,7 @@ struct LeaseTests {
         _ = try queue.complete(ready.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
         clock.advance(901)
         #expect(try queue.lease(stage: .fetch, worker: "f", limit: 10, leaseSeconds: 30).map(\.url) == ["https://example.com/feed.xml"])
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("adding: new, known and invalid URLs; --again re-queues a known URL once")
@@ -258,6 +262,7 @@ struct PolitenessTests {
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).isEmpty)
         try queue.complete(jobID: first[0].id, leaseToken: first[0].leaseToken)
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).count == 1)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("a paused host gives no jobs until resumed")
@@ -272,6 +277,7 @@ struct PolitenessTests {
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).map(\.host) == ["b.example"])
         #expect(try queue.setPaused(false, host: "a.example"))
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).map(\.host) == ["a.example"])
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("Retry-After holds back the whole host")
@@ -288,5 +294,6 @@ struct PolitenessTests {
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).isEmpty)
         clock.advance(61)
         #expect(try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60).count == 1)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 }

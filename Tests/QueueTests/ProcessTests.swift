@@ -67,6 +67,7 @@ struct ProcessTests {
         #expect(stats.stages["fetch"] == ["queued": 0, "scheduled": 0, "leased": 0, "retry": 0, "done": total, "dead": 0])
         #expect(stats.stages["parse"]?["done"] == total)
         #expect(stats.payloads.count == 0, "parsed pages' payloads are deleted")
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 
     @Test("a worker killed with -9 while holding leases: its jobs come back after the lease time and finish")
@@ -90,6 +91,7 @@ struct ProcessTests {
         #expect(Set(done) == Set(try queue.jobs(matching: JobFilter(stage: .fetch), limit: 100).map(\.id)))
         #expect(Set(held).isSubset(of: done))
         #expect(try queue.count(.fetch, .done) == 40)
+        #expect(try queue.hostsWithWrongCounts().isEmpty)
         for id in held {
             #expect(try queue.job(id: id).errors.map(\.errorClass) == ["lease-expired"])
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TestSupport
 @testable import Queue
 
@@ -19,5 +20,18 @@ extension JobQueue {
     /// The count of `stage` jobs in `state`.
     func count(_ stage: Stage, _ state: JobState) throws -> Int {
         try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
+    }
+}
+
+extension JobQueue {
+    /// Hosts whose kept `queued`/`leased` counts differ from a recount of their fetch jobs.
+    func hostsWithWrongCounts() throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT name FROM hosts
+                WHERE queued != (SELECT count(*) FROM jobs WHERE host_id = hosts.id AND stage = 'fetch' AND state = 'queued')
+                   OR leased != (SELECT count(*) FROM jobs WHERE host_id = hosts.id AND stage = 'fetch' AND state = 'leased')
+                """)
+        }
     }
 }
