@@ -26,18 +26,23 @@ struct HostCounters {
 
     /// Writes the gathered changes; call once, just before the transaction commits.
     mutating func apply(_ db: Database) throws {
-        let update = try db.cachedStatement(sql: "UPDATE hosts SET queued = queued + ?, leased = leased + ? WHERE id = ?")
-        for (hostID, delta) in deltas where delta.queued != 0 || delta.leased != 0 {
-            try update.execute(arguments: [delta.queued, delta.leased, hostID])
-        }
+        let changed = deltas.filter { $0.value.queued != 0 || $0.value.leased != 0 }
         deltas.removeAll()
+        guard !changed.isEmpty else { return }
+        // One statement for all hosts: the deltas travel as a JSON array of [id, queued, leased].
+        let json = "[" + changed.map { "[\($0.key),\($0.value.queued),\($0.value.leased)]" }.joined(separator: ",") + "]"
+        try db.cachedStatement(sql: """
+            UPDATE hosts SET queued = hosts.queued + delta.queued_change, leased = hosts.leased + delta.leased_change
+            FROM (SELECT value ->> 0 AS id, value ->> 1 AS queued_change, value ->> 2 AS leased_change FROM json_each(?)) AS delta
+            WHERE hosts.id = delta.id
+            """).execute(arguments: [json])
     }
 
     /// Counts fetch jobs matching `condition` (SQL over `jobs`) per host and adds them to `queued`:
     /// for bulk moves into `queued` (promotion of due jobs, `coordinator retry`), before the move.
     static func addQueued(_ db: Database, matching condition: String, arguments: StatementArguments) throws {
         try db.execute(sql: """
-            UPDATE hosts SET queued = queued + moved.n
+            UPDATE hosts SET queued = hosts.queued + moved.n
             FROM (SELECT host_id, count(*) AS n FROM jobs WHERE stage = 'fetch' AND \(condition) GROUP BY host_id) AS moved
             WHERE hosts.id = moved.host_id
             """, arguments: arguments)

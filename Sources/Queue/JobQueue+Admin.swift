@@ -29,7 +29,7 @@ public struct JobFilter: Sendable, Equatable {
         if let errorClass { clauses.append("jobs.last_error LIKE ? ESCAPE '\\'"); arguments += [Self.escapeLike(errorClass) + ":%"] }
         if let ids {
             clauses.append("jobs.id IN (SELECT value FROM json_each(?))")
-            arguments += [String(data: try! JSONEncoder().encode(ids), encoding: .utf8)!]
+            arguments += [SQLIDList(ids).json]
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), arguments)
     }

@@ -38,7 +38,7 @@ extension JobQueue {
         let normalized = specs.map { normalizer.normalize($0.url) }
         let now = self.now
         return try write { db in
-            var frontier = Frontier(db: db, configuration: configuration, now: now)
+            var frontier = try Frontier(db: db, configuration: configuration, now: now)
             let outcomes = try zip(specs, normalized).map { spec, result -> AddOutcome in
                 switch result {
                 case .failure(let reason):
@@ -65,11 +65,23 @@ struct Frontier {
     let now: Date
     private var hostIDs: [String: Int64] = [:]
     private var counters = HostCounters()
+    // Prepared once per transaction: looking a statement up by its SQL text for every URL
+    // costs more than running it.
+    private let insertNewURL: Statement
+    private let insertJob: Statement
 
-    init(db: Database, configuration: QueueConfiguration, now: Date) {
+    init(db: Database, configuration: QueueConfiguration, now: Date) throws {
         self.db = db
         self.configuration = configuration
         self.now = now
+        insertNewURL = try db.cachedStatement(sql: """
+            INSERT INTO urls (url, url_hash, host_id, kind, added_at)
+            SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM urls WHERE url_hash = ? AND url = ?)
+            """)
+        insertJob = try db.cachedStatement(sql: """
+            INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id, created_at, updated_at)
+            VALUES ('fetch', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
     }
 
     /// Writes the host counts of the jobs queued so far; call before the transaction ends.
@@ -98,19 +110,18 @@ struct Frontier {
     ) throws -> AddOutcome {
         let hostID = try hostID(url.host)
         let hash = URLHash.of(url.url)
-        let existing = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, host_id FROM urls WHERE url_hash = ? AND url = ?
-            """), arguments: [hash, url.url])
-        guard let existing else {
-            try db.cachedStatement(sql: """
-                INSERT INTO urls (url, url_hash, host_id, kind, added_at) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970])
+        // Insert unless the seen-set has it: one statement for the common case of a new URL.
+        try insertNewURL.execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970, hash, url.url])
+        if db.changesCount == 1 {
             let jobID = try insertFetchJob(urlID: db.lastInsertedRowID, hostID: hostID, priority: spec.priority,
                                            notBefore: spec.notBefore, parentID: parentID)
             return .added(url: url.url, jobID: jobID)
         }
-        guard reschedule, let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
-                                                   priority: spec.priority, at: spec.notBefore, parentID: parentID)
+        guard reschedule,
+              let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, host_id FROM urls WHERE url_hash = ? AND url = ?"),
+                                              arguments: [hash, url.url]),
+              let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
+                                      priority: spec.priority, at: spec.notBefore, parentID: parentID)
         else { return .known(url: url.url) }
         return .added(url: url.url, jobID: jobID)
     }
@@ -128,10 +139,7 @@ struct Frontier {
     private mutating func insertFetchJob(urlID: Int64, hostID: Int64, priority: Int, notBefore: Date?, parentID: Int64?) throws -> Int64 {
         let scheduled = notBefore.map { $0 > now } ?? false
         counters.move(hostID: hostID, from: nil, to: scheduled ? .scheduled : .queued)
-        try db.cachedStatement(sql: """
-            INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id, created_at, updated_at)
-            VALUES ('fetch', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
+        try insertJob.execute(arguments: [
                 scheduled ? JobState.scheduled.rawValue : JobState.queued.rawValue, urlID, hostID, priority,
                 (notBefore ?? now).timeIntervalSince1970, configuration.maxAttempts, parentID,
                 now.timeIntervalSince1970, now.timeIntervalSince1970,

@@ -23,25 +23,38 @@ extension JobQueue {
             try db.cachedStatement(sql: "UPDATE workers SET last_seen = ? WHERE id = ?")
                 .execute(arguments: [now.timeIntervalSince1970, worker])
 
-            let ids = stage == .fetch
-                ? try chooseFetchJobs(db, limit: limit, now: now, counters: &counters)
-                : try Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT id FROM jobs WHERE stage = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
-                    """), arguments: [stage.rawValue, limit])
             let markLeased = try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'leased', lease_token = ?, lease_worker = ?, lease_expires_at = ?,
                     attempts = attempts + 1, updated_at = ?
-                WHERE id = ?
-                RETURNING id, url_id, host_id, priority, attempts, payload_id
+                WHERE id IN (SELECT value FROM json_each(?))
                 """)
-            let leased = try ids.compactMap { id -> LeasedJob? in
-                guard let row = try Row.fetchOne(markLeased, arguments: [
-                    token, worker, expiry.timeIntervalSince1970, now.timeIntervalSince1970, id,
-                ]) else { return nil }
-                return try leasedJob(db, row: row, stage: stage, token: token, expiry: expiry)
+            let leaseJobs = { (ids: [Int64]) in
+                try markLeased.execute(arguments: [
+                    token, worker, expiry.timeIntervalSince1970, now.timeIntervalSince1970, SQLIDList(ids).json,
+                ])
             }
-            try counters.apply(db)
-            return leased
+            let ids: [Int64]
+            if stage == .fetch {
+                ids = try chooseFetchJobs(db, limit: limit, now: now, leaseJobs: leaseJobs)
+            } else {
+                ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT id FROM jobs WHERE stage = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
+                    """), arguments: [stage.rawValue, limit])
+                try leaseJobs(ids)
+            }
+            guard !ids.isEmpty else { return [] }
+            return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT jobs.id, jobs.priority, jobs.attempts, jobs.payload_id, urls.url, urls.kind, hosts.name AS host
+                FROM jobs JOIN urls ON urls.id = jobs.url_id JOIN hosts ON hosts.id = jobs.host_id
+                WHERE jobs.id IN (SELECT value FROM json_each(?))
+                ORDER BY jobs.priority DESC, jobs.id
+                """), arguments: [SQLIDList(ids).json]).map { row in
+                LeasedJob(
+                    id: row["id"], stage: stage, url: row["url"], host: row["host"],
+                    kind: URLKind(rawValue: row["kind"]) ?? .auto, priority: row["priority"], attempt: row["attempts"],
+                    leaseToken: token, leaseExpiresAt: expiry,
+                    payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) })
+            }
         }
     }
 
@@ -92,7 +105,7 @@ extension JobQueue {
         let now = self.now
         let normalizer = URLNormalizer()
         return try write { db in
-            var frontier = Frontier(db: db, configuration: configuration, now: now)
+            var frontier = try Frontier(db: db, configuration: configuration, now: now)
             var counters = HostCounters()
             let markDone = try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?
@@ -214,41 +227,40 @@ extension JobQueue {
             """).execute(arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970])
     }
 
-    /// Picks fetch jobs host by host, longest-waiting host first, and holds each host back
-    /// for its delay. Within a host, higher priority and then older jobs go first.
-    private func chooseFetchJobs(_ db: Database, limit: Int, now: Date, counters: inout HostCounters) throws -> [Int64] {
-        let hosts = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, delay, concurrency - leased AS free FROM hosts
+    /// Picks and leases (through `leaseJobs`) fetch jobs host by host, longest-waiting host first,
+    /// one job per host per pass (its highest-priority, then oldest), and holds each host back for
+    /// its delay. Hosts without a delay and with room under their concurrency limit give more in
+    /// further passes.
+    private func chooseFetchJobs(
+        _ db: Database, limit: Int, now: Date, leaseJobs: ([Int64]) throws -> Void
+    ) throws -> [Int64] {
+        let pick = try db.cachedStatement(sql: """
+            SELECT id AS host_id, delay,
+                   (SELECT jobs.id FROM jobs WHERE jobs.host_id = hosts.id AND jobs.stage = 'fetch' AND jobs.state = 'queued'
+                    ORDER BY jobs.priority DESC, jobs.id LIMIT 1) AS job_id
+            FROM hosts
             WHERE queued > 0 AND paused = 0 AND next_fetch_at <= ? AND leased < concurrency
             ORDER BY next_fetch_at LIMIT ?
-            """), arguments: [now.timeIntervalSince1970, limit])
-        let jobsOfHost = try db.cachedStatement(sql: """
-            SELECT id FROM jobs WHERE host_id = ? AND stage = 'fetch' AND state = 'queued'
-            ORDER BY priority DESC, id LIMIT ?
             """)
-        let holdBack = try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = ? WHERE id = ?")
+        let take = try db.cachedStatement(sql: """
+            UPDATE hosts SET next_fetch_at = ? + delay, queued = queued - 1, leased = leased + 1
+            WHERE id IN (SELECT value FROM json_each(?))
+            """)
         var chosen: [Int64] = []
-        for host in hosts where chosen.count < limit {
-            let delay: Double = host["delay"]
-            let take = delay > 0 ? 1 : min(host["free"] as Int, limit - chosen.count)
-            let picked = try Int64.fetchAll(jobsOfHost, arguments: [host["id"], take])
-            for _ in picked { counters.move(hostID: host["id"], from: .queued, to: .leased) }
-            chosen += picked
-            try holdBack.execute(arguments: [now.timeIntervalSince1970 + delay, host["id"]])
+        while chosen.count < limit {
+            let rows = try Row.fetchAll(pick, arguments: [now.timeIntervalSince1970, limit - chosen.count])
+            let picked = rows.compactMap { row -> (host: Int64, job: Int64)? in
+                guard let job: Int64 = row["job_id"] else { return nil }
+                return (row["host_id"], job)
+            }
+            if picked.isEmpty { break }
+            try take.execute(arguments: [now.timeIntervalSince1970, SQLIDList(picked.map(\.host)).json])
+            try leaseJobs(picked.map(\.job))
+            chosen += picked.map(\.job)
+            // Hosts with a delay are now held back; only delay-free hosts can give more.
+            if rows.allSatisfy({ ($0["delay"] as Double) > 0 }) { break }
         }
         return chosen
-    }
-
-    private func leasedJob(_ db: Database, row: Row, stage: Stage, token: String, expiry: Date) throws -> LeasedJob {
-        guard let url = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT urls.url, urls.kind, hosts.name FROM urls JOIN hosts ON hosts.id = urls.host_id WHERE urls.id = ?
-            """), arguments: [row["url_id"]])
-        else { throw QueueError.invalidArgument("job \(row["id"] as Int64) refers to a missing URL") }
-        return LeasedJob(
-            id: row["id"], stage: stage, url: url["url"], host: url["name"],
-            kind: URLKind(rawValue: url["kind"]) ?? .auto, priority: row["priority"], attempt: row["attempts"],
-            leaseToken: token, leaseExpiresAt: expiry,
-            payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) })
     }
 
     // MARK: - Follow-on jobs and payloads

@@ -89,7 +89,10 @@ public struct URLNormalizer: Sendable {
         if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
             return .failure(.credentials)
         }
-        guard let rawHost = components.host, !rawHost.isEmpty else { return .failure(.missingHost) }
+        // Foundation percent-encodes a non-ASCII host; only then is the (slower) decoded form needed.
+        guard let encodedHost = components.percentEncodedHost, !encodedHost.isEmpty,
+              let rawHost = encodedHost.utf8.contains(UInt8(ascii: "%")) ? components.host : encodedHost, !rawHost.isEmpty
+        else { return .failure(.missingHost) }
         var host = rawHost.lowercased()
         while host.hasSuffix(".") { host.removeLast() }
         if !host.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -208,7 +211,10 @@ public struct URLNormalizer: Sendable {
 
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains("/.") else { return path }
+        let bytes = path.utf8
+        guard zip(bytes, bytes.dropFirst()).contains(where: { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }) else {
+            return path
+        }
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for (position, segment) in segments.enumerated() {

@@ -24,6 +24,9 @@ struct Run: ParsableCommand {
     @Option(help: "JSON printed by reference_sqlite.py in this run.") var reference: String?
     @Option(help: "URLs to enqueue.") var urls = 1_000_000
     @Option(help: "A built `coordinator` binary, to time `coordinator add --file` end to end.") var coordinator: String?
+    @Option(help: "Only these parts (enqueue, lease, parse); default all.") var only: [String] = []
+
+    private func wants(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
 
     func run() throws {
         let referenceFigures = try reference.map {
@@ -32,6 +35,26 @@ struct Run: ParsableCommand {
         var rows: [(String, Double, String)] = []
 
         // 1. Enqueue: normalization, seen-set and job rows, in batches as `coordinator add` does.
+        if wants("enqueue") { try enqueue(into: &rows) }
+        // 2. Lease + complete on the fetch stage: 10 000 hosts, each at most one lease in flight.
+        if wants("lease") {
+            for (batch, jobs) in [(1, 20_000), (100, 400_000)] {
+                for processes in [1, 4] {
+                    let rate = try leaseComplete(stage: .fetch, batch: batch, processes: processes, jobs: jobs)
+                    rows.append(("fetch lease+complete batch \(batch), \(processes) proc (jobs/s)", rate,
+                                 "key lease_complete_batch\(batch)_procs\(processes)_jobs_per_s"))
+                }
+            }
+        }
+        // 3. The parse stage: each lease inflates a 30 KB page payload, each completion deletes it.
+        if wants("parse") {
+            let parseRate = try leaseComplete(stage: .parse, batch: 100, processes: 1, jobs: 20_000)
+            rows.append(("parse lease+complete with 30 KB payloads, batch 100, 1 proc (jobs/s)", parseRate, ""))
+        }
+        printTable(rows, reference: referenceFigures)
+    }
+
+    private func enqueue(into rows: inout [(String, Double, String)]) throws {
         let list = (0..<urls).map(syntheticURL)
         let normalizeStart = Date()
         let normalizer = URLNormalizer()
@@ -63,19 +86,6 @@ struct Run: ParsableCommand {
                          String(format: "%.1f s wall, whole command", seconds)))
         }
 
-        // 2. Lease + complete on the fetch stage: 10 000 hosts, each at most one lease in flight.
-        for (batch, jobs) in [(1, 20_000), (100, 400_000)] {
-            for processes in [1, 4] {
-                let rate = try leaseComplete(stage: .fetch, batch: batch, processes: processes, jobs: jobs)
-                rows.append(("fetch lease+complete batch \(batch), \(processes) proc (jobs/s)", rate,
-                             "key lease_complete_batch\(batch)_procs\(processes)_jobs_per_s"))
-            }
-        }
-        // 3. The parse stage: each lease inflates a 30 KB page payload, each completion deletes it.
-        let parseRate = try leaseComplete(stage: .parse, batch: 100, processes: 1, jobs: 20_000)
-        rows.append(("parse lease+complete with 30 KB payloads, batch 100, 1 proc (jobs/s)", parseRate, ""))
-
-        printTable(rows, reference: referenceFigures)
     }
 
     private func fresh(_ name: String) -> String {
