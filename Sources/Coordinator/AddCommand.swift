@@ -64,22 +64,27 @@ struct AddCommand: ParsableCommand {
             tally.record(outcomes, lines: nil)
         }
         if let file {
-            var reader = try URLListReader(path: file)
-            while true {
-                let lines = try reader.next(limit: batchSize)
-                if lines.isEmpty { break }
-                var specs: [URLRequestSpec] = []
-                var numbers: [Int] = []
-                for line in lines {
-                    switch line {
-                    case .url(let url, let number):
-                        specs.append(URLRequestSpec(url: url, kind: kind, priority: priority))
-                        numbers.append(number)
-                    case .notUTF8(let number):
-                        tally.refuse("line \(number): not valid UTF-8 text; line skipped")
+            // Reading and normalizing run on a second thread, a batch ahead of the writes.
+            let batches = BatchHandOff<Result<ReadBatch, Error>>(capacity: 2)
+            let path = file, size = batchSize
+            let producer = Thread {
+                do {
+                    var reader = try URLListReader(path: path)
+                    while true {
+                        let lines = try reader.next(limit: size)
+                        if lines.isEmpty { break }
+                        batches.put(.success(ReadBatch(lines: lines, kind: kind, priority: priority)))
                     }
+                } catch {
+                    batches.put(.failure(error))
                 }
-                tally.record(try jobQueue.add(specs, reschedule: again), lines: numbers)
+                batches.close()
+            }
+            producer.start()
+            while let next = batches.take() {
+                let batch = try next.get()
+                for number in batch.notUTF8Lines { tally.refuse("line \(number): not valid UTF-8 text; line skipped") }
+                tally.record(try jobQueue.add(batch.urls, reschedule: again), lines: batch.lineNumbers)
                 progress.update(tally.summary)
             }
             progress.finish()
@@ -134,5 +139,30 @@ struct ProgressLine {
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// One batch of a URL list, read and normalized off the writing thread.
+struct ReadBatch: Sendable {
+    var urls: PreparedURLs
+    var lineNumbers: [Int]
+    var notUTF8Lines: [Int]
+
+    init(lines: [URLListReader.Line], kind: URLKind, priority: Int) {
+        var specs: [URLRequestSpec] = []
+        var numbers: [Int] = []
+        var notUTF8: [Int] = []
+        for line in lines {
+            switch line {
+            case .url(let url, let number):
+                specs.append(URLRequestSpec(url: url, kind: kind, priority: priority))
+                numbers.append(number)
+            case .notUTF8(let number):
+                notUTF8.append(number)
+            }
+        }
+        urls = PreparedURLs(specs)
+        lineNumbers = numbers
+        notUTF8Lines = notUTF8
     }
 }

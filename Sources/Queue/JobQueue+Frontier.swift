@@ -34,17 +34,19 @@ extension JobQueue {
     ///
     /// - Parameter reschedule: also queue a fetch of URLs already seen, unless one is pending.
     public func add(_ specs: [URLRequestSpec], reschedule: Bool = false) throws -> [AddOutcome] {
-        let normalizer = URLNormalizer()
-        let normalized = specs.map { normalizer.normalize($0.url) }
+        try add(PreparedURLs(specs), reschedule: reschedule)
+    }
+
+    /// Adds URLs normalized beforehand (`PreparedURLs`), so that a caller can normalize the next
+    /// batch on another core while this one is written.
+    public func add(_ batch: PreparedURLs, reschedule: Bool = false) throws -> [AddOutcome] {
         let now = self.now
         return try write { db in
             var frontier = try Frontier(db: db, configuration: configuration, now: now)
-            let outcomes = try zip(specs, normalized).map { spec, result -> AddOutcome in
+            let outcomes = try zip(batch.specs, batch.normalized).map { spec, result -> AddOutcome in
                 switch result {
-                case .failure(let reason):
-                    return .invalid(input: spec.url, reason: reason)
-                case .success(let url):
-                    return try frontier.offer(url, spec: spec, parentID: nil, reschedule: reschedule)
+                case .failure(let reason): .invalid(input: spec.url, reason: reason)
+                case .success(let url): try frontier.offer(url, spec: spec, parentID: nil, reschedule: reschedule)
                 }
             }
             try frontier.finish()
@@ -58,6 +60,18 @@ extension JobQueue {
     }
 }
 
+/// A batch of URLs with their normalized forms (or reasons for refusal), ready to be added.
+public struct PreparedURLs: Sendable {
+    public let specs: [URLRequestSpec]
+    let normalized: [Result<URLNormalizer.Normalized, URLNormalizer.Rejection>]
+
+    public init(_ specs: [URLRequestSpec]) {
+        let normalizer = URLNormalizer()
+        self.specs = specs
+        normalized = specs.map { normalizer.normalize($0.url) }
+    }
+}
+
 /// The seen-set and host table as used inside one write transaction.
 struct Frontier {
     let db: Database
@@ -67,16 +81,19 @@ struct Frontier {
     private var counters = HostCounters()
     // Prepared once per transaction: looking a statement up by its SQL text for every URL
     // costs more than running it.
-    private let insertNewURL: Statement
+    // A look-up then a single-row INSERT, rather than one INSERT … SELECT … WHERE NOT EXISTS:
+    // SQLite keeps a statement journal for the latter, which cost more than the extra look-up.
+    private let findURL: Statement
+    private let insertURL: Statement
     private let insertJob: Statement
 
     init(db: Database, configuration: QueueConfiguration, now: Date) throws {
         self.db = db
         self.configuration = configuration
         self.now = now
-        insertNewURL = try db.cachedStatement(sql: """
-            INSERT INTO urls (url, url_hash, host_id, kind, added_at)
-            SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM urls WHERE url_hash = ? AND url = ?)
+        findURL = try db.cachedStatement(sql: "SELECT id, host_id FROM urls WHERE url_hash = ? AND url = ?")
+        insertURL = try db.cachedStatement(sql: """
+            INSERT INTO urls (url, url_hash, host_id, kind, added_at) VALUES (?, ?, ?, ?, ?)
             """)
         insertJob = try db.cachedStatement(sql: """
             INSERT INTO jobs (stage, state, url_id, host_id, priority, not_before, max_attempts, parent_id, created_at, updated_at)
@@ -110,18 +127,14 @@ struct Frontier {
     ) throws -> AddOutcome {
         let hostID = try hostID(url.host)
         let hash = URLHash.of(url.url)
-        // Insert unless the seen-set has it: one statement for the common case of a new URL.
-        try insertNewURL.execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970, hash, url.url])
-        if db.changesCount == 1 {
+        guard let existing = try Row.fetchOne(findURL, arguments: [hash, url.url]) else {
+            try insertURL.execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970])
             let jobID = try insertFetchJob(urlID: db.lastInsertedRowID, hostID: hostID, priority: spec.priority,
                                            notBefore: spec.notBefore, parentID: parentID)
             return .added(url: url.url, jobID: jobID)
         }
-        guard reschedule,
-              let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, host_id FROM urls WHERE url_hash = ? AND url = ?"),
-                                              arguments: [hash, url.url]),
-              let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
-                                      priority: spec.priority, at: spec.notBefore, parentID: parentID)
+        guard reschedule, let jobID = try refetch(urlID: existing["id"], hostID: existing["host_id"],
+                                                   priority: spec.priority, at: spec.notBefore, parentID: parentID)
         else { return .known(url: url.url) }
         return .added(url: url.url, jobID: jobID)
     }

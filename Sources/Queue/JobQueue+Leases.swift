@@ -37,9 +37,12 @@ extension JobQueue {
             if stage == .fetch {
                 ids = try chooseFetchJobs(db, limit: limit, now: now, leaseJobs: leaseJobs)
             } else {
+                // The stage is spelled out (from the closed `Stage` enum, never user input) so that
+                // SQLite can match the query to that stage's partial index.
                 ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT id FROM jobs WHERE stage = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
-                    """), arguments: [stage.rawValue, limit])
+                    SELECT id FROM jobs INDEXED BY jobs_\(stage.rawValue)_ready
+                    WHERE stage = '\(stage.rawValue)' AND state = 'queued' ORDER BY priority DESC, id LIMIT ?
+                    """), arguments: [limit])
                 try leaseJobs(ids)
             }
             guard !ids.isEmpty else { return [] }

@@ -53,8 +53,11 @@ public enum QueueSchema {
 
             CREATE TABLE jobs (
                 id INTEGER PRIMARY KEY,
-                stage TEXT NOT NULL CHECK (stage IN ('fetch', 'parse', 'store')),
-                state TEXT NOT NULL CHECK (state IN ('queued', 'scheduled', 'leased', 'retry', 'done', 'dead')),
+                -- The checks are chains of OR, not IN lists: SQLite evaluates an IN list of more
+                -- than two constants through a temporary b-tree, on every insert and update.
+                stage TEXT NOT NULL CHECK (stage = 'fetch' OR stage = 'parse' OR stage = 'store'),
+                state TEXT NOT NULL CHECK (state = 'queued' OR state = 'scheduled' OR state = 'leased'
+                                           OR state = 'retry' OR state = 'done' OR state = 'dead'),
                 url_id INTEGER NOT NULL REFERENCES urls(id),
                 host_id INTEGER NOT NULL REFERENCES hosts(id),
                 priority INTEGER NOT NULL DEFAULT 0,
@@ -70,7 +73,10 @@ public enum QueueSchema {
                 created_at REAL NOT NULL,
                 updated_at REAL NOT NULL
             );
-            CREATE INDEX jobs_ready ON jobs(stage, priority DESC, id) WHERE state = 'queued';
+            -- Ready jobs in lease order, one partial index per stage: fetch jobs are chosen host by
+            -- host, parse and store jobs by priority, and no insert pays for an index it never uses.
+            CREATE INDEX jobs_parse_ready ON jobs(priority DESC, id) WHERE state = 'queued' AND stage = 'parse';
+            CREATE INDEX jobs_store_ready ON jobs(priority DESC, id) WHERE state = 'queued' AND stage = 'store';
             CREATE INDEX jobs_fetch_ready ON jobs(host_id, priority DESC, id) WHERE state = 'queued' AND stage = 'fetch';
             CREATE INDEX jobs_waiting ON jobs(not_before) WHERE state IN ('scheduled', 'retry');
             CREATE INDEX jobs_leases ON jobs(lease_expires_at) WHERE state = 'leased';

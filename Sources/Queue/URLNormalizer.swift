@@ -85,7 +85,7 @@ public struct URLNormalizer: Sendable {
         components.fragment = nil
         guard let scheme = components.scheme?.lowercased() else { return .failure(.malformed) }
         guard scheme == "http" || scheme == "https" else { return .failure(.unsupportedScheme(scheme)) }
-        components.scheme = scheme
+        if components.scheme != scheme { components.scheme = scheme }
         if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
             return .failure(.credentials)
         }
@@ -159,17 +159,29 @@ public struct URLNormalizer: Sendable {
         return String(cString: output).lowercased()
     }
 
-    /// Host names: LDH labels (IDNs arrive punycoded from Foundation), IPv4, or bracketed IPv6.
+    /// Host names: LDH labels (IDNs arrive here in their ASCII form), IPv4, or bracketed IPv6.
     private static func isValidHost(_ host: String) -> Bool {
         if host.hasPrefix("[") { return host.hasSuffix("]") && host.count > 2 }
         guard host.utf8.count <= 253 else { return false }
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.utf8.allSatisfy { byte in
-                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-                }
+        var labelLength = 0
+        var previous: UInt8 = UInt8(ascii: ".")
+        for byte in host.utf8 {
+            if byte == UInt8(ascii: ".") {
+                // A label may not be empty or end with a hyphen.
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labelLength = 0
+            } else {
+                let isLetterOrDigit = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                let isHyphen = byte == UInt8(ascii: "-")
+                guard isLetterOrDigit || isHyphen || byte == UInt8(ascii: "_") else { return false }
+                // …nor start with one, nor exceed 63 characters.
+                guard !(isHyphen && labelLength == 0) else { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != UInt8(ascii: "-")
     }
 
     /// RFC 3986 §6.2.2: upper-case escape hex digits, decode escapes of unreserved characters.
