@@ -97,14 +97,17 @@ enum StatsReport {
         count < 1 << 20 ? "\(count / 1024) KiB" : String(format: "%.1f MiB", Double(count) / 1_048_576)
     }
 
-    /// Left-aligns the first column and right-aligns the others.
+    /// Pads cells into columns: numbers right-aligned, text left-aligned.
     static func align(_ rows: [[String]]) -> [String] {
         let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let numeric = (0..<widths.count).map { column in
+            rows.dropFirst().allSatisfy { row in row[column].allSatisfy { $0.isNumber || ".-/s".contains($0) } }
+        }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
+                return numeric[column] ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
     }
 }

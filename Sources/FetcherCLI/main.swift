@@ -1,1 +1,3 @@
 import Fetcher
+
+FetcherCommand.main()

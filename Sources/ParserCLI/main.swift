@@ -1,1 +1,3 @@
 import Parser
+
+ParserCommand.main()

@@ -1,1 +1,3 @@
 import Store
+
+StoreCommand.main()
