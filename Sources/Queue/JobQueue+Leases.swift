@@ -110,16 +110,23 @@ extension JobQueue {
         return try write { db in
             var frontier = try Frontier(db: db, configuration: configuration, now: now)
             var counters = HostCounters()
+            // One UPDATE per lease token (a batch usually shares one) marks every job still
+            // held under it; the rows it returns are the accepted completions.
             let markDone = try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?
-                WHERE id = ? AND state = 'leased' AND lease_token = ?
-                RETURNING stage, url_id, host_id, priority, payload_id
+                WHERE id IN (SELECT value FROM json_each(?)) AND state = 'leased' AND lease_token = ?
+                RETURNING id, stage, url_id, host_id, priority, payload_id
                 """)
+            var accepted: [Int64: Row] = [:]
+            for (token, group) in Dictionary(grouping: completions, by: \.leaseToken) {
+                let rows = try Row.fetchAll(markDone, arguments: [
+                    now.timeIntervalSince1970, SQLIDList(group.map(\.jobID)).json, token,
+                ])
+                for row in rows { accepted[row["id"]] = row }
+            }
             var doneByStage: [String: Int] = [:]
             let settlements = try completions.map { completion -> Settlement in
-                guard let row = try Row.fetchOne(markDone, arguments: [
-                    now.timeIntervalSince1970, completion.jobID, completion.leaseToken,
-                ]) else { return .staleLease }
+                guard let row = accepted.removeValue(forKey: completion.jobID) else { return .staleLease }
                 let stage: String = row["stage"]
                 doneByStage[stage, default: 0] += 1
                 counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: .done)
