@@ -297,3 +297,30 @@ struct PolitenessTests {
         #expect(try queue.hostsWithWrongCounts().isEmpty)
     }
 }
+
+@Suite("Workers")
+struct WorkerTests {
+    @Test("registered workers are live while they heartbeat or lease, and drop out when silent or gone")
+    func liveness() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock()
+        let queue = try makeQueue(in: directory, clock: clock) { $0.workerLiveness = 60 }
+        try queue.registerWorker(id: "fetcher-a", stage: .fetch, hostname: "box1", pid: 101)
+        try queue.registerWorker(id: "parser-a", stage: .parse, hostname: "box2", pid: 202)
+        #expect(try queue.stats().liveWorkers == ["fetch": 1, "parse": 1, "store": 0])
+
+        clock.advance(45)
+        try queue.workerHeartbeat(id: "fetcher-a")
+        clock.advance(30)
+        _ = try queue.lease(stage: .parse, worker: "parser-a", limit: 1, leaseSeconds: 10)
+        #expect(try queue.liveWorkers().map(\.id) == ["fetcher-a", "parser-a"], "a lease counts as a heartbeat")
+
+        clock.advance(50)
+        #expect(try queue.liveWorkers().map(\.id) == ["parser-a"], "fetcher-a was silent for 80 s")
+        try queue.unregisterWorker(id: "parser-a")
+        #expect(try queue.liveWorkers().isEmpty)
+        let worker = try queue.stats().workers
+        #expect(worker.isEmpty)
+    }
+}
