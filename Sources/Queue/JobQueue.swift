@@ -55,6 +55,10 @@ public final class JobQueue: Sendable {
         config.label = "wireroom-queue"
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
+            // Takes effect when the file is created. Measured with Benchmarks/run.sh: 8 KiB pages
+            // add URLs ~15% faster and lease batches of 100 ~40% faster than 4 KiB, while single
+            // leases stay as fast (16 KiB made each small commit write too much).
+            try db.execute(sql: "PRAGMA page_size = 8192")
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // A transaction whose dirty pages overflow the page cache spills them to the WAL and
             // rewrites them later; bulk adds touch many index pages, so give the cache 64 MiB.
