@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libidn2 from Debian's libidn2-dev: internationalized host names to their ASCII (punycode) form.
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // libcurl (Debian's libcurl4-openssl-dev) behind typed wrappers for its variadic calls.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
         .target(
             name: "Queue",
@@ -40,7 +42,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Fetcher", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The fetch stage: a libcurl multi-interface engine, its bounds and politeness, the worker.
+        .target(
+            name: "Fetcher",
+            dependencies: [
+                "CCurl", "Queue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Parser", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "Store", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "CoordinatorCLI", dependencies: ["Coordinator"]),

@@ -1,13 +1,56 @@
 import ArgumentParser
 
-/// `fetcher`: the fetch-stage worker. Its libcurl downloader is the fetcher issue's work;
-/// until then the command only describes itself.
-public struct FetcherCommand: ParsableCommand {
+/// `fetcher`: the fetch stage. The worker (`fetcher run`, leasing from the queue) is still to
+/// come; `fetcher get` fetches one URL through the same engine and limits.
+public struct FetcherCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fetcher",
-        abstract: "Fetch-stage worker: leases fetch jobs and downloads them with libcurl (not built yet).",
-        discussion: "This release has no fetcher yet; only `coordinator` works. The fetcher lands with its own issue."
+        abstract: "Fetch stage: downloads pages with libcurl's multi interface, within strict bounds.",
+        discussion: "The queue worker is not built yet; `fetcher get URL` fetches one URL through the same code path.",
+        subcommands: [GetCommand.self]
     )
 
     public init() {}
+}
+
+/// Options shared by every command that fetches.
+struct FetchOptions: ParsableArguments {
+    @Flag(name: .long, help: "Allow loopback addresses (127.0.0.0/8, ::1): local runs and tests.")
+    var allowLoopback = false
+
+    @Flag(name: .long, help: "Allow private, link-local and shared addresses too (your own network).")
+    var allowPrivate = false
+
+    @Option(name: .long, help: ArgumentHelp("Total time limit per transfer, seconds.", valueName: "seconds"))
+    var timeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("Connect time limit, seconds.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("Largest body kept, bytes (after decoding).", valueName: "bytes"))
+    var maxBytes = 10 * 1024 * 1024
+
+    @Option(name: .long, help: "Most redirects followed.")
+    var maxRedirects = 10
+
+    @Option(name: .long, help: "The User-Agent sent; name a contact URL.")
+    var userAgent = FetchConfiguration().userAgent
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive, got \(timeout)") }
+        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive, got \(maxBytes)") }
+        guard maxRedirects >= 0 else { throw ValidationError("--max-redirects must not be negative, got \(maxRedirects)") }
+    }
+
+    var configuration: FetchConfiguration {
+        var configuration = FetchConfiguration()
+        configuration.addressPolicy = allowPrivate ? .allowPrivate : allowLoopback ? .allowLoopback : .publicOnly
+        configuration.totalTimeout = timeout
+        configuration.connectTimeout = connectTimeout
+        configuration.maxBodyBytes = maxBytes
+        configuration.maxRedirects = maxRedirects
+        configuration.userAgent = userAgent
+        return configuration
+    }
 }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Limits and identity every transfer of an engine shares.
+public struct FetchConfiguration: Sendable {
+    public var addressPolicy = AddressPolicy.publicOnly
+    public var connectTimeout: TimeInterval = 10
+    public var totalTimeout: TimeInterval = 60
+    /// Abort when slower than `lowSpeedBytesPerSecond` for `lowSpeedTime` seconds (tarpits).
+    public var lowSpeedBytesPerSecond = 100
+    public var lowSpeedTime: TimeInterval = 15
+    /// The largest body kept, counted after content decoding (so a gzip bomb stops too).
+    public var maxBodyBytes = 10 * 1024 * 1024
+    public var maxRedirects = 10
+    public var userAgent = "WireroomBot/0.1 (+https://github.com/wireroom/wireroom)"
+    /// Transfers in flight at once in one engine.
+    public var maxTransfers = 64
+    /// Keep bodies (false only for measuring the engine alone).
+    public var keepBodies = true
+
+    public init() {}
+}
+
+/// One URL to fetch, with optional validators for a conditional GET.
+public struct FetchRequest: Sendable {
+    public var url: String
+    public var ifNoneMatch: String?
+    public var ifModifiedSince: String?
+
+    public init(url: String, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
+        self.url = url
+        self.ifNoneMatch = ifNoneMatch
+        self.ifModifiedSince = ifModifiedSince
+    }
+}
+
+/// A completed HTTP exchange (any status; the caller classifies 4xx/5xx).
+public struct FetchResponse: Sendable {
+    public var status: Int
+    public var finalURL: String
+    /// Headers of the final response, in order, names as sent.
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+    /// Bytes received after decoding (also when bodies are not kept).
+    public var bodySize: Int
+    public var connectedAddress: String
+    public var seconds: Double
+    public var httpVersion: String
+
+    /// The first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}

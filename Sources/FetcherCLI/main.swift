@@ -1,3 +1,0 @@
-import Fetcher
-
-FetcherCommand.main()
