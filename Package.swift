@@ -66,6 +66,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
+        .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
