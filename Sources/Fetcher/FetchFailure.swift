@@ -47,17 +47,20 @@ public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var description: String { "\(errorClass): \(detail)" }
+
+    /// What happened, without the class.
+    public var detail: String {
         switch self {
         case .dns(let detail), .connect(let detail), .tls(let detail), .timeout(let detail), .network(let detail),
              .decoding(let detail), .protocolError(let detail), .other(let detail):
-            "\(errorClass): \(detail)"
-        case .tooLarge(let limit): "too-large: body exceeds the \(limit)-byte cap"
-        case .redirectLimit(let limit): "redirect-limit: more than \(limit) redirects"
-        case .schemeRefused(let detail): "scheme-refused: \(detail) (only http and https are fetched)"
+            detail
+        case .tooLarge(let limit): "body exceeds the \(limit)-byte cap"
+        case .redirectLimit(let limit): "more than \(limit) redirects"
+        case .schemeRefused(let detail): "\(detail) (only http and https are fetched)"
         case .privateAddressRefused(let address, let scope):
-            "private-address-refused: \(address) is a \(scope) address (allow with --allow-loopback or --allow-private)"
-        case .http(let status): "\(errorClass): HTTP \(status)"
+            "\(address) is a \(scope) address (allow with --allow-loopback or --allow-private)"
+        case .http(let status): "HTTP \(status)"
         }
     }
 

@@ -6,8 +6,8 @@ public struct FetcherCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fetcher",
         abstract: "Fetch stage: downloads pages with libcurl's multi interface, within strict bounds.",
-        discussion: "The queue worker is not built yet; `fetcher get URL` fetches one URL through the same code path.",
-        subcommands: [GetCommand.self]
+        discussion: "`fetcher run` is the queue worker; `fetcher get URL` fetches one URL through the same engine and limits.",
+        subcommands: [RunCommand.self, GetCommand.self]
     )
 
     public init() {}

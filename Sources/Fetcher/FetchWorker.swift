@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import Queue
+import Synchronization
+
+/// What a fetched page carries to the parse stage (the payload's metadata; the body is the page).
+public struct FetchedPage: Codable, Sendable, Equatable {
+    public var status: Int
+    public var finalURL: String
+    public var contentType: String?
+    public var charset: String?
+    /// Headers a parser or a later conditional GET needs (ETag, Last-Modified, Content-Language, …).
+    public var headers: [String: String]
+    public var fetchedAt: Date
+}
+
+/// The fetch-stage worker: leases fetch jobs, keeps up to `maxInFlight` transfers running in one
+/// engine, and settles results in small batches — pages become parse jobs (same transaction as the
+/// completion), failures are recorded with their class and retried or parked by the queue.
+public final class FetchWorker: Sendable {
+    public struct Configuration: Sendable {
+        public var workerID: String
+        public var maxInFlight = 64
+        /// Settle finished fetches once this many are waiting (or the queue runs dry).
+        public var settleBatch = 32
+        /// Longer than any transfer may take, so a lease never expires under a live fetch.
+        public var leaseSeconds: TimeInterval
+        public var idleSleep: TimeInterval = 0.5
+        /// Stop once nothing is ready and nothing is in flight (tests, one-shot runs).
+        public var exitWhenIdle = false
+
+        public init(workerID: String, leaseSeconds: TimeInterval) {
+            self.workerID = workerID
+            self.leaseSeconds = leaseSeconds
+        }
+    }
+
+    /// One fetch job's result, ready to be settled.
+    enum Outcome: Sendable {
+        case completed(LeasedJob, followOns: [FollowOn])
+        case failed(LeasedJob, JobFailure)
+    }
+
+    private let queue: JobQueue
+    private let engine: FetchEngine
+    private let configuration: Configuration
+    private let logger: Logger
+    private let stopRequested = Mutex(false)
+
+    public init(queue: JobQueue, engine: FetchEngine, configuration: Configuration, logger: Logger) {
+        self.queue = queue
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Stops leasing; transfers in flight finish (bounded by the transfer timeout) and are settled.
+    public func stop() { stopRequested.withLock { $0 = true } }
+
+    private var stopping: Bool { stopRequested.withLock { $0 } }
+
+    /// Runs until `stop()` (or, with `exitWhenIdle`, until the queue has nothing ready).
+    public func run() async throws {
+        try queue.registerWorker(id: configuration.workerID, stage: .fetch,
+                                 hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        defer { try? queue.unregisterWorker(id: configuration.workerID) }
+        logger.info("fetch worker started", metadata: ["worker": "\(configuration.workerID)", "in_flight": "\(configuration.maxInFlight)"])
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var inFlight = 0
+            var finished: [Outcome] = []
+            while true {
+                if !stopping && inFlight <= configuration.maxInFlight / 2 {
+                    let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
+                                               limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
+                    for job in jobs {
+                        group.addTask { await self.fetch(job) }
+                    }
+                    inFlight += jobs.count
+                }
+                if inFlight == 0 {
+                    try settle(&finished)
+                    if stopping || configuration.exitWhenIdle { break }
+                    try queue.workerHeartbeat(id: configuration.workerID)
+                    try await Task.sleep(for: .seconds(configuration.idleSleep))
+                    continue
+                }
+                if let outcome = try await group.next() {
+                    inFlight -= 1
+                    finished.append(outcome)
+                }
+                if finished.count >= configuration.settleBatch || inFlight <= configuration.maxInFlight / 2 {
+                    try settle(&finished)
+                }
+            }
+        }
+        logger.info("fetch worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Records finished fetches: completions in one transaction, failures one by one.
+    private func settle(_ outcomes: inout [Outcome]) throws {
+        guard !outcomes.isEmpty else { return }
+        var completions: [Completion] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .completed(let job, let followOns):
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns))
+            case .failed(let job, let failure):
+                do {
+                    try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
+                } catch QueueError.staleLease {
+                    logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
+                }
+                logger.debug("fetch failed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
+            }
+        }
+        let settlements = try queue.complete(completions)
+        for (completion, settlement) in zip(completions, settlements) where settlement == .staleLease {
+            logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
+        }
+        outcomes.removeAll()
+    }
+
+    /// Fetches one job's URL and decides what becomes of it.
+    func fetch(_ job: LeasedJob) async -> Outcome {
+        switch await engine.fetch(FetchRequest(url: job.url)) {
+        case .failure(let failure):
+            return .failed(job, JobFailure(errorClass: failure.errorClass, message: "\(failure.detail) (\(job.url))",
+                                           retryable: failure.retryable))
+        case .success(let response):
+            return Self.outcome(of: response, for: job)
+        }
+    }
+
+    /// The decision for an HTTP answer: a page to parse, an unchanged or non-text resource, or a failure.
+    static func outcome(of response: FetchResponse, for job: LeasedJob, now: Date = Date()) -> Outcome {
+        switch response.status {
+        case 200..<300:
+            let contentType = response.header("Content-Type")
+            guard ContentKind.isParseable(contentType: contentType, body: response.body) else {
+                return .completed(job, followOns: [])  // recorded as fetched; images, PDFs, video are not parsed
+            }
+            let page = FetchedPage(
+                status: response.status, finalURL: response.finalURL,
+                contentType: contentType.map(ContentKind.mediaType), charset: contentType.flatMap(ContentKind.charset),
+                headers: ContentKind.keptHeaders(response), fetchedAt: now)
+            guard let payload = try? Payload(metadata: page, body: response.body) else {
+                return .failed(job, JobFailure(errorClass: "other", message: "could not encode page metadata", retryable: false))
+            }
+            return .completed(job, followOns: [.next(.parse, payload: payload)])
+        case 304:
+            return .completed(job, followOns: [])  // unchanged since the last fetch: nothing to parse
+        default:
+            let failure = FetchFailure.http(status: response.status)
+            let retryAfter = response.header("Retry-After").flatMap { RetryAfter.seconds($0, now: now) }
+            return .failed(job, JobFailure(errorClass: failure.errorClass, message: "HTTP \(response.status) from \(response.finalURL)",
+                                           retryable: failure.retryable, retryAfter: retryAfter))
+        }
+    }
+}

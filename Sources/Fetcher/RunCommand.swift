@@ -1,0 +1,73 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Queue
+
+/// `fetcher run`: the fetch-stage worker over a queue database on this machine.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Lease fetch jobs from the queue and download them, many at once.",
+        discussion: """
+            Successful HTML, XHTML and XML answers become parse jobs carrying the page (in the same \
+            transaction that completes the fetch); non-text answers are recorded and not parsed; 304 \
+            counts as unchanged. Failures are classified (timeout, http-5xx, too-large, …) and retried \
+            with backoff or parked as dead by the queue. SIGTERM or SIGINT stops leasing, lets the \
+            transfers in flight finish (at most --timeout), records them and exits.
+            """
+    )
+
+    @OptionGroup var queueOptions: WorkerQueueOptions
+    @OptionGroup var fetchOptions: FetchOptions
+
+    @Option(name: .long, help: "Transfers in flight at once.")
+    var inFlight = 64
+
+    @Option(name: .long, help: "This worker's name in `coordinator stats` (default: fetcher-HOST-PID).")
+    var workerID: String?
+
+    @Flag(name: .long, help: "Exit when no fetch job is ready and none is in flight.")
+    var exitWhenIdle = false
+
+    func validate() throws {
+        guard inFlight > 0 else { throw ValidationError("--in-flight must be at least 1, got \(inFlight)") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "wireroom.fetcher")
+        let queue = try JobQueue.open(at: queueOptions.databasePath)
+        var engineConfiguration = fetchOptions.configuration
+        engineConfiguration.maxTransfers = inFlight
+        let engine = FetchEngine(configuration: engineConfiguration)
+        var configuration = FetchWorker.Configuration(
+            workerID: workerID ?? "fetcher-\(ProcessInfo.processInfo.hostName)-\(getpid())",
+            leaseSeconds: fetchOptions.timeout + 60)
+        configuration.maxInFlight = inFlight
+        configuration.exitWhenIdle = exitWhenIdle
+        let worker = FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: logger)
+
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler {
+                logger.info("stopping: finishing transfers in flight", metadata: ["signal": "\(number)"])
+                worker.stop()
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try await worker.run()
+        engine.shutdown()
+    }
+}
+
+/// `--db` for workers on the queue's machine.
+struct WorkerQueueOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The queue database file.", valueName: "path"))
+    var db: String?
+
+    var databasePath: String { db ?? QueueLocation.defaultDatabasePath() }
+}
