@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
-        .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "TestSupport"]),
+        .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

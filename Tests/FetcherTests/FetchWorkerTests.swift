@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import Testing
+import TestSupport
+@testable import Fetcher
+@testable import Queue
+
+/// The worker over a real queue file and the hostile server: every URL ends where it should.
+@Suite("Fetch worker", .serialized)
+struct FetchWorkerTests {
+    static func queue(in directory: TemporaryDirectory) throws -> JobQueue {
+        var configuration = QueueConfiguration()
+        configuration.defaultHostDelay = 0
+        configuration.defaultHostConcurrency = 100
+        return try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
+    }
+
+    static func worker(_ queue: JobQueue, policy: AddressPolicy = .allowLoopback) -> (FetchWorker, FetchEngine) {
+        var fetch = FetchConfiguration()
+        fetch.addressPolicy = policy
+        fetch.totalTimeout = 3
+        fetch.maxBodyBytes = 1 << 20
+        let engine = FetchEngine(configuration: fetch)
+        var configuration = FetchWorker.Configuration(workerID: "test-fetcher", leaseSeconds: 30)
+        configuration.exitWhenIdle = true
+        return (FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")), engine)
+    }
+
+    func fetchJob(_ queue: JobQueue, _ url: String) throws -> JobSummary? {
+        try queue.jobs(matching: JobFilter(stage: .fetch)).first { $0.url == url }
+    }
+
+    @Test("pages become parse jobs with their payload; failures are retried or dead with their class")
+    func outcomes() async throws {
+        let server = try HostileServer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try Self.queue(in: directory)
+        let paths = ["/ok", "/404", "/503", "/429", "/binary", "/pdf-as-html", "/huge", "/redirect-file", "/bad-gzip"]
+        _ = try queue.add(paths.map { server.url($0) })
+        let (worker, engine) = Self.worker(queue)
+        try await worker.run()
+        engine.shutdown()
+
+        let expected: [String: (JobState, String?)] = [
+            "/ok": (.done, nil), "/binary": (.done, nil), "/pdf-as-html": (.done, nil),
+            "/404": (.dead, "http-4xx"), "/503": (.retry, "http-5xx"), "/429": (.retry, "http-4xx"),
+            "/huge": (.dead, "too-large"), "/redirect-file": (.dead, "scheme-refused"), "/bad-gzip": (.dead, "decoding"),
+        ]
+        for (path, (expectedState, errorClass)) in expected {
+            let job = try #require(try fetchJob(queue, server.url(path)), "\(path)")
+            #expect(job.state == expectedState, "\(path): \(job.lastError ?? "")")
+            if let errorClass { #expect(job.lastError?.hasPrefix(errorClass + ":") == true, "\(path): \(job.lastError ?? "")") }
+        }
+        // Only the HTML page goes on to the parser, with its page and metadata.
+        let parse = try queue.lease(stage: .parse, worker: "p", limit: 10, leaseSeconds: 30)
+        #expect(parse.map(\.url) == [server.url("/ok")])
+        let page = try #require(try parse.first?.payload?.decodeMetadata(FetchedPage.self))
+        #expect(page.status == 200 && page.contentType == "text/html" && page.charset == "utf-8")
+        let body = String(decoding: parse.first?.payload?.body ?? Data(), as: UTF8.self)
+        #expect(body.contains("<html"))
+        // 429 with Retry-After: 120 holds back the job (and its host) for two minutes.
+        let limited = try #require(try fetchJob(queue, server.url("/429")))
+        #expect(limited.notBefore.timeIntervalSinceNow > 100)
+        #expect(try queue.liveWorkers().isEmpty, "the worker unregisters when it stops")
+    }
+
+    @Test("without --allow-loopback a loopback URL is refused and parked, not fetched")
+    func refusedAddress() async throws {
+        let server = try HostileServer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try Self.queue(in: directory)
+        _ = try queue.add([server.url("/ok")])
+        let (worker, engine) = Self.worker(queue, policy: .publicOnly)
+        try await worker.run()
+        engine.shutdown()
+        let job = try #require(try fetchJob(queue, server.url("/ok")))
+        #expect(job.state == .dead)
+        #expect(job.lastError?.hasPrefix("private-address-refused:") == true)
+    }
+}
