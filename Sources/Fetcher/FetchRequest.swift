@@ -25,11 +25,15 @@ public struct FetchRequest: Sendable {
     public var url: String
     public var ifNoneMatch: String?
     public var ifModifiedSince: String?
+    /// Keep only this many body bytes and end the transfer there, as a success (robots.txt is
+    /// read up to 500 KiB); nil applies the engine's cap, past which the fetch fails.
+    public var truncateAt: Int?
 
-    public init(url: String, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
+    public init(url: String, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil, truncateAt: Int? = nil) {
         self.url = url
         self.ifNoneMatch = ifNoneMatch
         self.ifModifiedSince = ifModifiedSince
+        self.truncateAt = truncateAt
     }
 }
 

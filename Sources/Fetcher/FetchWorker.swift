@@ -46,12 +46,14 @@ public final class FetchWorker: Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let stopRequested = Mutex(false)
+    private let robots: RobotsGate
 
     public init(queue: JobQueue, engine: FetchEngine, configuration: Configuration, logger: Logger) {
         self.queue = queue
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        robots = RobotsGate(queue: queue, engine: engine, userAgent: engine.configuration.userAgent)
     }
 
     /// Stops leasing; transfers in flight finish (bounded by the transfer timeout) and are settled.
@@ -122,6 +124,14 @@ public final class FetchWorker: Sendable {
 
     /// Fetches one job's URL and decides what becomes of it.
     func fetch(_ job: LeasedJob) async -> Outcome {
+        switch await robots.verdict(for: job.url, host: job.host) {
+        case .allowed:
+            break
+        case .denied:
+            return .failed(job, JobFailure(errorClass: "robots-denied", message: "robots.txt disallows \(job.url)", retryable: false))
+        case .unavailable(let reason):
+            return .failed(job, JobFailure(errorClass: "robots-unavailable", message: reason, retryable: true))
+        }
         switch await engine.fetch(FetchRequest(url: job.url)) {
         case .failure(let failure):
             return .failed(job, JobFailure(errorClass: failure.errorClass, message: "\(failure.detail) (\(job.url))",

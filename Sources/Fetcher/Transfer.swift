@@ -17,6 +17,7 @@ final class Transfer: @unchecked Sendable {
     var bodySize = 0
     var headers: [(name: String, value: String)] = []
     var exceededCap = false
+    var truncated = false
     var refusedAddress: (address: String, scope: String)?
     let started = Date()
 
@@ -49,7 +50,9 @@ final class Transfer: @unchecked Sendable {
         wr_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, seconds(configuration.totalTimeout))
         wr_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytesPerSecond)
         wr_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, Int(configuration.lowSpeedTime))
-        wr_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
+        if request.truncateAt == nil {
+            wr_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
+        }
         wr_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
         wr_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         wr_easy_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
@@ -69,9 +72,11 @@ final class Transfer: @unchecked Sendable {
     /// The outcome once libcurl reports the transfer done with `code`.
     func outcome(code: CURLcode) -> Result<FetchResponse, FetchFailure> {
         if let refused = refusedAddress { return .failure(.privateAddressRefused(address: refused.address, scope: refused.scope)) }
-        if exceededCap || code == CURLE_FILESIZE_EXCEEDED { return .failure(.tooLarge(limit: configuration.maxBodyBytes)) }
+        if exceededCap || (code == CURLE_FILESIZE_EXCEEDED && request.truncateAt == nil) {
+            return .failure(.tooLarge(limit: configuration.maxBodyBytes))
+        }
         if code == CURLE_TOO_MANY_REDIRECTS { return .failure(.redirectLimit(configuration.maxRedirects)) }
-        guard code == CURLE_OK else {
+        guard code == CURLE_OK || truncated else {
             let message = String(cString: errorBuffer)
             return .failure(.from(code: code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message))
         }
@@ -100,6 +105,13 @@ private func transferWrite(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     guard let data, let context else { return 0 }
     let transfer = Transfer.from(context)
     let length = size * count
+    if let limit = transfer.request.truncateAt, transfer.bodySize + length > limit {
+        let kept = limit - transfer.bodySize
+        transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: kept)
+        transfer.bodySize = limit
+        transfer.truncated = true
+        return 0  // ends the transfer; `outcome` reports the kept part as the body
+    }
     guard transfer.bodySize + length <= transfer.configuration.maxBodyBytes else {
         transfer.exceededCap = true
         return 0

@@ -109,14 +109,7 @@ struct Frontier {
     /// The id of `host`, creating it with the default politeness when new.
     mutating func hostID(_ host: String) throws -> Int64 {
         if let id = hostIDs[host] { return id }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO hosts (name, delay, concurrency) VALUES (?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET name = excluded.name
-            RETURNING id
-            """)
-        guard let id = try Int64.fetchOne(
-            statement, arguments: [host, configuration.defaultHostDelay, configuration.defaultHostConcurrency])
-        else { throw QueueError.invalidArgument("could not record host \(host)") }
+        let id = try JobQueue.upsertHost(db, name: host, configuration: configuration)
         hostIDs[host] = id
         return id
     }

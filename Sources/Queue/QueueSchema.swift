@@ -10,6 +10,7 @@ public enum QueueSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-jobs", migrate: createJobs)
         migrator.registerMigration("v2-conditional-get", migrate: addConditionalGet)
+        migrator.registerMigration("v3-robots", migrate: addRobots)
         return migrator
     }
 
@@ -122,6 +123,18 @@ public enum QueueSchema {
             ALTER TABLE urls ADD COLUMN etag TEXT;
             ALTER TABLE urls ADD COLUMN last_modified TEXT;
             ALTER TABLE urls ADD COLUMN last_fetched_at REAL;
+            """)
+    }
+
+    /// robots.txt per host, shared by every fetcher (RFC 9309 allows caching it for 24 hours).
+    private static func addRobots(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE robots (
+                host_id INTEGER PRIMARY KEY REFERENCES hosts(id),
+                status INTEGER NOT NULL,
+                body BLOB NOT NULL,
+                fetched_at REAL NOT NULL
+            );
             """)
     }
 }

@@ -112,3 +112,31 @@ extension JobQueue {
         try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
     }
 }
+
+@Suite("Fetch worker and robots.txt", .serialized)
+struct FetchWorkerRobotsTests {
+    @Test("robots.txt decides per RFC 9309", arguments: [
+        ("allow", JobState.done, nil), ("disallow", .dead, "robots-denied"), ("404", .done, nil),
+        ("500", .retry, "robots-unavailable"), ("huge", .done, nil),
+    ] as [(String, JobState, String?)])
+    func robots(mode: String, expected: JobState, errorClass: String?) async throws {
+        let server = try HostileServer(robots: mode)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try FetchWorkerTests.queue(in: directory)
+        _ = try queue.add([server.url("/ok")])
+        let (worker, engine) = FetchWorkerTests.worker(queue)
+        try await worker.run()
+        engine.shutdown()
+        let job = try #require(try queue.jobs(matching: JobFilter(stage: .fetch)).first)
+        #expect(job.state == expected, "robots \(mode): \(job.lastError ?? "")")
+        if let errorClass { #expect(job.lastError?.hasPrefix(errorClass + ":") == true) }
+        let stored = try queue.robots(host: "127.0.0.1:\(server.port)")
+        if mode == "500" {
+            #expect(stored == nil, "a failed robots.txt is not cached for a day")
+        } else {
+            #expect(stored != nil)
+            #expect((stored?.body.count ?? 0) <= RobotsTxt.parseLimit, "read up to 500 KiB")
+        }
+    }
+}
