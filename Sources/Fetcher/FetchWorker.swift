@@ -37,7 +37,7 @@ public final class FetchWorker: Sendable {
 
     /// One fetch job's result, ready to be settled.
     enum Outcome: Sendable {
-        case completed(LeasedJob, followOns: [FollowOn])
+        case completed(LeasedJob, followOns: [FollowOn], validators: URLValidators? = nil)
         case failed(LeasedJob, JobFailure)
     }
 
@@ -104,8 +104,8 @@ public final class FetchWorker: Sendable {
         var completions: [Completion] = []
         for outcome in outcomes {
             switch outcome {
-            case .completed(let job, let followOns):
-                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns))
+            case .completed(let job, let followOns, let validators):
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns, validators: validators))
             case .failed(let job, let failure):
                 do {
                     try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
@@ -132,7 +132,8 @@ public final class FetchWorker: Sendable {
         case .unavailable(let reason):
             return .failed(job, JobFailure(errorClass: "robots-unavailable", message: reason, retryable: true))
         }
-        switch await engine.fetch(FetchRequest(url: job.url)) {
+        let request = FetchRequest(url: job.url, ifNoneMatch: job.validators?.etag, ifModifiedSince: job.validators?.lastModified)
+        switch await engine.fetch(request) {
         case .failure(let failure):
             return .failed(job, JobFailure(errorClass: failure.errorClass, message: "\(failure.detail) (\(job.url))",
                                            retryable: failure.retryable))
@@ -156,7 +157,9 @@ public final class FetchWorker: Sendable {
             guard let payload = try? Payload(metadata: page, body: response.body) else {
                 return .failed(job, JobFailure(errorClass: "other", message: "could not encode page metadata", retryable: false))
             }
-            return .completed(job, followOns: [.next(.parse, payload: payload)])
+            let etag = response.header("ETag"), lastModified = response.header("Last-Modified")
+            let validators = etag == nil && lastModified == nil ? nil : URLValidators(etag: etag, lastModified: lastModified)
+            return .completed(job, followOns: [.next(.parse, payload: payload)], validators: validators)
         case 304:
             return .completed(job, followOns: [])  // unchanged since the last fetch: nothing to parse
         default:

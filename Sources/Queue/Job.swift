@@ -17,6 +17,20 @@ public struct LeasedJob: Sendable, Equatable {
     public var leaseExpiresAt: Date
     /// What the previous stage handed on (a fetched page, an extracted article); nil for fetch jobs.
     public var payload: Payload?
+    /// What the last successful fetch of this URL answered, for a conditional GET.
+    public var validators: URLValidators?
+}
+
+/// `ETag` and `Last-Modified` of a URL's last successful fetch: a re-fetch sends them back
+/// (`If-None-Match`, `If-Modified-Since`) and an unchanged page costs a `304` instead of a body.
+public struct URLValidators: Sendable, Equatable, Codable {
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(etag: String?, lastModified: String?) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
 }
 
 /// Data passed from one stage to the next: a body (stored deflated) and its
@@ -83,10 +97,13 @@ public struct Completion: Sendable, Equatable {
     public var jobID: Int64
     public var leaseToken: String
     public var followOns: [FollowOn]
+    /// For fetch jobs: the validators to keep for the URL's next fetch (nil keeps the old ones).
+    public var validators: URLValidators?
 
-    public init(jobID: Int64, leaseToken: String, followOns: [FollowOn] = []) {
+    public init(jobID: Int64, leaseToken: String, followOns: [FollowOn] = [], validators: URLValidators? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.followOns = followOns
+        self.validators = validators
     }
 }

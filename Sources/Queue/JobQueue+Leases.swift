@@ -47,7 +47,8 @@ extension JobQueue {
             }
             guard !ids.isEmpty else { return [] }
             return try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT jobs.id, jobs.priority, jobs.attempts, jobs.payload_id, urls.url, urls.kind, hosts.name AS host
+                SELECT jobs.id, jobs.priority, jobs.attempts, jobs.payload_id, urls.url, urls.kind, urls.etag,
+                       urls.last_modified, hosts.name AS host
                 FROM jobs JOIN urls ON urls.id = jobs.url_id JOIN hosts ON hosts.id = jobs.host_id
                 WHERE jobs.id IN (SELECT value FROM json_each(?))
                 ORDER BY jobs.priority DESC, jobs.id
@@ -56,7 +57,9 @@ extension JobQueue {
                     id: row["id"], stage: stage, url: row["url"], host: row["host"],
                     kind: URLKind(rawValue: row["kind"]) ?? .auto, priority: row["priority"], attempt: row["attempts"],
                     leaseToken: token, leaseExpiresAt: expiry,
-                    payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) })
+                    payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) },
+                    validators: row["etag"] == nil && row["last_modified"] == nil ? nil
+                        : URLValidators(etag: row["etag"], lastModified: row["last_modified"]))
             }
         }
     }
@@ -132,6 +135,10 @@ extension JobQueue {
                 counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: .done)
                 if configuration.payloadRetention <= 0, let payloadID: Int64 = row["payload_id"] {
                     try deletePayload(db, id: payloadID, jobID: completion.jobID)
+                }
+                if let validators = completion.validators {
+                    try db.cachedStatement(sql: "UPDATE urls SET etag = ?, last_modified = ?, last_fetched_at = ? WHERE id = ?")
+                        .execute(arguments: [validators.etag, validators.lastModified, now.timeIntervalSince1970, row["url_id"]])
                 }
                 let parent = ParentJob(id: completion.jobID, urlID: row["url_id"], hostID: row["host_id"], priority: row["priority"])
                 for followOn in completion.followOns {

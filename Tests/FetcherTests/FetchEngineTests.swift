@@ -18,14 +18,14 @@ struct FetchEngineTests {
         return FetchEngine(configuration: configuration)
     }
 
-    func failure(_ path: String, engine: FetchEngine, server: HostileServer) async -> FetchFailure? {
+    func failure(_ path: String, engine: FetchEngine, server: LocalServer) async -> FetchFailure? {
         if case .failure(let failure) = await engine.fetch(FetchRequest(url: server.url(path))) { return failure }
         return nil
     }
 
     @Test("a normal page: status, body, headers, final URL, connected address")
     func normalPage() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine()
         defer { engine.shutdown() }
         let response = try await engine.fetch(FetchRequest(url: server.url("/ok"))).get()
@@ -38,7 +38,7 @@ struct FetchEngineTests {
 
     @Test("loopback is refused unless allowed, on the address actually connected")
     func addressPolicy() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine(policy: .publicOnly)
         defer { engine.shutdown() }
         #expect(await failure("/ok", engine: engine, server: server) == .privateAddressRefused(address: "127.0.0.1", scope: "loopback"))
@@ -50,7 +50,7 @@ struct FetchEngineTests {
 
     @Test("size caps abort while streaming, on decoded bytes", arguments: ["/huge", "/huge-chunked", "/gzip-bomb"])
     func sizeCaps(path: String) async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine(maxBytes: 1 << 20, timeout: 20)
         defer { engine.shutdown() }
         let started = Date()
@@ -63,7 +63,7 @@ struct FetchEngineTests {
         ("/redirect-file", "scheme-refused"), ("/redirect-ftp", "scheme-refused"),
     ])
     func redirects(path: String, expected: String) async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine()
         defer { engine.shutdown() }
         let result = await failure(path, engine: engine, server: server)
@@ -73,7 +73,7 @@ struct FetchEngineTests {
 
     @Test("servers that hang or trickle time out within the limit, retryably", arguments: ["/hang", "/hang-headers", "/trickle"])
     func timeouts(path: String) async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine(timeout: 3)
         defer { engine.shutdown() }
         let started = Date()
@@ -87,7 +87,7 @@ struct FetchEngineTests {
         ("/reset", "network", true), ("/no-body", "network", true), ("/bad-gzip", "decoding", false),
     ])
     func brokenTransfers(path: String, expected: String, retryable: Bool) async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine()
         defer { engine.shutdown() }
         let result = await failure(path, engine: engine, server: server)
@@ -97,7 +97,7 @@ struct FetchEngineTests {
 
     @Test("HTTP errors come back as responses with their status and Retry-After")
     func httpErrors() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine()
         defer { engine.shutdown() }
         let notFound = try await engine.fetch(FetchRequest(url: server.url("/404"))).get()
@@ -110,7 +110,7 @@ struct FetchEngineTests {
 
     @Test("hundreds of transfers in one engine, all answered")
     func manyTransfers() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let engine = Self.engine()
         defer { engine.shutdown() }
         let statuses = await withTaskGroup(of: Int.self) { group in

@@ -32,7 +32,7 @@ struct FetchWorkerTests {
 
     @Test("pages become parse jobs with their payload; failures are retried or dead with their class")
     func outcomes() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try Self.queue(in: directory)
@@ -67,7 +67,7 @@ struct FetchWorkerTests {
 
     @Test("without --allow-loopback a loopback URL is refused and parked, not fetched")
     func refusedAddress() async throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try Self.queue(in: directory)
@@ -85,7 +85,7 @@ struct FetchWorkerTests {
 struct FetchWorkerProcessTests {
     @Test("SIGTERM: the worker stops leasing, records the transfers in flight and exits; no lease is left behind")
     func sigtermDrains() throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try FetchWorkerTests.queue(in: directory)
@@ -120,7 +120,7 @@ struct FetchWorkerRobotsTests {
         ("500", .retry, "robots-unavailable"), ("huge", .done, nil),
     ] as [(String, JobState, String?)])
     func robots(mode: String, expected: JobState, errorClass: String?) async throws {
-        let server = try HostileServer(robots: mode)
+        let server = try LocalServer.hostile(robots: mode)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try FetchWorkerTests.queue(in: directory)
@@ -138,5 +138,43 @@ struct FetchWorkerRobotsTests {
             #expect(stored != nil)
             #expect((stored?.body.count ?? 0) <= RobotsTxt.parseLimit, "read up to 500 KiB")
         }
+    }
+}
+
+@Suite("Conditional GET and content encoding", .serialized)
+struct ConditionalGetTests {
+    @Test("a re-fetch sends the stored ETag; 304 is recorded as unchanged and not parsed again")
+    func notModified() async throws {
+        let server = try LocalServer.fixture("conditional_server.py")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try FetchWorkerTests.queue(in: directory)
+        let url = "http://127.0.0.1:\(server.port)/story"
+        _ = try queue.add([url])
+        let (first, firstEngine) = FetchWorkerTests.worker(queue)
+        try await first.run()
+        firstEngine.shutdown()
+        #expect(try queue.count(.parse, .queued) == 1)
+
+        _ = try queue.add([url], reschedule: true)
+        let leased = try #require(try queue.lease(stage: .fetch, worker: "probe", limit: 1, leaseSeconds: 30).first)
+        #expect(leased.validators == URLValidators(etag: "\"story-v1\"", lastModified: "Sat, 21 Nov 2026 10:00:00 GMT"))
+        _ = try queue.release(jobIDs: [leased.id], leaseToken: leased.leaseToken)
+
+        let (second, secondEngine) = FetchWorkerTests.worker(queue)
+        try await second.run()
+        secondEngine.shutdown()
+        #expect(try queue.count(.fetch, .done) == 2)
+        #expect(try queue.count(.parse, .queued) == 1, "the 304 created no second parse job")
+    }
+
+    @Test("gzip is requested and decoded")
+    func gzip() async throws {
+        let server = try LocalServer.fixture("conditional_server.py")
+        let engine = FetchEngineTests.engine()
+        defer { engine.shutdown() }
+        let response = try await engine.fetch(FetchRequest(url: "http://127.0.0.1:\(server.port)/gzip")).get()
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("Unchanged story text."))
     }
 }

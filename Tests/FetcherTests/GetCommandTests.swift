@@ -21,7 +21,7 @@ struct GetCommandTests {
 
     @Test("success prints status, final URL and headers and exits 0; failures exit 1 with their class last")
     func outcomes() throws {
-        let server = try HostileServer()
+        let server = try LocalServer.hostile()
         let ok = try Self.get(["--allow-loopback", server.url("/ok")])
         #expect(ok.status == 0)
         #expect(ok.output.contains("status     200") && ok.output.contains("final url  \(server.url("/ok"))"))

@@ -38,19 +38,30 @@ public func builtProduct(_ name: String) -> URL {
     return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
 }
 
-/// `../shared/bench/hostile.py` — the project's hostile HTTP server — on a free loopback port,
-/// stopped when the test ends. It exits by itself after `maxSeconds` in any case.
-public final class HostileServer: @unchecked Sendable {
+/// A Python test server on a free loopback port, killed when the test drops it; it also exits by
+/// itself after `maxSeconds`. `hostile` is `../shared/bench/hostile.py` (the project's hostile
+/// server); `fixture` runs a script from `Tests/Fixtures`.
+public final class LocalServer: @unchecked Sendable {
     public let port: Int
     private let process = Process()
 
-    public init(maxSeconds: Int = 120, robots: String = "allow", file: String = #filePath) throws {
-        let packageRoot = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let script = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/hostile.py")
+    private static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func hostile(robots: String = "allow", maxSeconds: Int = 120) throws -> LocalServer {
+        try LocalServer(script: packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/hostile.py"),
+                        arguments: ["--robots", robots], maxSeconds: maxSeconds)
+    }
+
+    public static func fixture(_ name: String, maxSeconds: Int = 120) throws -> LocalServer {
+        try LocalServer(script: packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), arguments: [], maxSeconds: maxSeconds)
+    }
+
+    private init(script: URL, arguments: [String], maxSeconds: Int) throws {
         port = try Self.freePort()
         // Debian's python3 directly: a wrapper (pyenv's shim, env) would not pass a signal on.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--port", String(port), "--max-seconds", String(maxSeconds), "--robots", robots]
+        process.arguments = [script.path, "--port", String(port), "--max-seconds", String(maxSeconds)] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -92,6 +103,6 @@ public final class HostileServer: @unchecked Sendable {
             if connected == 0 { return }
             usleep(50_000)
         }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "hostile.py did not start on port \(port)"])
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "test server did not start on port \(port)"])
     }
 }
