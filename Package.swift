@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "parser", targets: ["ParserCLI"]),
         .executable(name: "store", targets: ["StoreCLI"]),
         .library(name: "Queue", targets: ["Queue"]),
+        .library(name: "Fetcher", targets: ["Fetcher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

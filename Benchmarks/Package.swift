@@ -17,6 +17,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "FetchBenchmark",
+            dependencies: [
+                .product(name: "Fetcher", package: "main"),
+                .product(name: "Queue", package: "main"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
