@@ -131,7 +131,13 @@ private func transferHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     if line.hasPrefix("HTTP/") {
         transfer.headers.removeAll()
     } else if let colon = line.firstIndex(of: ":") {
-        transfer.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        let name = String(line[..<colon]), value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        transfer.headers.append((name, value))
+        // Size the body buffer once instead of growing it chunk by chunk (page faults, copies).
+        if transfer.configuration.keepBodies, name.caseInsensitiveCompare("Content-Length") == .orderedSame,
+           let length = Int(value), length > 0 {
+            transfer.body.reserveCapacity(min(length, transfer.configuration.maxBodyBytes))
+        }
     }
     return length
 }

@@ -2,7 +2,8 @@ import CZlib
 import Foundation
 
 /// zlib compression of payload bodies: HTML shrinks 5–10×, which keeps the queue
-/// database and its write volume small while pages wait for a parser.
+/// database and its write volume small while pages wait for a parser. Level 1 (fastest):
+/// at level 6 compressing pages took most of a fetch worker's CPU (Benchmarks/fetch.sh).
 enum Deflate {
     enum Failure: Error, CustomStringConvertible {
         case zlib(code: Int32)
@@ -19,7 +20,7 @@ enum Deflate {
             data.withUnsafeBytes { input in
                 compress2(
                     out.bindMemory(to: Bytef.self).baseAddress, &bound,
-                    input.bindMemory(to: Bytef.self).baseAddress, uLong(data.count), 6)
+                    input.bindMemory(to: Bytef.self).baseAddress, uLong(data.count), 1)
             }
         }
         guard code == Z_OK else { throw Failure.zlib(code: code) }
