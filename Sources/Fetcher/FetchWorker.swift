@@ -154,8 +154,8 @@ public final class FetchWorker: Sendable {
                 status: response.status, finalURL: response.finalURL,
                 contentType: contentType.map(ContentKind.mediaType), charset: contentType.flatMap(ContentKind.charset),
                 headers: ContentKind.keptHeaders(response), fetchedAt: now)
-            guard let payload = try? Payload(metadata: page, body: response.body) else {
-                return .failed(job, JobFailure(errorClass: "other", message: "could not encode page metadata", retryable: false))
+            guard var payload = try? Payload(metadata: page, body: response.body), (try? payload.prepareForStorage()) != nil else {
+                return .failed(job, JobFailure(errorClass: "other", message: "could not encode the page for the queue", retryable: false))
             }
             let etag = response.header("ETag"), lastModified = response.header("Last-Modified")
             let validators = etag == nil && lastModified == nil ? nil : URLValidators(etag: etag, lastModified: lastModified)

@@ -37,11 +37,37 @@ public struct URLValidators: Sendable, Equatable, Codable {
 /// metadata as JSON (status, final URL and headers for a page; fields for an article).
 public struct Payload: Sendable, Equatable {
     public var metadata: Data
-    public var body: Data
+    public var body: Data {
+        didSet { stored = nil }
+    }
+    /// The body as it will be stored (deflated), when prepared ahead of the write transaction.
+    private(set) var stored: StoredBody?
+
+    struct StoredBody: Sendable, Equatable {
+        var deflated: Data
+        var size: Int
+    }
 
     public init(metadata: Data, body: Data) {
         self.metadata = metadata
         self.body = body
+    }
+
+    /// Compresses the body now, on the caller's thread, so that completing the job later only
+    /// writes bytes: the queue's write lock is not held while compressing, and a worker can
+    /// compress on all its cores.
+    public mutating func prepareForStorage() throws {
+        stored = StoredBody(deflated: try Deflate.compress(body), size: body.count)
+    }
+
+    /// Two payloads are equal when they carry the same data, prepared or not.
+    public static func == (lhs: Payload, rhs: Payload) -> Bool {
+        lhs.metadata == rhs.metadata && lhs.body == rhs.body
+    }
+
+    /// The stored form, computed now unless prepared before.
+    func storedBody() throws -> StoredBody {
+        try stored ?? StoredBody(deflated: Deflate.compress(body), size: body.count)
     }
 
     /// Encodes `metadata` as JSON.

@@ -316,11 +316,10 @@ extension JobQueue {
     }
 
     private func storePayload(_ db: Database, _ payload: Payload, now: Date) throws -> Int64 {
+        let stored = try payload.storedBody()
         try db.cachedStatement(sql: """
             INSERT INTO payloads (created_at, metadata, body, body_size) VALUES (?, ?, ?, ?)
-            """).execute(arguments: [
-                now.timeIntervalSince1970, payload.metadata, try Deflate.compress(payload.body), payload.body.count,
-            ])
+            """).execute(arguments: [now.timeIntervalSince1970, payload.metadata, stored.deflated, stored.size])
         return db.lastInsertedRowID
     }
 

@@ -89,8 +89,10 @@ public final class LocalServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Waits up to 60 s: hostile.py prepares its payloads (a gzip bomb among them) before it
+    /// listens, which takes seconds when the machine is busy running other tests.
     static func waitUntilListening(port: Int) throws {
-        for _ in 0..<100 {
+        for _ in 0..<1200 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
