@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "CCurl", "Queue",
+                "CCurl", "CZlib", "Queue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -16,6 +16,8 @@ public struct FetchConfiguration: Sendable {
     public var maxTransfers = 64
     /// Keep bodies (false only for measuring the engine alone).
     public var keepBodies = true
+    /// Keep the request and response heads as sent and received (for WARC records).
+    public var keepRawHeads = false
 
     public init() {}
 }
@@ -49,6 +51,10 @@ public struct FetchResponse: Sendable {
     public var connectedAddress: String
     public var seconds: Double
     public var httpVersion: String
+    /// The final request's head as sent, and the final response's status line and header lines
+    /// as received (CRLF-terminated), when `keepRawHeads` is set.
+    public var rawRequestHead: Data?
+    public var rawResponseHead: Data?
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {

@@ -28,6 +28,8 @@ public final class FetchWorker: Sendable {
         public var idleSleep: TimeInterval = 0.5
         /// Stop once nothing is ready and nothing is in flight (tests, one-shot runs).
         public var exitWhenIdle = false
+        /// Also archive every HTTP exchange as WARC records (the engine must keep raw heads).
+        public var warc: WARCWriter?
 
         public init(workerID: String, leaseSeconds: TimeInterval) {
             self.workerID = workerID
@@ -138,6 +140,13 @@ public final class FetchWorker: Sendable {
             return .failed(job, JobFailure(errorClass: failure.errorClass, message: "\(failure.detail) (\(job.url))",
                                            retryable: failure.retryable))
         case .success(let response):
+            if let warc = configuration.warc {
+                do {
+                    try warc.write(response, requestedURL: job.url)
+                } catch {
+                    logger.error("WARC write failed", metadata: ["url": "\(job.url)", "error": "\(error)"])
+                }
+            }
             return Self.outcome(of: response, for: job)
         }
     }

@@ -30,8 +30,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit when no fetch job is ready and none is in flight.")
     var exitWhenIdle = false
 
+    @Option(name: .long, help: ArgumentHelp("Also write WARC/1.1 request and response records into this directory.", valueName: "dir"))
+    var warc: String?
+
+    @Option(name: .long, help: ArgumentHelp("Start a new WARC file past this size.", valueName: "bytes"))
+    var warcMaxBytes = 1 << 30
+
     func validate() throws {
         guard inFlight > 0 else { throw ValidationError("--in-flight must be at least 1, got \(inFlight)") }
+        guard warcMaxBytes > 0 else { throw ValidationError("--warc-max-bytes must be positive, got \(warcMaxBytes)") }
     }
 
     func run() async throws {
@@ -40,12 +47,14 @@ struct RunCommand: AsyncParsableCommand {
         let queue = try JobQueue.open(at: queueOptions.databasePath)
         var engineConfiguration = fetchOptions.configuration
         engineConfiguration.maxTransfers = inFlight
+        engineConfiguration.keepRawHeads = warc != nil
         let engine = FetchEngine(configuration: engineConfiguration)
         var configuration = FetchWorker.Configuration(
             workerID: workerID ?? "fetcher-\(ProcessInfo.processInfo.hostName)-\(getpid())",
             leaseSeconds: fetchOptions.timeout + 60)
         configuration.maxInFlight = inFlight
         configuration.exitWhenIdle = exitWhenIdle
+        configuration.warc = try warc.map { try WARCWriter(directory: $0, maxFileBytes: warcMaxBytes) }
         let worker = FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: logger)
 
         let signals = [SIGTERM, SIGINT].map { number in

@@ -18,6 +18,8 @@ final class Transfer: @unchecked Sendable {
     var headers: [(name: String, value: String)] = []
     var exceededCap = false
     var truncated = false
+    var rawRequestHead = Data()
+    var rawResponseHead = Data()
     var refusedAddress: (address: String, scope: String)?
     let started = Date()
 
@@ -61,6 +63,11 @@ final class Transfer: @unchecked Sendable {
         wr_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, transferHeader)
         wr_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         wr_easy_setopt_opensocket(handle, transferOpenSocket)
+        if configuration.keepRawHeads {
+            wr_easy_setopt_debug(handle, transferDebug)
+            wr_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+            wr_easy_setopt_long(handle, CURLOPT_VERBOSE, 1)  // the debug callback only runs in verbose mode
+        }
         wr_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context)
         var extra: [String] = []
         if let etag = request.ifNoneMatch { extra.append("If-None-Match: \(etag)") }
@@ -92,7 +99,9 @@ final class Transfer: @unchecked Sendable {
             status: status, finalURL: effectiveURL.map { String(cString: $0) } ?? request.url, headers: headers,
             body: body, bodySize: bodySize, connectedAddress: address.map { String(cString: $0) } ?? "",
             seconds: Date().timeIntervalSince(started),
-            httpVersion: version == CURL_HTTP_VERSION_2_0 ? "2" : "1.1"))
+            httpVersion: version == CURL_HTTP_VERSION_2_0 ? "2" : "1.1",
+            rawRequestHead: configuration.keepRawHeads ? rawRequestHead : nil,
+            rawResponseHead: configuration.keepRawHeads ? rawResponseHead : nil))
     }
 
     static func from(_ context: UnsafeMutableRawPointer) -> Transfer {
@@ -128,6 +137,10 @@ private func transferHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     let length = size * count
     let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
         .trimmingCharacters(in: .whitespacesAndNewlines)
+    if transfer.configuration.keepRawHeads {
+        if line.hasPrefix("HTTP/") { transfer.rawResponseHead.removeAll() }
+        transfer.rawResponseHead.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+    }
     if line.hasPrefix("HTTP/") {
         transfer.headers.removeAll()
     } else if let colon = line.firstIndex(of: ":") {
@@ -154,4 +167,13 @@ private func transferOpenSocket(_ context: UnsafeMutableRawPointer?, _ purpose: 
         return -1
     }
     return socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+}
+
+/// Verbose-mode callback: keeps the last request head libcurl sent (each redirect replaces it).
+private func transferDebug(_ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?,
+                           _ size: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard type == CURLINFO_HEADER_OUT, let data, let context else { return 0 }
+    let transfer = Transfer.from(context)
+    transfer.rawRequestHead = Data(bytes: data, count: size)
+    return 0
 }

@@ -178,3 +178,46 @@ struct ConditionalGetTests {
         #expect(String(decoding: response.body, as: UTF8.self).contains("Unchanged story text."))
     }
 }
+
+@Suite("WARC output", .serialized)
+struct WARCTests {
+    @Test("every fetch is archived as a request and a response record, one gzip member each, readable by Python's gzip")
+    func records() async throws {
+        let server = try LocalServer.hostile()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try FetchWorkerTests.queue(in: directory)
+        _ = try queue.add([server.url("/ok"), server.url("/404")])
+        var fetch = FetchConfiguration()
+        fetch.addressPolicy = .allowLoopback
+        fetch.keepRawHeads = true
+        let engine = FetchEngine(configuration: fetch)
+        let writer = try WARCWriter(directory: directory.path("warc"), maxFileBytes: 1 << 20)
+        var configuration = FetchWorker.Configuration(workerID: "warc-test", leaseSeconds: 30)
+        configuration.exitWhenIdle = true
+        configuration.warc = writer
+        try await FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
+        engine.shutdown()
+
+        let files = writer.files()
+        #expect(files.count == 1)
+        let script = """
+            import gzip, sys
+            data = gzip.open(sys.argv[1]).read().decode('latin-1')
+            records = data.split('WARC/1.1\\r\\n')[1:]
+            print(' '.join(r.split('\\r\\n')[0].split(': ')[1] for r in records))
+            print('GET /ok' in data, 'HTTP/1.1 200' in data, 'HTTP/1.1 404' in data, 'Normal' in data)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, files[0]]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.split(separator: " ").sorted() == ["request", "request", "response", "response", "warcinfo"])
+        #expect(lines.last == "True True True True", "request head, status lines and body are archived: \(output)")
+    }
+}

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 typedef size_t (*wr_data_callback)(char *data, size_t size, size_t count, void *context);
+typedef int (*wr_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
 typedef curl_socket_t (*wr_opensocket_callback)(void *context, curlsocktype purpose, struct curl_sockaddr *address);
 
 CURLcode wr_easy_setopt_long(CURL *handle, CURLoption option, long value);
@@ -14,6 +15,7 @@ CURLcode wr_easy_setopt_string(CURL *handle, CURLoption option, const char *valu
 CURLcode wr_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode wr_easy_setopt_data_callback(CURL *handle, CURLoption option, wr_data_callback callback);
 CURLcode wr_easy_setopt_opensocket(CURL *handle, wr_opensocket_callback callback);
+CURLcode wr_easy_setopt_debug(CURL *handle, wr_debug_callback callback);
 
 CURLcode wr_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode wr_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);

@@ -1,0 +1,156 @@
+import CZlib
+import Foundation
+import Synchronization
+
+/// Writes fetches as WARC/1.1 files (ISO 28500), the format web archives and Common Crawl use:
+/// a `warcinfo` record opens each file, then a `request` and a `response` record per fetch. Each
+/// record is its own gzip member (readers can seek to any record), and files rotate at `maxFileBytes`.
+///
+/// The response record holds the status line and headers as received and the body as delivered
+/// to Wireroom: content decoding is undone by libcurl, so `Content-Encoding` and
+/// `Transfer-Encoding` are dropped and `Content-Length` states the stored body's length.
+public final class WARCWriter: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        case cannotCreate(path: String, reason: String)
+        case compression(code: Int32)
+
+        public var description: String {
+            switch self {
+            case .cannotCreate(let path, let reason): "cannot write WARC file \(path): \(reason)"
+            case .compression(let code): "gzip compression failed (zlib \(code))"
+            }
+        }
+    }
+
+    private struct OpenFile {
+        var handle: FileHandle
+        var path: String
+        var bytes: Int
+    }
+
+    private let directory: String
+    private let maxFileBytes: Int
+    private let prefix: String
+    private let state = Mutex<(file: OpenFile?, sequence: Int)>((nil, 0))
+
+    public init(directory: String, maxFileBytes: Int = 1 << 30) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw Failure.cannotCreate(path: directory, reason: "\(error.localizedDescription)")
+        }
+        self.directory = directory
+        self.maxFileBytes = maxFileBytes
+        let stamp = Self.compactDate(Date())
+        prefix = "WIREROOM-\(stamp)-\(getpid())"
+    }
+
+    deinit {
+        state.withLock { try? $0.file?.handle.close() }
+    }
+
+    /// Appends the request and response records of one fetch.
+    public func write(_ response: FetchResponse, requestedURL: String, at date: Date = Date()) throws {
+        let responseID = "<urn:uuid:\(UUID().uuidString.lowercased())>"
+        let requestID = "<urn:uuid:\(UUID().uuidString.lowercased())>"
+        var responseBlock = Self.responseHead(response)
+        responseBlock.append(response.body)
+        let common = [("WARC-Date", Self.warcDate(date)), ("WARC-Target-URI", response.finalURL),
+                      ("WARC-IP-Address", response.connectedAddress)]
+        let responseRecord = try Self.gzipMember(Self.record(
+            type: "response", id: responseID, headers: common + [("Content-Type", "application/http;msgtype=response")],
+            block: responseBlock))
+        let requestRecord = try Self.gzipMember(Self.record(
+            type: "request", id: requestID,
+            headers: common + [("WARC-Concurrent-To", responseID), ("Content-Type", "application/http;msgtype=request")],
+            block: response.rawRequestHead ?? Data("GET \(requestedURL) HTTP/1.1\r\n\r\n".utf8)))
+        try append([requestRecord, responseRecord])
+    }
+
+    /// The paths written so far, oldest first.
+    public func files() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(prefix) }.sorted().map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    private func append(_ members: [Data]) throws {
+        let size = members.reduce(0) { $0 + $1.count }
+        try state.withLock { state in
+            if state.file == nil || state.file!.bytes + size > maxFileBytes {
+                try state.file?.handle.close()
+                state.file = try openNext(sequence: state.sequence)
+                state.sequence += 1
+            }
+            for member in members { try state.file!.handle.write(contentsOf: member) }
+            state.file!.bytes += size
+        }
+    }
+
+    private func openNext(sequence: Int) throws -> OpenFile {
+        let name = "\(prefix)-\(String(format: "%05d", sequence)).warc.gz"
+        let path = (directory as NSString).appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Failure.cannotCreate(path: path, reason: "cannot create the file")
+        }
+        let info = Data("software: Wireroom\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n".utf8)
+        let member = try Self.gzipMember(Self.record(
+            type: "warcinfo", id: "<urn:uuid:\(UUID().uuidString.lowercased())>",
+            headers: [("WARC-Date", Self.warcDate(Date())), ("WARC-Filename", name), ("Content-Type", "application/warc-fields")],
+            block: info))
+        try handle.write(contentsOf: member)
+        return OpenFile(handle: handle, path: path, bytes: member.count)
+    }
+
+    static func record(type: String, id: String, headers: [(String, String)], block: Data) -> Data {
+        var head = "WARC/1.1\r\nWARC-Type: \(type)\r\nWARC-Record-ID: \(id)\r\n"
+        for (name, value) in headers where !value.isEmpty { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(block.count)\r\n\r\n"
+        var data = Data(head.utf8)
+        data.append(block)
+        data.append(Data("\r\n\r\n".utf8))
+        return data
+    }
+
+    /// Status line and header lines as received, without the encodings libcurl undid.
+    static func responseHead(_ response: FetchResponse) -> Data {
+        let raw = String(decoding: response.rawResponseHead ?? Data(), as: UTF8.self)
+        var lines = raw.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        if lines.isEmpty { lines = ["HTTP/\(response.httpVersion) \(response.status)"] + response.headers.map { "\($0.name): \($0.value)" } }
+        let dropped: Set<String> = ["content-encoding", "transfer-encoding", "content-length"]
+        let kept = lines.enumerated().filter { index, line in
+            index == 0 || !dropped.contains(line.split(separator: ":").first.map { $0.lowercased() } ?? "")
+        }.map(\.element)
+        return Data((kept + ["Content-Length: \(response.body.count)", "", ""]).joined(separator: "\r\n").utf8)
+    }
+
+    /// One complete gzip member (RFC 1952) holding `data`.
+    static func gzipMember(_ data: Data) throws -> Data {
+        var stream = z_stream()
+        var code = deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard code == Z_OK else { throw Failure.compression(code: code) }
+        defer { deflateEnd(&stream) }
+        var output = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 32)
+        code = data.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+                stream.avail_in = uInt(data.count)
+                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard code == Z_STREAM_END else { throw Failure.compression(code: code) }
+        output.count = Int(stream.total_out)
+        return output
+    }
+
+    static func warcDate(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    private static func compactDate(_ date: Date) -> String {
+        warcDate(date).filter(\.isNumber)
+    }
+}
