@@ -71,6 +71,10 @@ public enum FetchFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case CURLE_COULDNT_CONNECT: .connect(message)
         case CURLE_OPERATION_TIMEDOUT: .timeout(message)
         case CURLE_TOO_MANY_REDIRECTS: .redirectLimit(-1)
+        // libcurl reports both a refused scheme and an answer that is not HTTP/1.x or 2 (a garbage
+        // status line reads as HTTP/0.9) with this code; only its message tells them apart.
+        case CURLE_UNSUPPORTED_PROTOCOL where message.contains("HTTP/0.9") || message.contains("HTTP version"):
+            .protocolError(message)
         case CURLE_UNSUPPORTED_PROTOCOL: .schemeRefused(message)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH: .tls(message)

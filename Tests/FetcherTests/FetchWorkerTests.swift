@@ -221,3 +221,57 @@ struct WARCTests {
         #expect(lines.last == "True True True True", "request head, status lines and body are archived: \(output)")
     }
 }
+
+@Suite("Small fetch decisions")
+struct FetchDecisionTests {
+    @Test("Retry-After as seconds or as an HTTP date")
+    func retryAfter() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(RetryAfter.seconds("120", now: now) == 120)
+        let later = now.addingTimeInterval(3600)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        #expect(RetryAfter.seconds(formatter.string(from: later), now: now) == 3600)
+        #expect(RetryAfter.seconds("soon", now: now) == nil)
+        #expect(RetryAfter.seconds("Thu, 01 Jan 1970 00:00:00 GMT", now: now) == 0, "a past date means now")
+    }
+
+    @Test("what goes to the parser")
+    func parseable() {
+        let html = Data("<html>".utf8)
+        #expect(ContentKind.isParseable(contentType: "text/html; charset=utf-8", body: html))
+        #expect(ContentKind.isParseable(contentType: "application/rss+xml", body: html))
+        #expect(ContentKind.isParseable(contentType: nil, body: html))
+        #expect(!ContentKind.isParseable(contentType: "image/jpeg", body: html))
+        #expect(!ContentKind.isParseable(contentType: "text/html", body: Data("%PDF-1.4".utf8)), "a PDF labelled HTML")
+        #expect(ContentKind.charset("text/html; charset=\"Windows-1251\"") == "windows-1251")
+    }
+
+    @Test("a garbage status line is a protocol error, final")
+    func badStatus() async throws {
+        let server = try LocalServer.hostile()
+        let engine = FetchEngineTests.engine()
+        defer { engine.shutdown() }
+        guard case .failure(let failure) = await engine.fetch(FetchRequest(url: server.url("/bad-status"))) else {
+            Issue.record("a garbage status line was accepted")
+            return
+        }
+        #expect(failure.errorClass == "protocol", "\(failure)")
+        #expect(!failure.retryable)
+    }
+
+    @Test("WARC files rotate past their size limit")
+    func rotation() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try WARCWriter(directory: directory.path("warc"), maxFileBytes: 600)
+        let response = FetchResponse(status: 200, finalURL: "http://127.0.0.1/x", headers: [("Content-Type", "text/html")],
+                                     body: Data(String(repeating: "story ", count: 50).utf8), bodySize: 300,
+                                     connectedAddress: "127.0.0.1", seconds: 0.01, httpVersion: "1.1")
+        for _ in 0..<3 { try writer.write(response, requestedURL: "http://127.0.0.1/x") }
+        #expect(writer.files().count == 3)
+        #expect(writer.files().allSatisfy { $0.hasSuffix(".warc.gz") })
+    }
+}
