@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libidn2 from Debian's libidn2-dev: internationalized host names to their ASCII (punycode) form.
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // OpenSSL's libcrypto (Debian's libssl-dev, which libcurl already links): SHA-1 for WARC digests.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libcurl (Debian's libcurl4-openssl-dev) behind typed wrappers for its variadic calls.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "CCurl", "CZlib", "Queue",
+                "CCurl", "CCrypto", "CZlib", "Queue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

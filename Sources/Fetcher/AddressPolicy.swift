@@ -62,12 +62,12 @@ public enum AddressPolicy: Sendable, Equatable {
             var ipv4 = address.load(as: sockaddr_in.self).sin_addr
             let bytes = withUnsafeBytes(of: ipv4) { Array($0) }
             inet_ntop(AF_INET, &ipv4, &text, socklen_t(text.count))
-            return (scope(ipv4: bytes[0], bytes[1], bytes[2], bytes[3]), String(cString: text))
+            return (scope(ipv4: bytes[0], bytes[1], bytes[2], bytes[3]), text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         case AF_INET6:
             var ipv6 = address.load(as: sockaddr_in6.self).sin6_addr
             let bytes = withUnsafeBytes(of: ipv6) { Array($0) }
             inet_ntop(AF_INET6, &ipv6, &text, socklen_t(text.count))
-            return (scope(ipv6: bytes), String(cString: text))
+            return (scope(ipv6: bytes), text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         default:
             return nil
         }

@@ -84,7 +84,7 @@ final class Transfer: @unchecked Sendable {
         }
         if code == CURLE_TOO_MANY_REDIRECTS { return .failure(.redirectLimit(configuration.maxRedirects)) }
         guard code == CURLE_OK || truncated else {
-            let message = String(cString: errorBuffer)
+            let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             return .failure(.from(code: code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message))
         }
         var status = 0

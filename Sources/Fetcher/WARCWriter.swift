@@ -1,3 +1,4 @@
+import CCrypto
 import CZlib
 import Foundation
 import Synchronization
@@ -55,15 +56,20 @@ public final class WARCWriter: Sendable {
         let requestID = "<urn:uuid:\(UUID().uuidString.lowercased())>"
         var responseBlock = Self.responseHead(response)
         responseBlock.append(response.body)
+        let requestBlock = response.rawRequestHead ?? Data("GET \(requestedURL) HTTP/1.1\r\n\r\n".utf8)
         let common = [("WARC-Date", Self.warcDate(date)), ("WARC-Target-URI", response.finalURL),
                       ("WARC-IP-Address", response.connectedAddress)]
         let responseRecord = try Self.gzipMember(Self.record(
-            type: "response", id: responseID, headers: common + [("Content-Type", "application/http;msgtype=response")],
+            type: "response", id: responseID,
+            headers: common + [("Content-Type", "application/http;msgtype=response"),
+                               ("WARC-Block-Digest", Self.sha1Digest(responseBlock)),
+                               ("WARC-Payload-Digest", Self.sha1Digest(response.body))],
             block: responseBlock))
         let requestRecord = try Self.gzipMember(Self.record(
             type: "request", id: requestID,
-            headers: common + [("WARC-Concurrent-To", responseID), ("Content-Type", "application/http;msgtype=request")],
-            block: response.rawRequestHead ?? Data("GET \(requestedURL) HTTP/1.1\r\n\r\n".utf8)))
+            headers: common + [("WARC-Concurrent-To", responseID), ("Content-Type", "application/http;msgtype=request"),
+                               ("WARC-Block-Digest", Self.sha1Digest(requestBlock))],
+            block: requestBlock))
         try append([requestRecord, responseRecord])
     }
 
@@ -141,6 +147,31 @@ public final class WARCWriter: Sendable {
         }
         guard code == Z_STREAM_END else { throw Failure.compression(code: code) }
         output.count = Int(stream.total_out)
+        return output
+    }
+
+    /// `sha1:` and the base32 (RFC 4648) SHA-1 of `data`, the digest form WARC tools expect.
+    static func sha1Digest(_ data: Data) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = data.withUnsafeBytes { bytes in
+            EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha1(), nil)
+        }
+        return "sha1:" + base32(digest.prefix(Int(length)))
+    }
+
+    static func base32(_ bytes: some Collection<UInt8>) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var output = "", buffer = 0, bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
         return output
     }
 

@@ -206,7 +206,8 @@ struct WARCTests {
             data = gzip.open(sys.argv[1]).read().decode('latin-1')
             records = data.split('WARC/1.1\\r\\n')[1:]
             print(' '.join(r.split('\\r\\n')[0].split(': ')[1] for r in records))
-            print('GET /ok' in data, 'HTTP/1.1 200' in data, 'HTTP/1.1 404' in data, 'Normal' in data)
+            print('GET /ok' in data, 'HTTP/1.1 200' in data, 'HTTP/1.1 404' in data, 'Normal' in data,
+                  data.count('WARC-Payload-Digest: sha1:') == 2)
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -218,7 +219,7 @@ struct WARCTests {
         process.waitUntilExit()
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.first?.split(separator: " ").sorted() == ["request", "request", "response", "response", "warcinfo"])
-        #expect(lines.last == "True True True True", "request head, status lines and body are archived: \(output)")
+        #expect(lines.last == "True True True True True", "request head, status lines, body and digests are archived: \(output)")
     }
 }
 
@@ -260,6 +261,12 @@ struct FetchDecisionTests {
         }
         #expect(failure.errorClass == "protocol", "\(failure)")
         #expect(!failure.retryable)
+    }
+
+    @Test("WARC digests are SHA-1 in base32")
+    func digests() {
+        #expect(WARCWriter.sha1Digest(Data("abc".utf8)) == "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5")
+        #expect(WARCWriter.sha1Digest(Data()) == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")
     }
 
     @Test("WARC files rotate past their size limit")
