@@ -66,7 +66,7 @@ let package = Package(
             dependencies: ["Queue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/QueueExerciser"
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Queue"], path: "Tests/TestSupport"),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),

@@ -30,7 +30,7 @@ struct JobsCommand: ParsableCommand {
         func run() throws {
             let jobs = try queue.open().jobs(matching: try filter.jobFilter(), limit: limit)
             if json {
-                for job in jobs { print(try JSONLines.encode(job)) }
+                for job in jobs { print(try JSONOutput.encode(job)) }
                 return
             }
             var rows = [["id", "stage", "state", "tries", "host", "url", "last error"]]
@@ -57,7 +57,7 @@ struct JobsCommand: ParsableCommand {
         func run() throws {
             let detail = try queue.open().job(id: id)
             if json {
-                print(try JSONLines.encode(detail))
+                print(try JSONOutput.encode(detail))
                 return
             }
             let job = detail.job
@@ -105,15 +105,5 @@ struct JobFilterOptions: ParsableArguments {
             }
         }
         return JobFilter(stage: stage, state: state, host: hostKey, errorClass: errorClass)
-    }
-}
-
-enum JSONLines {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

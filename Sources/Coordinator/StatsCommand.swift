@@ -34,11 +34,7 @@ struct StatsCommand: ParsableCommand {
 /// Renders `QueueStats` for people (a table) and for machines (JSON).
 enum StatsReport {
     static func json(_ stats: QueueStats) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(stats), as: UTF8.self)
+        try JSONOutput.encode(stats)
     }
 
     static func table(_ stats: QueueStats) -> String {

@@ -39,16 +39,19 @@ extension JobQueue {
 
     /// Workers whose last heartbeat is within `configuration.workerLiveness`.
     public func liveWorkers() throws -> [WorkerInfo] {
+        let now = self.now
+        return try read { db in try liveWorkers(db, now: now) }
+    }
+
+    func liveWorkers(_ db: Database, now: Date) throws -> [WorkerInfo] {
         let since = now.addingTimeInterval(-configuration.workerLiveness).timeIntervalSince1970
-        return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, stage, hostname, pid, started_at, last_seen FROM workers
-                WHERE last_seen >= ? ORDER BY stage, id
-                """, arguments: [since]).map { row in
-                WorkerInfo(id: row["id"], stage: Stage(rawValue: row["stage"]) ?? .fetch, hostname: row["hostname"],
-                           pid: row["pid"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                           lastSeen: Date(timeIntervalSince1970: row["last_seen"]))
-            }
+        return try Row.fetchAll(db, sql: """
+            SELECT id, stage, hostname, pid, started_at, last_seen FROM workers
+            WHERE last_seen >= ? ORDER BY stage, id
+            """, arguments: [since]).map { row in
+            WorkerInfo(id: row["id"], stage: Stage(rawValue: row["stage"]) ?? .fetch, hostname: row["hostname"],
+                       pid: row["pid"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                       lastSeen: Date(timeIntervalSince1970: row["last_seen"]))
         }
     }
 }

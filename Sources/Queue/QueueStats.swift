@@ -57,8 +57,8 @@ extension JobQueue {
     /// Gathers the queue's stats in one read transaction (a consistent snapshot).
     public func stats(top: Int = 5, errorWindow: TimeInterval = 3600) throws -> QueueStats {
         let now = self.now
-        let workers = try liveWorkers()
         return try read { db in
+            let workers = try liveWorkers(db, now: now)
             var stages: [String: [String: Int]] = [:]
             for stage in Stage.allCases {
                 stages[stage.rawValue] = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, 0) })

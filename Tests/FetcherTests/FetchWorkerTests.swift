@@ -107,12 +107,6 @@ struct FetchWorkerProcessTests {
     }
 }
 
-extension JobQueue {
-    func count(_ stage: Stage, _ state: JobState) throws -> Int {
-        try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
-    }
-}
-
 @Suite("Fetch worker and robots.txt", .serialized)
 struct FetchWorkerRobotsTests {
     @Test("robots.txt decides per RFC 9309", arguments: [

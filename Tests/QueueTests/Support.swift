@@ -17,13 +17,6 @@ func makeQueue(
 }
 
 extension JobQueue {
-    /// The count of `stage` jobs in `state`.
-    func count(_ stage: Stage, _ state: JobState) throws -> Int {
-        try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
-    }
-}
-
-extension JobQueue {
     /// Hosts whose kept `queued`/`leased` counts differ from a recount of their fetch jobs.
     func hostsWithWrongCounts() throws -> [String] {
         try read { db in

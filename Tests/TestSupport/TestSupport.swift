@@ -1,5 +1,6 @@
 // Helpers shared by the test targets.
 import Foundation
+import Queue
 import Synchronization
 
 /// A clock the test moves by hand, so lease expiry and backoff need no sleeping.
@@ -106,5 +107,12 @@ public final class LocalServer: @unchecked Sendable {
             usleep(50_000)
         }
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "test server did not start on port \(port)"])
+    }
+}
+
+extension JobQueue {
+    /// The count of `stage` jobs in `state`.
+    public func count(_ stage: Stage, _ state: JobState) throws -> Int {
+        try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
     }
 }
