@@ -18,8 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // zlib from Debian's zlib1g-dev: payload bodies are stored deflated.
+        // zlib from Debian's zlib1g-dev: WARC gzip members, and payloads of databases written before zstd.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zstd from Debian's libzstd-dev (libcurl links it already): payload bodies are stored as zstd frames.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // libidn2 from Debian's libidn2-dev: internationalized host names to their ASCII (punycode) form.
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         // OpenSSL's libcrypto (Debian's libssl-dev, which libcurl already links): SHA-1 for WARC digests.
@@ -31,6 +33,7 @@ let package = Package(
             name: "Queue",
             dependencies: [
                 "CZlib",
+                "CZstd",
                 "CIDN2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -58,6 +58,12 @@ public struct FetchResponse: Sendable {
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.sameHeaderName($0.name, name) }?.value
+    }
+
+    /// ASCII case-insensitive equality (header names are ASCII); Foundation's locale-aware
+    /// comparison showed up in the worker's profile.
+    static func sameHeaderName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
     }
 }

@@ -135,24 +135,33 @@ private func transferHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     guard let data, let context else { return 0 }
     let transfer = Transfer.from(context)
     let length = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let bytes = UnsafeRawBufferPointer(start: data, count: length)
     if transfer.configuration.keepRawHeads {
-        if line.hasPrefix("HTTP/") { transfer.rawResponseHead.removeAll() }
-        transfer.rawResponseHead.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+        if bytes.starts(with: "HTTP/".utf8) { transfer.rawResponseHead.removeAll() }
+        transfer.rawResponseHead.append(contentsOf: bytes)
     }
-    if line.hasPrefix("HTTP/") {
+    if bytes.starts(with: "HTTP/".utf8) {
         transfer.headers.removeAll()
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = String(line[..<colon]), value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+        let name = String(decoding: trimmed(bytes[..<colon]), as: UTF8.self)
+        let value = String(decoding: trimmed(bytes[(colon + 1)...]), as: UTF8.self)
         transfer.headers.append((name, value))
         // Size the body buffer once instead of growing it chunk by chunk (page faults, copies).
-        if transfer.configuration.keepBodies, name.caseInsensitiveCompare("Content-Length") == .orderedSame,
+        if transfer.configuration.keepBodies, FetchResponse.sameHeaderName(name, "Content-Length"),
            let length = Int(value), length > 0 {
             transfer.body.reserveCapacity(min(length, transfer.configuration.maxBodyBytes))
         }
     }
     return length
+}
+
+/// `bytes` without leading and trailing spaces, tabs, CR and LF.
+private func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+    let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+    guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+        return bytes[bytes.startIndex..<bytes.startIndex]
+    }
+    return bytes[first...last]
 }
 
 /// Opens the socket for the address libcurl is about to connect to — unless the policy refuses it.

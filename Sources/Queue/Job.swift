@@ -33,18 +33,18 @@ public struct URLValidators: Sendable, Equatable, Codable {
     }
 }
 
-/// Data passed from one stage to the next: a body (stored deflated) and its
+/// Data passed from one stage to the next: a body (stored compressed) and its
 /// metadata as JSON (status, final URL and headers for a page; fields for an article).
 public struct Payload: Sendable, Equatable {
     public var metadata: Data
     public var body: Data {
         didSet { stored = nil }
     }
-    /// The body as it will be stored (deflated), when prepared ahead of the write transaction.
+    /// The body as it will be stored (compressed), when prepared ahead of the write transaction.
     private(set) var stored: StoredBody?
 
     struct StoredBody: Sendable, Equatable {
-        var deflated: Data
+        var compressed: Data
         var size: Int
     }
 
@@ -57,7 +57,7 @@ public struct Payload: Sendable, Equatable {
     /// writes bytes: the queue's write lock is not held while compressing, and a worker can
     /// compress on all its cores.
     public mutating func prepareForStorage() throws {
-        stored = StoredBody(deflated: try Deflate.compress(body), size: body.count)
+        stored = StoredBody(compressed: try PayloadCompression.compress(body), size: body.count)
     }
 
     /// Two payloads are equal when they carry the same data, prepared or not.
@@ -67,7 +67,7 @@ public struct Payload: Sendable, Equatable {
 
     /// The stored form, computed now unless prepared before.
     func storedBody() throws -> StoredBody {
-        try stored ?? StoredBody(deflated: Deflate.compress(body), size: body.count)
+        try stored ?? StoredBody(compressed: PayloadCompression.compress(body), size: body.count)
     }
 
     /// Encodes `metadata` as JSON.

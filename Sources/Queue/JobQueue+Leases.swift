@@ -319,7 +319,7 @@ extension JobQueue {
         let stored = try payload.storedBody()
         try db.cachedStatement(sql: """
             INSERT INTO payloads (created_at, metadata, body, body_size) VALUES (?, ?, ?, ?)
-            """).execute(arguments: [now.timeIntervalSince1970, payload.metadata, stored.deflated, stored.size])
+            """).execute(arguments: [now.timeIntervalSince1970, payload.metadata, stored.compressed, stored.size])
         return db.lastInsertedRowID
     }
 
@@ -328,7 +328,7 @@ extension JobQueue {
             SELECT metadata, body, body_size FROM payloads WHERE id = ?
             """), arguments: [id]) else { return nil }
         return Payload(metadata: row["metadata"],
-                       body: try Deflate.decompress(row["body"], originalSize: row["body_size"]))
+                       body: try PayloadCompression.decompress(row["body"], originalSize: row["body_size"]))
     }
 
     private func deletePayload(_ db: Database, id: Int64, jobID: Int64) throws {

@@ -170,6 +170,21 @@ struct LeaseTests {
         #expect(try queue.job(id: fetch.id).followOnJobIDs == [parse.id])
     }
 
+    @Test("payloads are written as zstd frames; zlib bodies of older databases still read")
+    func payloadCompression() throws {
+        let page = Data(String(repeating: "<p>Clean article text.</p>", count: 400).utf8)
+        let compressed = try PayloadCompression.compress(page)
+        #expect(compressed.starts(with: [0x28, 0xB5, 0x2F, 0xFD]))
+        #expect(try PayloadCompression.decompress(compressed, originalSize: page.count) == page)
+        let zlib = Data([120, 156, 115, 206, 73, 77, 204, 83, 72, 44, 42, 201, 76, 206, 73, 85, 40, 73, 173, 40, 209, 81, 40, 46,
+                         201, 47, 74, 77, 81, 72, 170, 84, 0, 74, 229, 231, 164, 164, 22, 41, 132, 103, 22, 165, 22, 229, 231, 231,
+                         234, 1, 0, 170, 115, 17, 108])  // Python's zlib.compress of the text below
+        let text = "Clean article text, stored by an older Wireroom."
+        #expect(try PayloadCompression.decompress(zlib, originalSize: text.utf8.count) == Data(text.utf8))
+        #expect(throws: PayloadCompression.Failure.self) { try PayloadCompression.decompress(compressed, originalSize: page.count + 1) }
+        #expect(throws: PayloadCompression.Failure.self) { try PayloadCompression.decompress(Data("garbage".utf8), originalSize: 10) }
+    }
+
     @Test("with a retention period, payloads outlive their job until purged")
     func payloadRetention() throws {
         let directory = try TemporaryDirectory()
