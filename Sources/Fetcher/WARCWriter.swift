@@ -8,8 +8,10 @@ import Synchronization
 /// record is its own gzip member (readers can seek to any record), and files rotate at `maxFileBytes`.
 ///
 /// The response record holds the status line and headers as received and the body as delivered
-/// to Wireroom: content decoding is undone by libcurl, so `Content-Encoding` and
-/// `Transfer-Encoding` are dropped and `Content-Length` states the stored body's length.
+/// to Wireroom, decoded by libcurl. As Common Crawl does for decoded payloads, the headers that
+/// described the bytes on the wire (`Content-Encoding`, `Transfer-Encoding`, `Content-Length`) are
+/// kept renamed with an `X-Crawler-` prefix, and a new `Content-Length` states the stored body's
+/// length, so WARC readers parse the record and nothing the server said is lost.
 public final class WARCWriter: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case cannotCreate(path: String, reason: String)
@@ -117,16 +119,17 @@ public final class WARCWriter: Sendable {
         return data
     }
 
-    /// Status line and header lines as received, without the encodings libcurl undid.
+    /// Status line and header lines as received; the wire-encoding headers renamed `X-Crawler-…`.
     static func responseHead(_ response: FetchResponse) -> Data {
         let raw = String(decoding: response.rawResponseHead ?? Data(), as: UTF8.self)
         var lines = raw.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         if lines.isEmpty { lines = ["HTTP/\(response.httpVersion) \(response.status)"] + response.headers.map { "\($0.name): \($0.value)" } }
-        let dropped: Set<String> = ["content-encoding", "transfer-encoding", "content-length"]
-        let kept = lines.enumerated().filter { index, line in
-            index == 0 || !dropped.contains(line.split(separator: ":").first.map { $0.lowercased() } ?? "")
-        }.map(\.element)
-        return Data((kept + ["Content-Length: \(response.body.count)", "", ""]).joined(separator: "\r\n").utf8)
+        let wireHeaders: Set<String> = ["content-encoding", "transfer-encoding", "content-length"]
+        let renamed = lines.enumerated().map { index, line in
+            let name = line.split(separator: ":").first.map { $0.lowercased() } ?? ""
+            return index > 0 && wireHeaders.contains(name) ? "X-Crawler-" + line : line
+        }
+        return Data((renamed + ["Content-Length: \(response.body.count)", "", ""]).joined(separator: "\r\n").utf8)
     }
 
     /// One complete gzip member (RFC 1952) holding `data`.
