@@ -12,7 +12,7 @@ public struct CoordinatorCommand: ParsableCommand {
             """,
         subcommands: [
             AddCommand.self, StatsCommand.self, JobsCommand.self, RetryCommand.self,
-            PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
+            HostsCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
         ]
     )
 

@@ -52,11 +52,7 @@ struct ResumeCommand: ParsableCommand {
 }
 
 private func setPaused(_ paused: Bool, host: String, queue: QueueOptions) throws {
-    let key: String
-    switch URLNormalizer().hostKey(host) {
-    case .success(let normalized): key = normalized
-    case .failure(let reason): throw ValidationError("host \(host): \(reason)")
-    }
+    let key = try HostsCommand.hostKey(host)
     let changed = try queue.open(creating: paused).setPaused(paused, host: key)
     let word = paused ? "paused" : "resumed"
     print(changed ? "\(word) \(key)" : "\(key) was already \(paused ? "paused" : "not paused")")

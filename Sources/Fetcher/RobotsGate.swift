@@ -90,7 +90,7 @@ actor RobotsGate {
         guard (200..<300).contains(status) else { return .allowAll }  // 4xx (and odd 3xx/1xx): no rules
         let robots = RobotsTxt(String(decoding: body, as: UTF8.self))
         if let delay = robots.crawlDelay(for: productToken), let current = try? queue.hostDelay(host: host), delay > current {
-            try? queue.setHostDelay(min(delay, 120), host: host)
+            try? queue.setHostPoliteness(host: host, delay: min(delay, 120))
         }
         return .rules(robots)
     }

@@ -1,6 +1,18 @@
 import Foundation
 import GRDB
 
+/// A host's politeness settings and its fetch jobs waiting or running.
+public struct HostSummary: Sendable, Equatable, Codable {
+    public var name: String
+    /// Seconds between the starts of two fetches of this host.
+    public var delay: TimeInterval
+    /// Fetches of this host at once, across all fetchers.
+    public var concurrency: Int
+    public var paused: Bool
+    public var queued: Int
+    public var leased: Int
+}
+
 /// A host's robots.txt as last fetched.
 public struct RobotsRecord: Sendable, Equatable {
     public var status: Int
@@ -33,12 +45,29 @@ extension JobQueue {
         }
     }
 
-    /// Sets the pause between fetch leases of `host` (robots.txt `Crawl-delay`, an operator's choice).
-    public func setHostDelay(_ delay: TimeInterval, host: String) throws {
-        guard delay >= 0 else { throw QueueError.invalidArgument("host delay must not be negative, got \(delay)") }
+    /// Sets the politeness of `host` (an operator's choice, robots.txt `Crawl-delay`): the pause
+    /// between fetch leases, the fetches at once, or both; a host not seen yet is recorded.
+    public func setHostPoliteness(host: String, delay: TimeInterval? = nil, concurrency: Int? = nil) throws {
+        if let delay, !(delay >= 0 && delay.isFinite) { throw QueueError.invalidArgument("host delay must be 0 or more seconds, got \(delay)") }
+        if let concurrency, concurrency < 1 { throw QueueError.invalidArgument("host concurrency must be at least 1, got \(concurrency)") }
         try write { db in
             let hostID = try Self.upsertHost(db, name: host, configuration: configuration)
-            try db.execute(sql: "UPDATE hosts SET delay = ? WHERE id = ?", arguments: [delay, hostID])
+            try db.execute(sql: "UPDATE hosts SET delay = coalesce(?, delay), concurrency = coalesce(?, concurrency) WHERE id = ?",
+                           arguments: [delay, concurrency, hostID])
+        }
+    }
+
+    /// Hosts with their politeness and fetch-job counts: the one named, or the busiest first.
+    public func hosts(named name: String? = nil, limit: Int = 100) throws -> [HostSummary] {
+        try read { db in
+            let filter = name == nil ? "" : "WHERE name = ?"
+            return try Row.fetchAll(db, sql: """
+                SELECT name, delay, concurrency, paused, queued, leased FROM hosts \(filter)
+                ORDER BY queued + leased DESC, name LIMIT ?
+                """, arguments: StatementArguments(name.map { [$0] } ?? []) + [limit]).map {
+                HostSummary(name: $0["name"], delay: $0["delay"], concurrency: $0["concurrency"], paused: $0["paused"],
+                            queued: $0["queued"], leased: $0["leased"])
+            }
         }
     }
 

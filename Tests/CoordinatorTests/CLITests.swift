@@ -161,4 +161,22 @@ struct CLITests {
         let badStage = try Self.coordinator(["jobs", "--db", db, "--stage", "render"])
         #expect(badStage.status != 0 && badStage.stderr.contains("render"))
     }
+
+    @Test("hosts lists politeness and fetch jobs per host, and sets a host's delay and concurrency")
+    func hosts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a", "https://example.com/b", "https://example.org/"])
+        let list = try Self.coordinator(["hosts", "--db", db]).stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(list == ["host delay concurrency paused queued leased", "example.com 1 s 1 no 2 0", "example.org 1 s 1 no 1 0"])
+        let set = try Self.coordinator(["hosts", "--db", db, "https://EXAMPLE.org/x", "--delay", "0.25", "--concurrency", "4", "--json"])
+        #expect(set.stdout == #"{"concurrency":4,"delay":0.25,"leased":0,"name":"example.org","paused":false,"queued":1}"# + "\n")
+        let unknown = try Self.coordinator(["hosts", "--db", db, "example.net"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("the queue has no host example.net"))
+        let bad = try Self.coordinator(["hosts", "--db", db, "example.com", "--concurrency", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--concurrency must be at least 1, got 0"))
+        let noHost = try Self.coordinator(["hosts", "--db", db, "--delay", "2"])
+        #expect(noHost.status != 0 && noHost.stderr.contains("--delay and --concurrency need a HOST"))
+    }
 }
