@@ -36,7 +36,8 @@ struct FetchWorkerTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try Self.queue(in: directory)
-        let paths = ["/ok", "/404", "/503", "/429", "/binary", "/pdf-as-html", "/huge", "/redirect-file", "/bad-gzip"]
+        let paths = ["/ok", "/404", "/503", "/429", "/binary", "/pdf-as-html", "/huge", "/redirect-file", "/bad-gzip",
+                     "/charset-lie", "/charset-none", "/nul-bytes"]
         _ = try queue.add(paths.map { server.url($0) })
         let (worker, engine) = Self.worker(queue)
         try await worker.run()
@@ -46,19 +47,29 @@ struct FetchWorkerTests {
             "/ok": (.done, nil), "/binary": (.done, nil), "/pdf-as-html": (.done, nil),
             "/404": (.dead, "http-4xx"), "/503": (.retry, "http-5xx"), "/429": (.retry, "http-4xx"),
             "/huge": (.dead, "too-large"), "/redirect-file": (.dead, "scheme-refused"), "/bad-gzip": (.dead, "decoding"),
+            "/charset-lie": (.done, nil), "/charset-none": (.done, nil), "/nul-bytes": (.done, nil),
         ]
         for (path, (expectedState, errorClass)) in expected {
             let job = try #require(try fetchJob(queue, server.url(path)), "\(path)")
             #expect(job.state == expectedState, "\(path): \(job.lastError ?? "")")
             if let errorClass { #expect(job.lastError?.hasPrefix(errorClass + ":") == true, "\(path): \(job.lastError ?? "")") }
         }
-        // Only the HTML page goes on to the parser, with its page and metadata.
-        let parse = try queue.lease(stage: .parse, worker: "p", limit: 10, leaseSeconds: 30)
-        #expect(parse.map(\.url) == [server.url("/ok")])
-        let page = try #require(try parse.first?.payload?.decodeMetadata(FetchedPage.self))
+        // Only the HTML pages go on to the parser, with their bytes untouched and their metadata;
+        // decoding charsets is the parser's work, so the declared label travels with the page.
+        let parse = try queue.lease(stage: .parse, worker: "p", limit: 20, leaseSeconds: 30)
+        #expect(Set(parse.map(\.url)) == Set(["/ok", "/charset-lie", "/charset-none", "/nul-bytes"].map { server.url($0) }))
+        let byPath = Dictionary(uniqueKeysWithValues: parse.map { (String($0.url.dropFirst(server.url("").count)), $0) })
+        let page = try #require(try byPath["/ok"]?.payload?.decodeMetadata(FetchedPage.self))
         #expect(page.status == 200 && page.contentType == "text/html" && page.charset == "utf-8")
-        let body = String(decoding: parse.first?.payload?.body ?? Data(), as: UTF8.self)
-        #expect(body.contains("<html"))
+        let okBody = String(decoding: byPath["/ok"]?.payload?.body ?? Data(), as: UTF8.self)
+        #expect(okBody.contains("<html"))
+        let lie = try #require(byPath["/charset-lie"]?.payload)
+        #expect(try lie.decodeMetadata(FetchedPage.self).charset == "utf-8", "the label as the server sent it")
+        #expect(lie.body.contains(0xF0) && String(data: lie.body, encoding: .utf8) == nil, "windows-1251 bytes, not re-encoded")
+        #expect(byPath["/nul-bytes"]?.payload?.body.contains(0) == true, "NUL bytes are kept for the parser to handle")
+        // 503 with an HTTP-date Retry-After one hour ahead: retried no sooner than that.
+        let unavailable = try #require(try fetchJob(queue, server.url("/503")))
+        #expect(unavailable.notBefore.timeIntervalSinceNow > 3000, "\(unavailable.notBefore)")
         // 429 with Retry-After: 120 holds back the job (and its host) for two minutes.
         let limited = try #require(try fetchJob(queue, server.url("/429")))
         #expect(limited.notBefore.timeIntervalSinceNow > 100)
@@ -111,7 +122,7 @@ struct FetchWorkerProcessTests {
 struct FetchWorkerRobotsTests {
     @Test("robots.txt decides per RFC 9309", arguments: [
         ("allow", JobState.done, nil), ("disallow", .dead, "robots-denied"), ("404", .done, nil),
-        ("500", .retry, "robots-unavailable"), ("huge", .done, nil),
+        ("500", .retry, "robots-unavailable"), ("huge", .done, nil), ("hang", .retry, "robots-unavailable"),
     ] as [(String, JobState, String?)])
     func robots(mode: String, expected: JobState, errorClass: String?) async throws {
         let server = try LocalServer.hostile(robots: mode)
@@ -126,7 +137,7 @@ struct FetchWorkerRobotsTests {
         #expect(job.state == expected, "robots \(mode): \(job.lastError ?? "")")
         if let errorClass { #expect(job.lastError?.hasPrefix(errorClass + ":") == true) }
         let stored = try queue.robots(host: "127.0.0.1:\(server.port)")
-        if mode == "500" {
+        if mode == "500" || mode == "hang" {
             #expect(stored == nil, "a failed robots.txt is not cached for a day")
         } else {
             #expect(stored != nil)
@@ -261,6 +272,16 @@ struct FetchDecisionTests {
     func digests() {
         #expect(WARCWriter.sha1Digest(Data("abc".utf8)) == "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5")
         #expect(WARCWriter.sha1Digest(Data()) == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")
+    }
+
+    @Test("WARC response heads keep the wire-encoding headers renamed, as Common Crawl does")
+    func decodedPayloadHead() {
+        var response = FetchResponse(status: 200, finalURL: "http://127.0.0.1/x", headers: [], body: Data("hello".utf8), bodySize: 5,
+                                     connectedAddress: "127.0.0.1", seconds: 0.01, httpVersion: "1.1")
+        response.rawResponseHead = Data("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 25\r\n\r\n".utf8)
+        let head = String(decoding: WARCWriter.responseHead(response), as: UTF8.self)
+        #expect(head == "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Crawler-Content-Encoding: gzip\r\n"
+                + "X-Crawler-Content-Length: 25\r\nContent-Length: 5\r\n\r\n")
     }
 
     @Test("WARC files rotate past their size limit")
