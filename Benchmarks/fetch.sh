@@ -7,6 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bench="$here/../../shared/bench"
 pages="${1:-20000}"
 work="${BENCH_DIR:-$(mktemp -d /var/tmp/wireroom-fetch-bench.XXXXXX)}"
+[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }  # GNU time measures each command
 [[ -f "$work/site/urls.txt" ]] || python3 "$bench/make_site.py" "$work/site" --pages "$pages" >&2
 "$bench/serve.sh" start "$work/site" >&2
 trap '"$bench/serve.sh" stop >&2' EXIT

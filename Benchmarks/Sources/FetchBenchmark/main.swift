@@ -14,18 +14,23 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Option(help: "A built `fetcher` binary, for the worker measurement.") var fetcher: String
     @Option(help: "A built `coordinator` binary.") var coordinator: String
     @Option(help: "Scratch directory.") var directory = NSTemporaryDirectory()
+    @Flag(help: .hidden) var engineOnly = false
 
     func run() async throws {
         let list = try String(contentsOfFile: urls, encoding: .utf8).split(separator: "\n").map(String.init)
+        if engineOnly {  // the child process of the engine measurement
+            try await fetchWithEngine(list)
+            return
+        }
         print("Fetch benchmark — \(list.count) pages, \(inFlight) in flight, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("")
         print("measure                         pages/s    CPU-s   peak RSS")
         let curl = try measureProcess("/usr/bin/curl", ["--parallel", "--parallel-max", String(inFlight), "--silent", "-K", try curlConfig(list)])
         row("curl --parallel (reference)", list.count, curl)
-        let engine = try await measureEngine(list)
+        let engine = try measureProcess(CommandLine.arguments[0], Array(CommandLine.arguments.dropFirst()) + ["--engine-only"])
         row("engine alone (bodies dropped)", list.count, engine)
-        let worker = try measureWorker(list)
-        row("fetcher run (queue, payloads)", list.count, worker)
+        let (worker, fetched) = try measureWorker(list)
+        row("fetcher run (queue, payloads)", fetched, worker)
     }
 
     struct Measurement { var seconds: Double; var cpu: Double; var peakRSSKiB: Int }
@@ -41,28 +46,29 @@ struct FetchBenchmark: AsyncParsableCommand {
         return path
     }
 
-    /// Runs a child process; CPU and peak RSS come from its rusage.
+    /// Runs a command under GNU time, which reports the command's own CPU time and peak RSS.
+    /// (Our own rusage cannot: a child spawned from this process inherits its peak RSS on Linux.)
     func measureProcess(_ executable: String, _ arguments: [String]) throws -> Measurement {
+        let report = (directory as NSString).appendingPathComponent("time-report.txt")
         let start = Date()
-        var before = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &before)
-        let process = try Process.run(URL(fileURLWithPath: executable), arguments: arguments)
+        let process = try Process.run(URL(fileURLWithPath: "/usr/bin/time"),
+                                      arguments: ["-f", "%U %S %M", "-o", report, executable] + arguments)
         process.waitUntilExit()
-        var after = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &after)
-        let cpu = seconds(after.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_utime) - seconds(before.ru_stime)
-        return Measurement(seconds: Date().timeIntervalSince(start), cpu: cpu, peakRSSKiB: after.ru_maxrss)
+        let elapsed = Date().timeIntervalSince(start)
+        let fields = try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+        guard process.terminationStatus == 0, fields.count == 3 else {
+            throw ValidationError("\(executable) failed (exit \(process.terminationStatus)); see \(report)")
+        }
+        return Measurement(seconds: elapsed, cpu: fields[0] + fields[1], peakRSSKiB: Int(fields[2]))
     }
 
-    func measureEngine(_ list: [String]) async throws -> Measurement {
+    /// The engine measurement's child: fetches every URL, 64 in flight, bodies dropped.
+    func fetchWithEngine(_ list: [String]) async throws {
         var configuration = FetchConfiguration()
         configuration.addressPolicy = .allowLoopback
         configuration.maxTransfers = inFlight
         configuration.keepBodies = false
         let engine = FetchEngine(configuration: configuration)
-        var before = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &before)
-        let start = Date()
         var failures = 0
         await withTaskGroup(of: Bool.self) { group in
             var next = 0
@@ -80,16 +86,13 @@ struct FetchBenchmark: AsyncParsableCommand {
                 }
             }
         }
-        let elapsed = Date().timeIntervalSince(start)
         engine.shutdown()
-        var after = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &after)
         if failures > 0 { print("engine: \(failures) fetches failed") }
-        let cpu = seconds(after.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_utime) - seconds(before.ru_stime)
-        return Measurement(seconds: elapsed, cpu: cpu, peakRSSKiB: after.ru_maxrss)
     }
 
-    func measureWorker(_ list: [String]) throws -> Measurement {
+    /// The worker over a fresh queue holding the list; also returns how many fetch jobs it did
+    /// (the queue drops repeated URLs).
+    func measureWorker(_ list: [String]) throws -> (Measurement, Int) {
         let db = (directory as NSString).appendingPathComponent("fetch-bench.sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         var configuration = QueueConfiguration()
@@ -101,9 +104,8 @@ struct FetchBenchmark: AsyncParsableCommand {
         }
         let m = try measureProcess(fetcher, ["run", "--db", db, "--allow-loopback", "--in-flight", String(inFlight), "--exit-when-idle"])
         let done = try queue.stats().stages["fetch"]?["done"] ?? 0
-        if done != list.count { print("worker: \(done) of \(list.count) fetch jobs done") }
-        return m
+        if done != Set(list).count { print("worker: \(done) of \(Set(list).count) distinct URLs fetched") }
+        return (m, done)
     }
 
-    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 }
