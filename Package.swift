@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         // OpenSSL's libcrypto (Debian's libssl-dev, which libcurl already links): SHA-1 for WARC digests.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libxml2 (Debian's libxml2-dev): the recovering HTML parser, and the XML parser for feeds and sitemaps.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // libcurl (Debian's libcurl4-openssl-dev) behind typed wrappers for its variadic calls.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
@@ -57,7 +59,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Parser", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "Parser",
+            dependencies: [
+                "CLibXML2", "Queue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Store", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "CoordinatorCLI", dependencies: ["Coordinator"]),
         .executableTarget(name: "FetcherCLI", dependencies: ["Fetcher"]),
@@ -73,6 +82,7 @@ let package = Package(
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
+        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Keeps the blocks of a body that read as article prose.
+///
+/// What goes: link lists (most of the block is link text), blocks repeated verbatim, the short
+/// interface phrases that sit inside article containers in every language the pipeline meets
+/// ("Share", "Advertisement", "Lesen Sie auch"), and headings with nothing after them (the
+/// "Related articles" heading whose list was removed).
+enum BlockFilter {
+    /// Whole-block phrases (lower case, trailing punctuation removed) that are interface text.
+    static let interfacePhrases: Set<String> = [
+        "share", "share this", "share this article", "share on facebook", "share on twitter", "tweet", "email", "print",
+        "advertisement", "anzeige", "werbung", "publicité", "advertentie", "read more", "mehr lesen", "weiterlesen", "lees meer",
+        "continue reading", "related", "related articles", "related stories", "more on this story", "comments", "kommentare",
+        "leave a reply", "leave a comment", "teilen", "artikel teilen", "drucken", "zum thema", "mehr zum thema", "lesen sie auch",
+        "das könnte sie auch interessieren", "auch interessant", "follow us", "subscribe", "sign up", "newsletter", "back to top",
+        "nach oben", "top", "image", "photo", "foto", "bild", "video", "loading", "click here", "hier klicken", "close", "schließen",
+    ]
+
+    static func prose(_ blocks: [TextBlock]) -> [TextBlock] {
+        var seen = Set<String>()
+        var kept: [TextBlock] = []
+        for block in blocks {
+            if block.linkDensity > 0.5 && block.kind != .heading { continue }
+            if block.kind == .heading && block.linkDensity > 0.8 { continue }
+            let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
+            if phrase.count < 40 && interfacePhrases.contains(phrase) { continue }
+            if block.text.count > 20 && !seen.insert(block.text).inserted { continue }
+            kept.append(block)
+        }
+        while kept.last?.kind == .heading { kept.removeLast() }
+        return kept
+    }
+}

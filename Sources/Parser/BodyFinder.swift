@@ -1,0 +1,213 @@
+import CLibXML2
+import Foundation
+
+/// Finds the element (and the siblings that belong with it) holding the article body of a
+/// cleaned page.
+///
+/// Scoring follows Mozilla Readability, which remains the best-studied single-page method:
+/// every paragraph-like element with some text gives points (more for length and commas) to
+/// its ancestors, less the further up; an ancestor's score is weighted by its class and id
+/// (content-sounding names up, chrome-sounding down), then discounted by its link density.
+/// Semantic markup weighs in beyond Readability: `itemprop=articleBody`, the class names of
+/// common CMS body containers, and `<article>`. The best candidate is widened to a parent
+/// that holds comparable content, and siblings scoring near it are taken with it.
+struct BodyFinder {
+    /// Character counts of an element: all text, and text inside links.
+    struct TextStats {
+        var chars = 0
+        var linkChars = 0
+        var linkDensity: Double { chars == 0 ? 0 : Double(linkChars) / Double(chars) }
+    }
+
+    private(set) var stats: [xmlNodePtr: TextStats] = [:]
+    private var scores: [xmlNodePtr: Double] = [:]
+
+    /// Tags whose text is scored as a paragraph.
+    static let scoredTags: Set<String> = ["p", "pre", "td", "blockquote", "h2", "h3", "h4", "h5", "h6", "section", "dd", "li"]
+
+    static let positiveWords = ["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"]
+    static let negativeWords = [
+        "hidden", "banner", "combx", "comment", "contact", "foot", "footnote", "gdpr", "masthead", "media", "meta",
+        "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping",
+        "tags", "tool", "widget", "teaser", "nav", "menu", "byline", "author", "caption", "social",
+    ]
+    /// Class or id substrings of the body containers of common publishing systems.
+    static let bodyContainerHints = [
+        "articlebody", "article-body", "article_body", "article__body", "articletext", "article-text", "article__text",
+        "article-content", "article__content", "articlecontent", "entry-content", "post-content", "post-body", "postbody",
+        "post_content", "post-text", "story-body", "storybody", "story-content", "text-content", "body-text", "bodytext",
+        "article-main", "main-text", "rich-text", "richtext", "td-post-content", "single-content", "news-content",
+        "content-body", "field-body", "field--name-body", "c-article-body", "artikel", "beitrag",
+    ]
+
+    /// The chosen body: the best element and the siblings that belong with it, in page order.
+    mutating func body(in root: HTMLNode) -> [HTMLNode] {
+        guard let top = topCandidate(in: root) else { return [] }
+        guard let parent = top.parent else { return [top] }
+        let topScore = score(top)
+        let threshold = max(10, topScore * 0.2)
+        let topClass = top.attribute("class")
+        var chosen: [HTMLNode] = []
+        for sibling in parent.elementChildren {
+            if sibling.pointer == top.pointer {
+                chosen.append(sibling)
+                continue
+            }
+            var siblingScore = scores[sibling.pointer] ?? -1
+            if let topClass, !topClass.isEmpty, sibling.attribute("class") == topClass { siblingScore += topScore * 0.2 }
+            if siblingScore >= threshold {
+                chosen.append(sibling)
+            } else if sibling.hasName("p") || sibling.hasName("blockquote") || sibling.hasName("ul") || sibling.hasName("ol") {
+                let text = stats[sibling.pointer] ?? TextStats()
+                if (text.chars > 60 && text.linkDensity < 0.25) || (text.chars > 0 && text.linkDensity == 0 && sibling.textContent.contains(". ")) {
+                    chosen.append(sibling)
+                }
+            }
+        }
+        return chosen
+    }
+
+    func score(_ node: HTMLNode) -> Double { scores[node.pointer] ?? 0 }
+
+    /// Scores the tree and returns its best-scoring element, widened as Readability does.
+    mutating func topCandidate(in root: HTMLNode) -> HTMLNode? {
+        measure(root)
+        var candidates: [xmlNodePtr: Double] = [:]
+        root.walk { node in
+            guard node.isElement else { return false }
+            let name = node.name
+            guard Self.scoredTags.contains(name) || (name == "div" && Self.hasDirectText(node)) else { return true }
+            let text = stats[node.pointer] ?? TextStats()
+            guard text.chars >= 25, !(name == "li" && text.linkDensity > 0.3) else { return true }
+            let content = node.textContent
+            let commas = content.reduce(0) { $0 + ($1 == "," || $1 == "،" || $1 == "、" || $1 == "，" ? 1 : 0) }
+            let points = 1 + Double(commas) + min(Double(text.chars) / 100, 3)
+            var ancestor = node.parent
+            var level = 0
+            while let current = ancestor, level < 5 {
+                if candidates[current.pointer] == nil { candidates[current.pointer] = Self.initialScore(current) }
+                let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level) * 3
+                candidates[current.pointer, default: 0] += points / divider
+                ancestor = current.parent
+                level += 1
+            }
+            return name == "div" || name == "section" || name == "td"  // containers may hold scored paragraphs of their own
+        }
+        for (pointer, value) in candidates {
+            candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
+        }
+        scores = candidates
+        guard var top = candidates.max(by: { $0.value < $1.value }).map({ HTMLNode(pointer: $0.key) }) else { return nil }
+
+        // Several strong candidates under one ancestor: the body is that ancestor (pages that
+        // split the article into blocks around ads and pictures).
+        let topScore = score(top)
+        let strong = candidates.filter { $0.key != top.pointer && $0.value >= topScore * 0.75 }.map { HTMLNode(pointer: $0.key) }
+        if strong.count >= 2 {
+            var ancestor = top.parent
+            while let current = ancestor, !current.hasName("body") {
+                let holds = strong.filter { Self.isAncestor(current, of: $0) }.count
+                if holds >= 2 {
+                    top = current
+                    break
+                }
+                ancestor = current.parent
+            }
+        }
+        // Climb while a parent scores higher: the candidate was one part of the body.
+        var lastScore = score(top)
+        var parent = top.parent
+        while let current = parent, !current.hasName("body") {
+            guard let parentScore = scores[current.pointer] else {
+                parent = current.parent
+                continue
+            }
+            if parentScore < lastScore / 3 { break }
+            if parentScore > lastScore {
+                top = current
+                break
+            }
+            lastScore = parentScore
+            parent = current.parent
+        }
+        return top
+    }
+
+    /// Counts characters (non-space) of every element, and those inside links, bottom up.
+    private mutating func measure(_ root: HTMLNode) {
+        var order: [HTMLNode] = [root]
+        root.walk { node in
+            order.append(node)
+            return node.isElement
+        }
+        for node in order.reversed() {
+            var own = stats[node.pointer] ?? TextStats()
+            if node.isText {
+                own.chars = Self.visibleChars(node.pointer.pointee.content)
+            } else if node.hasName("a") {
+                own.linkChars = own.chars
+            }
+            stats[node.pointer] = own
+            if let parent = node.pointer.pointee.parent {
+                stats[parent, default: TextStats()].chars += own.chars
+                stats[parent, default: TextStats()].linkChars += own.linkChars
+            }
+        }
+    }
+
+    /// Non-whitespace characters (UTF-8 lead bytes) of a text node.
+    static func visibleChars(_ content: UnsafeMutablePointer<xmlChar>?) -> Int {
+        guard var byte = content else { return 0 }
+        var count = 0
+        while byte.pointee != 0 {
+            let value = byte.pointee
+            if value > 0x20 && (value & 0xC0) != 0x80 { count += 1 }
+            byte += 1
+        }
+        return count
+    }
+
+    /// Readability's starting score by tag, plus the class and id weight.
+    static func initialScore(_ node: HTMLNode) -> Double {
+        var score: Double
+        switch node.name {
+        case "div", "article", "main": score = 5
+        case "pre", "td", "blockquote": score = 3
+        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": score = -3
+        case "h1", "h2", "h3", "h4", "h5", "h6", "th": score = -5
+        default: score = 0
+        }
+        return score + classWeight(node)
+    }
+
+    static func classWeight(_ node: HTMLNode) -> Double {
+        var weight: Double = 0
+        if node.attribute("itemprop")?.lowercased().contains("articlebody") == true { weight += 50 }
+        if node.hasName("article") { weight += 10 }
+        for attribute in ["class", "id"] {
+            guard let value = node.attribute(attribute)?.lowercased(), !value.isEmpty else { continue }
+            if bodyContainerHints.contains(where: { value.contains($0) }) { weight += 30 }
+            if negativeWords.contains(where: { value.contains($0) }) { weight -= 25 }
+            if positiveWords.contains(where: { value.contains($0) }) { weight += 25 }
+        }
+        return weight
+    }
+
+    static func hasDirectText(_ node: HTMLNode) -> Bool {
+        var child = node.pointer.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE && visibleChars(current.pointee.content) >= 25 { return true }
+            child = current.pointee.next
+        }
+        return false
+    }
+
+    static func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
+        var current = node.pointer.pointee.parent
+        while let at = current {
+            if at == ancestor.pointer { return true }
+            current = at.pointee.parent
+        }
+        return false
+    }
+}

@@ -1,0 +1,91 @@
+import CLibXML2
+import Foundation
+
+/// Removes from a parsed page what is never article text, before the body is looked for.
+///
+/// Three kinds go: elements that never hold prose (scripts, styles, forms' controls, media,
+/// navigation, asides, footers), hidden elements, and elements whose class, id or role names
+/// them as page chrome (comments, share bars, cookie and newsletter banners, related-article
+/// lists, ads, bylines). The last kind follows Mozilla Readability's "unlikely candidates": a
+/// chrome-sounding name is ignored when the name also says content (`article-comments` stays
+/// until scoring decides, `comments` goes). In `gentle` mode only the first two kinds go — the
+/// extractor retries that way when the strict pass left too little text.
+enum BoilerplateCleaner {
+    /// Tags removed with everything inside them.
+    static let neverContent: Set<String> = [
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "math",
+        "button", "input", "select", "textarea", "option", "nav", "aside", "footer", "link", "meta",
+        "map", "audio", "video", "source", "track", "dialog", "menu", "head", "title",
+    ]
+
+    /// Roles of page chrome (WAI-ARIA landmarks and widgets).
+    static let chromeRoles: Set<String> = [
+        "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar",
+        "toolbar", "tablist", "alert",
+    ]
+
+    /// Class and id words (split at spaces, `-` and `_`; trailing digits dropped) that name chrome.
+    static let chromeWords: Set<String> = [
+        "ad", "ads", "adslot", "adunit", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "combx",
+        "comment", "comments", "commentlist", "community", "disqus", "gdpr", "cookie", "cookies", "consent", "legends",
+        "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
+        "sponsor", "sponsored", "supplemental", "agegate", "pagination", "pager", "popup", "modal", "newsletter",
+        "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos", "teaser",
+        "teasers", "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
+        "tags", "taglist", "widget", "widgets", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
+        "hidden", "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
+        "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
+    ]
+
+    /// Substrings of a class or id that say content; they overrule chrome words.
+    static let contentHints = ["article", "body", "content", "main", "story", "entry", "text", "shadow", "column"]
+
+    /// The chrome words of a class or id attribute value.
+    static func words(_ value: String) -> [Substring] {
+        value.lowercased().split { $0 == " " || $0 == "-" || $0 == "_" || $0 == "\t" || $0 == "\n" }
+            .map { word in word.prefix { !$0.isNumber } }
+    }
+
+    /// Cleans `document` in place.
+    static func clean(_ document: HTMLDocument, gentle: Bool) {
+        guard let root = document.root else { return }
+        var doomed: [HTMLNode] = []
+        root.walk { node in
+            guard node.isElement else {
+                if node.pointer.pointee.type == XML_COMMENT_NODE { doomed.append(node) }
+                return false
+            }
+            if isChrome(node, gentle: gentle) {
+                doomed.append(node)
+                return false
+            }
+            return true
+        }
+        for node in doomed { node.remove() }
+    }
+
+    static func isChrome(_ node: HTMLNode, gentle: Bool) -> Bool {
+        let name = node.name
+        if neverContent.contains(name) { return true }
+        if name == "form" && !holdsProse(node) { return true }
+        if node.attribute("hidden") != nil { return true }
+        if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
+           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) { return true }
+        if gentle || name == "body" || name == "html" || name == "article" || name == "main" { return false }
+        if name == "header" { return !holdsProse(node) }
+        let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+        guard names.count > 1, words(names).contains(where: { chromeWords.contains(String($0)) }) else { return false }
+        return !contentHints.contains { names.contains($0) }
+    }
+
+    /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
+    private static func holdsProse(_ node: HTMLNode) -> Bool {
+        var paragraphs = 0
+        node.walk { child in
+            if child.isElement && child.hasName("p") && child.textContent.count > 80 { paragraphs += 1 }
+            return paragraphs < 2
+        }
+        return paragraphs >= 2
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// An extracted article: clean body text and metadata.
+public struct Article: Codable, Sendable, Equatable {
+    public var url: String?
+    public var title: String?
+    public var authors: [String]
+    public var published: String?
+    public var modified: String?
+    public var language: String?
+    /// The body: paragraphs, headings, quotes separated by a blank line; list items one per line.
+    public var text: String
+    public var canonicalURL: String?
+    public var siteName: String?
+    public var description: String?
+    public var image: String?
+    public var tags: [String]
+    /// The encoding the page was read as.
+    public var encoding: String
+    /// Which method found the body (`article`, `gentle`, `json-ld`): a debugging aid.
+    public var bodySource: String
+    public var provenance: [String: String]
+}
+
+/// The extraction cascade, top down: decode the bytes, read metadata, clean the page, find the
+/// body, write it as text blocks, keep the blocks that read as prose. A page whose strict
+/// cleaning leaves too little text is extracted again with gentle cleaning, and a page whose
+/// JSON-LD carries a longer `articleBody` that the page itself shows uses that.
+public struct Extractor: Sendable {
+    public struct Configuration: Sendable {
+        /// Pages are cut at this size before parsing: bounded time and memory per page.
+        public var maxBytes = 16 << 20
+        /// Below this many characters the strict pass is retried gently.
+        public var minimumTextLength = 250
+
+        public init() {}
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notHTML(String)
+
+        public var description: String {
+            switch self { case .notHTML(let reason): "not an HTML page: \(reason)" }
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Extracts the article of `page` (bytes as fetched). `url` helps with relative metadata and
+    /// dates in URLs; `httpCharset` is the charset the server declared, if any.
+    public func extract(_ page: Data, url: String? = nil, httpCharset: String? = nil, now: Date = Date()) throws -> Article {
+        let decoded = PageDecoder.decode(page.prefix(configuration.maxBytes), httpCharset: httpCharset)
+        let document = try HTMLDocument(utf8: decoded.utf8)
+        let reader = MetadataReader(document: document, url: url, now: now)
+        let metadata = reader.read()
+
+        var blocks = Self.body(of: document, gentle: false)
+        var source = "article"
+        if Self.length(blocks) < configuration.minimumTextLength {
+            let retry = Self.body(of: try HTMLDocument(utf8: decoded.utf8), gentle: true)
+            if Self.length(retry) > Self.length(blocks) {
+                blocks = retry
+                source = "gentle"
+            }
+        }
+        var text = Self.text(of: blocks)
+        if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean), articleBody.count > max(text.count * 2, configuration.minimumTextLength),
+           Self.pageShows(articleBody, decoded.utf8) {
+            text = articleBody
+            source = "json-ld"
+        }
+        return Article(
+            url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
+            language: metadata.language, text: Self.normalized(text), canonicalURL: metadata.canonicalURL, siteName: metadata.siteName,
+            description: metadata.description, image: metadata.image, tags: metadata.tags, encoding: decoded.encoding,
+            bodySource: source, provenance: metadata.provenance)
+    }
+
+    /// Cleans `document` and returns the prose blocks of its body.
+    static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
+        BoilerplateCleaner.clean(document, gentle: gentle)
+        guard let root = document.first("body") ?? document.root else { return [] }
+        var finder = BodyFinder()
+        return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))
+    }
+
+    static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
+
+    /// Blocks joined: list items by a line break, everything else by a blank line.
+    static func text(of blocks: [TextBlock]) -> String {
+        var text = ""
+        var previous: TextBlock.Kind?
+        for block in blocks {
+            if !text.isEmpty { text += previous == .listItem && block.kind == .listItem ? "\n" : "\n\n" }
+            text += block.kind == .listItem ? "- " + block.text : block.text
+            previous = block.kind
+        }
+        return text
+    }
+
+    /// JSON-LD bodies are used only when the page shows their opening words (publishers
+    /// sometimes put a teaser or another article's text there).
+    static func pageShows(_ body: String, _ page: Data) -> Bool {
+        let opening = body.split(separator: " ").prefix(8).joined(separator: " ")
+        return opening.count >= 20 && String(decoding: page, as: UTF8.self).contains(opening)
+    }
+
+    /// NFC, as the store and search expect; most pages are NFC already, so the (slow)
+    /// normalization runs only when combining marks are present.
+    static func normalized(_ text: String) -> String {
+        text.unicodeScalars.contains { (0x300...0x36F).contains($0.value) } ? text.precomposedStringWithCanonicalMapping : text
+    }
+}

@@ -1,0 +1,156 @@
+import CLibXML2
+import Foundation
+
+/// A page parsed by libxml2's recovering HTML parser, from UTF-8 bytes (see `PageDecoder`).
+///
+/// The parser runs with no network access and no entity loading; libxml2 caps the nesting it
+/// builds, so a 100 000-deep page yields a bounded tree. Nodes (`HTMLNode`) point into this
+/// document and must not outlive it: they never leave the extractor.
+final class HTMLDocument {
+    enum Failure: Error, CustomStringConvertible {
+        case empty
+        case unparseable
+
+        var description: String {
+            switch self {
+            case .empty: "the page is empty"
+            case .unparseable: "libxml2 could not build a document from the page"
+            }
+        }
+    }
+
+    let pointer: htmlDocPtr
+
+    private static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+
+    /// Parses `utf8`, which must already be UTF-8 (NUL bytes removed).
+    init(utf8: Data) throws {
+        guard !utf8.isEmpty else { throw Failure.empty }
+        let document = utf8.withUnsafeBytes { bytes in
+            htmlReadMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", Self.options)
+        }
+        guard let document else { throw Failure.unparseable }
+        pointer = document
+    }
+
+    deinit { xmlFreeDoc(pointer) }
+
+    /// The `<html>` element (libxml2 creates one for fragments too).
+    var root: HTMLNode? { xmlDocGetRootElement(pointer).map(HTMLNode.init) }
+
+    /// The first element named `name` in document order (`head`, `body`).
+    func first(_ name: String) -> HTMLNode? {
+        root?.firstDescendant { $0.name == name }
+    }
+}
+
+/// An element or text node of an `HTMLDocument`; a thin view over libxml2's `xmlNode`.
+struct HTMLNode {
+    let pointer: xmlNodePtr
+
+    var isElement: Bool { pointer.pointee.type == XML_ELEMENT_NODE }
+    var isText: Bool { pointer.pointee.type == XML_TEXT_NODE || pointer.pointee.type == XML_CDATA_SECTION_NODE }
+
+    /// The tag name, lower case as libxml2's HTML parser stores it.
+    var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
+
+    /// Whether the tag name is `tag` (ASCII, lower case), without building a Swift string.
+    func hasName(_ tag: StaticString) -> Bool {
+        guard let name = pointer.pointee.name else { return false }
+        return strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self),
+                      UnsafeRawPointer(tag.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+    }
+
+    var parent: HTMLNode? {
+        guard let parent = pointer.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return HTMLNode(pointer: parent)
+    }
+
+    var firstChild: HTMLNode? { pointer.pointee.children.map(HTMLNode.init) }
+    var nextSibling: HTMLNode? { pointer.pointee.next.map(HTMLNode.init) }
+
+    /// The direct children, in order.
+    var children: [HTMLNode] {
+        var result: [HTMLNode] = []
+        var child = pointer.pointee.children
+        while let node = child {
+            result.append(HTMLNode(pointer: node))
+            child = node.pointee.next
+        }
+        return result
+    }
+
+    /// The element children only.
+    var elementChildren: [HTMLNode] { children.filter(\.isElement) }
+
+    func attribute(_ name: String) -> String? {
+        guard let value = xmlGetProp(pointer, name) else { return nil }
+        defer { wr_xml_free(value) }
+        return String(cString: value)
+    }
+
+    /// A text node's own text (raw, whitespace as in the page).
+    var content: String {
+        guard let content = pointer.pointee.content else { return "" }
+        return String(cString: content)
+    }
+
+    /// All text below this node, as libxml2 concatenates it.
+    var textContent: String {
+        guard let text = xmlNodeGetContent(pointer) else { return "" }
+        defer { wr_xml_free(text) }
+        return String(cString: text)
+    }
+
+    /// The first descendant (depth first, document order) for which `matches` holds.
+    func firstDescendant(where matches: (HTMLNode) -> Bool) -> HTMLNode? {
+        var found: HTMLNode?
+        walk { node in
+            guard found == nil else { return false }
+            if node.isElement && matches(node) {
+                found = node
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Every descendant element for which `matches` holds, in document order.
+    func descendants(where matches: (HTMLNode) -> Bool) -> [HTMLNode] {
+        var result: [HTMLNode] = []
+        walk { node in
+            if node.isElement && matches(node) { result.append(node) }
+            return true
+        }
+        return result
+    }
+
+    /// Visits the descendants in document order; `visit` returns whether to go below the node.
+    /// Iterative, so page depth never meets the stack.
+    func walk(_ visit: (HTMLNode) -> Bool) {
+        var next = pointer.pointee.children
+        while let node = next {
+            if visit(HTMLNode(pointer: node)), let child = node.pointee.children {
+                next = child
+                continue
+            }
+            var current: xmlNodePtr? = node
+            next = nil
+            while let at = current, at != pointer {
+                if let sibling = at.pointee.next {
+                    next = sibling
+                    break
+                }
+                current = at.pointee.parent
+            }
+        }
+    }
+
+    /// Unlinks the node from the tree and frees it (with everything below it).
+    func remove() {
+        xmlUnlinkNode(pointer)
+        xmlFreeNode(pointer)
+    }
+}
