@@ -17,6 +17,14 @@ enum BlockFilter {
         "nach oben", "top", "image", "photo", "foto", "bild", "video", "loading", "click here", "hier klicken", "close", "schließen",
     ]
 
+    /// A block that reads as a sentence: long enough, or ending as sentences end.
+    static func isProse(_ block: TextBlock) -> Bool {
+        guard block.kind != .heading else { return false }
+        if block.text.count >= 80 { return true }
+        guard let last = block.text.last else { return false }
+        return block.text.count >= 25 && ".!?…\"“”»«'’)".contains(last) && block.text.contains(" ")
+    }
+
     static func prose(_ blocks: [TextBlock]) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
@@ -28,7 +36,9 @@ enum BlockFilter {
             if block.text.count > 20 && !seen.insert(block.text).inserted { continue }
             kept.append(block)
         }
-        while kept.last?.kind == .heading { kept.removeLast() }
+        // The edges of a body are where chrome hides: datelines and kickers before the first
+        // paragraph, "More information", "Contact:" or a photo credit after the last one.
+        while let last = kept.last, !isProse(last) { kept.removeLast() }
         return kept
     }
 }

@@ -13,9 +13,9 @@ import Foundation
 enum BoilerplateCleaner {
     /// Tags removed with everything inside them.
     static let neverContent: Set<String> = [
-        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "math",
+        "script", "style", "template", "iframe", "object", "embed", "svg", "canvas", "math",
         "button", "input", "select", "textarea", "option", "nav", "aside", "footer", "link", "meta",
-        "map", "audio", "video", "source", "track", "dialog", "menu", "head", "title",
+        "map", "audio", "video", "source", "track", "dialog", "menu", "head", "title", "picture",
     ]
 
     /// Roles of page chrome (WAI-ARIA landmarks and widgets).
@@ -67,25 +67,30 @@ enum BoilerplateCleaner {
     static func isChrome(_ node: HTMLNode, gentle: Bool) -> Bool {
         let name = node.name
         if neverContent.contains(name) { return true }
-        if name == "form" && !holdsProse(node) { return true }
+        if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
+        if (name == "figure" || name == "figcaption") && node.textContent.count < 150 { return true }  // captions and credits
         if node.attribute("hidden") != nil { return true }
         if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
            style.contains("display:none") || style.contains("visibility:hidden") { return true }
         if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) { return true }
-        if gentle || name == "body" || name == "html" || name == "article" || name == "main" { return false }
-        if name == "header" { return !holdsProse(node) }
-        let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+        if gentle || name == "html" || name == "body" || name == "article" || name == "main" { return false }
+        if name == "header" { return !holdsProse(node, paragraphs: 1) }
+        // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
+        let id = textTags.contains(name) ? "" : node.attribute("id") ?? ""
+        let names = ((node.attribute("class") ?? "") + " " + id).lowercased()
         guard names.count > 1, words(names).contains(where: { chromeWords.contains(String($0)) }) else { return false }
         return !contentHints.contains { names.contains($0) }
     }
 
+    static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
+
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
-    private static func holdsProse(_ node: HTMLNode) -> Bool {
+    private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2) -> Bool {
         var paragraphs = 0
         node.walk { child in
             if child.isElement && child.hasName("p") && child.textContent.count > 80 { paragraphs += 1 }
-            return paragraphs < 2
+            return paragraphs < wanted
         }
-        return paragraphs >= 2
+        return paragraphs >= wanted
     }
 }
