@@ -20,6 +20,8 @@ struct BodyFinder {
     }
 
     private(set) var stats: [xmlNodePtr: TextStats] = [:]
+    /// Position of every node in document order.
+    private var position: [xmlNodePtr: Int] = [:]
     private var scores: [xmlNodePtr: Double] = [:]
 
     /// Tags whose text is scored as a paragraph.
@@ -43,6 +45,40 @@ struct BodyFinder {
     /// The chosen body: the best element and the siblings that belong with it, in page order.
     mutating func body(in root: HTMLNode) -> [HTMLNode] {
         guard let top = topCandidate(in: root) else { return [] }
+        let chosen = bodyAround(top, in: root)
+        if let lead = lead(before: chosen) { return [lead] + chosen }
+        return chosen
+    }
+
+    /// Class, id and itemprop word beginnings of an article's lead (standfirst, intro, summary).
+    static let leadStems = ["lead", "intro", "standfirst", "chapo", "summary", "abstract", "description", "vorspann"]
+
+    /// The article's lead paragraph when it sits in the article header, outside the body: an
+    /// element named like a lead, in the same article, before the body.
+    func lead(before chosen: [HTMLNode]) -> HTMLNode? {
+        guard let first = chosen.first, let start = position[first.pointer] else { return nil }
+        var scope = first.parent
+        for _ in 0..<4 {
+            guard let current = scope, !current.hasName("body") else { return nil }
+            if let lead = current.firstDescendant(where: { node in
+                guard let at = position[node.pointer], at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
+                let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "") + " " + (node.attribute("itemprop") ?? "")).lowercased()
+                guard BoilerplateCleaner.words(names).contains(where: { word in Self.leadStems.contains { word.hasPrefix($0) } }) else { return false }
+                let text = stats[node.pointer] ?? TextStats()
+                return text.chars >= 40 && text.linkDensity < 0.3
+            }) {
+                return lead
+            }
+            if current.hasName("article") || current.hasName("main") { return nil }
+            scope = current.parent
+        }
+        return nil
+    }
+
+    /// `top` and the siblings that belong with it.
+    private func bodyAround(_ top: HTMLNode, in root: HTMLNode) -> [HTMLNode] {
+        if let container = semanticContainer(in: root), Self.isAncestor(container, of: top) { return [container] }
+        if ProcessInfo.processInfo.environment["WR_DEBUG"] != nil { FileHandle.standardError.write(Data("top: \(top.name) \(top.attribute("class") ?? "") \(top.attribute("id") ?? "") score \(score(top)) chars \(stats[top.pointer]?.chars ?? -1)\n".utf8)) }
         guard let parent = top.parent else { return [top] }
         let topScore = score(top)
         let threshold = max(10, topScore * 0.2)
@@ -68,6 +104,21 @@ struct BodyFinder {
     }
 
     func score(_ node: HTMLNode) -> Double { scores[node.pointer] ?? 0 }
+
+    /// The container the page itself marks as the article body (`itemprop=articleBody`, a CMS
+    /// body class), when it holds prose: the largest such, if any.
+    func semanticContainer(in root: HTMLNode) -> HTMLNode? {
+        let marked = root.descendants { node in
+            if node.attribute("itemprop")?.lowercased() == "articlebody" { return true }
+            let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+            return names.count > 1 && Self.bodyContainerHints.contains { names.contains($0) }
+        }
+        let usable = marked.filter { node in
+            guard let text = stats[node.pointer] else { return false }
+            return text.chars >= 250 && text.linkDensity < 0.4
+        }
+        return usable.max { (stats[$0.pointer]?.chars ?? 0) < (stats[$1.pointer]?.chars ?? 0) }
+    }
 
     /// Scores the tree and returns its best-scoring element, widened as Readability does.
     mutating func topCandidate(in root: HTMLNode) -> HTMLNode? {
@@ -140,6 +191,7 @@ struct BodyFinder {
             order.append(node)
             return node.isElement
         }
+        for (index, node) in order.enumerated() { position[node.pointer] = index }
         for node in order.reversed() {
             var own = stats[node.pointer] ?? TextStats()
             if node.isText {

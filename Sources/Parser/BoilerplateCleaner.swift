@@ -21,7 +21,7 @@ enum BoilerplateCleaner {
     /// Roles of page chrome (WAI-ARIA landmarks and widgets).
     static let chromeRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar",
-        "toolbar", "tablist", "alert",
+        "toolbar", "alert",
     ]
 
     /// Class and id words (split at spaces, `-` and `_`; trailing digits dropped) that name chrome.
@@ -33,12 +33,21 @@ enum BoilerplateCleaner {
         "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos", "teaser",
         "teasers", "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
         "tags", "taglist", "widget", "widgets", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
-        "hidden", "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
+        "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
     ]
 
-    /// Substrings of a class or id that say content; they overrule chrome words.
-    static let contentHints = ["article", "body", "content", "main", "story", "entry", "text", "shadow", "column"]
+    /// Beginnings of class and id words that name chrome in any form (`newsletterbox`, `sharebuttons`,
+    /// `commentform`, `spendenaufruf`).
+    static let chromeStems = [
+        "newsletter", "share", "sharing", "social", "related", "comment", "sponsor", "promo", "advert", "cookie", "consent",
+        "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
+        "werbung", "anzeige", "teaser", "recommend", "trending", "mostread", "mostpopular",
+    ]
+
+    /// Beginnings of class and id words that say content; they overrule chrome words.
+    static let contentStems = ["article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column"]
+        + BodyFinder.leadStems
 
     /// The chrome words of a class or id attribute value.
     static func words(_ value: String) -> [Substring] {
@@ -72,17 +81,31 @@ enum BoilerplateCleaner {
         if node.attribute("hidden") != nil { return true }
         if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
            style.contains("display:none") || style.contains("visibility:hidden") { return true }
-        if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) { return true }
+        if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
+            return !wrapsArticle(node) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
+        }
         if gentle || name == "html" || name == "body" || name == "article" || name == "main" { return false }
         if name == "header" { return !holdsProse(node, paragraphs: 1) }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
         let id = textTags.contains(name) ? "" : node.attribute("id") ?? ""
         let names = ((node.attribute("class") ?? "") + " " + id).lowercased()
-        guard names.count > 1, words(names).contains(where: { chromeWords.contains(String($0)) }) else { return false }
-        return !contentHints.contains { names.contains($0) }
+        let words = words(names)
+        guard words.contains(where: { word in chromeWords.contains(String(word)) || chromeStems.contains { word.hasPrefix($0) } }) else {
+            return false
+        }
+        return !words.contains { word in contentStems.contains { word.hasPrefix($0) } } && !wrapsArticle(node)
     }
 
     static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
+
+    /// Whether the element holds the article's own container (so it is a wrapper, whatever its name).
+    static func wrapsArticle(_ node: HTMLNode) -> Bool {
+        node.firstDescendant { child in
+            if child.attribute("itemprop")?.lowercased() == "articlebody" { return true }
+            guard let names = child.attribute("class")?.lowercased() else { return false }
+            return BodyFinder.bodyContainerHints.contains { names.contains($0) }
+        } != nil
+    }
 
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
     private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2) -> Bool {

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// An extracted article: clean body text and metadata.
@@ -83,6 +84,7 @@ public struct Extractor: Sendable {
     /// Cleans `document` and returns the prose blocks of its body.
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
+        if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { htmlSaveFile(path + (gentle ? ".gentle" : ""), document.pointer) }
         guard let root = document.first("body") ?? document.root else { return [] }
         var finder = BodyFinder()
         return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))
