@@ -42,7 +42,7 @@ enum BoilerplateCleaner {
     static let chromeStems = [
         "newsletter", "share", "sharing", "social", "related", "comment", "sponsor", "promo", "advert", "cookie", "consent",
         "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
-        "werbung", "anzeige", "teaser", "recommend", "trending", "mostread", "mostpopular",
+        "werbung", "anzeige", "teaser", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
     ]
 
     /// Beginnings of class and id words that say content; they overrule chrome words.
@@ -90,7 +90,11 @@ enum BoilerplateCleaner {
         let id = textTags.contains(name) ? "" : node.attribute("id") ?? ""
         let names = ((node.attribute("class") ?? "") + " " + id).lowercased()
         let words = words(names)
-        guard words.contains(where: { word in chromeWords.contains(String(word)) || chromeStems.contains { word.hasPrefix($0) } }) else {
+        // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
+        let isChrome = { (word: Substring) in
+            chromeWords.contains(String(word)) || chromeStems.contains { $0.count >= 6 ? word.contains($0) : word.hasPrefix($0) }
+        }
+        guard words.contains(where: isChrome) else {
             return false
         }
         return !words.contains { word in contentStems.contains { word.hasPrefix($0) } } && !wrapsArticle(node)
