@@ -31,8 +31,10 @@ enum BlockFilter {
         for block in blocks {
             if block.linkDensity > 0.5 && block.kind != .heading { continue }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
-            let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
-            if phrase.count < 40 && interfacePhrases.contains(phrase) { continue }
+            if block.text.utf8.count < 60 {
+                let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
+                if interfacePhrases.contains(phrase) { continue }
+            }
             if block.text.count > 20 && !seen.insert(block.text).inserted { continue }
             kept.append(block)
         }

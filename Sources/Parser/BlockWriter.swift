@@ -95,13 +95,51 @@ struct BlockWriter {
         currentLinkChars = 0
     }
 
-    /// Whitespace runs to one space per line; lines trimmed; blank lines dropped.
+    /// Whitespace runs (ASCII, no-break and other Unicode spaces) to one space per line, Unicode
+    /// line separators to line breaks, control characters dropped; lines
+    /// trimmed; blank lines dropped. On UTF-8 bytes: this runs over every character of a page.
     static func collapse(_ text: String) -> String {
-        var lines: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let words = line.split(whereSeparator: { $0.isWhitespace })
-            if !words.isEmpty { lines.append(words.joined(separator: " ")) }
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false, pendingNewline = false
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        var index = 0
+        while bytes[index] != 0 {
+            let byte = bytes[index]
+            let spaceLength: Int
+            switch byte {
+            case 0x20, 0x09, 0x0D, 0x0B, 0x0C: spaceLength = 1
+            case 0x0A:
+                pendingNewline = true
+                index += 1
+                continue
+            case 0xE2 where bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9),
+                 0xC2 where bytes[index + 1] == 0x85:
+                pendingNewline = true  // line and paragraph separators, next line: line breaks (JSON Lines readers split on them)
+                index += byte == 0xC2 ? 2 : 3
+                continue
+            case 0x00...0x1F:  // other control characters are never text
+                index += 1
+                continue
+            case 0xC2 where bytes[index + 1] == 0xA0: spaceLength = 2  // no-break space
+            case 0xE2 where bytes[index + 1] == 0x80 && ((0x80...0x8A).contains(bytes[index + 2]) || bytes[index + 2] == 0xAF): spaceLength = 3
+            case 0xE3 where bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: spaceLength = 3  // ideographic space
+            default: spaceLength = 0
+            }
+            if spaceLength > 0 {
+                pendingSpace = true
+                index += spaceLength
+                continue
+            }
+            if !output.isEmpty {
+                if pendingNewline { output.append(0x0A) } else if pendingSpace { output.append(0x20) }
+            }
+            pendingSpace = false
+            pendingNewline = false
+            output.append(byte)
+            index += 1
         }
-        return lines.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
     }
 }

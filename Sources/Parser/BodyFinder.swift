@@ -27,20 +27,20 @@ struct BodyFinder {
     /// Tags whose text is scored as a paragraph.
     static let scoredTags: Set<String> = ["p", "pre", "td", "blockquote", "h2", "h3", "h4", "h5", "h6", "section", "dd", "li"]
 
-    static let positiveWords = ["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"]
-    static let negativeWords = [
+    static let positiveWords = ClassNames.bytes(["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"])
+    static let negativeWords = ClassNames.bytes([
         "hidden", "banner", "combx", "comment", "contact", "foot", "footnote", "gdpr", "masthead", "media", "meta",
         "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping",
         "tags", "tool", "widget", "teaser", "nav", "menu", "byline", "author", "caption", "social",
-    ]
+    ])
     /// Class or id substrings of the body containers of common publishing systems.
-    static let bodyContainerHints = [
+    static let bodyContainerHints = ClassNames.bytes([
         "articlebody", "article-body", "article_body", "article__body", "articletext", "article-text", "article__text",
         "article-content", "article__content", "articlecontent", "entry-content", "post-content", "post-body", "postbody",
         "post_content", "post-text", "story-body", "storybody", "story-content", "text-content", "body-text", "bodytext",
         "article-main", "main-text", "rich-text", "richtext", "td-post-content", "single-content", "news-content",
         "content-body", "field-body", "field--name-body", "c-article-body", "artikel", "beitrag",
-    ]
+    ])
 
     /// The chosen body: the best element and the siblings that belong with it, in page order.
     mutating func body(in root: HTMLNode) -> [HTMLNode] {
@@ -51,7 +51,9 @@ struct BodyFinder {
     }
 
     /// Class, id and itemprop word beginnings of an article's lead (standfirst, intro, summary).
-    static let leadStems = ["lead", "intro", "standfirst", "chapo", "summary", "abstract", "description", "vorspann"]
+    static let leadStems: [String] = ["lead", "intro", "standfirst", "chapo", "summary", "abstract", "description", "vorspann"]
+
+    static let leadStemBytes = ClassNames.bytes(leadStems)
 
     /// The article's lead paragraph when it sits in the article header, outside the body: an
     /// element named like a lead, in the same article, before the body.
@@ -62,8 +64,8 @@ struct BodyFinder {
             guard let current = scope, !current.hasName("body") else { return nil }
             if let lead = current.firstDescendant(where: { node in
                 guard let at = position[node.pointer], at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
-                let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "") + " " + (node.attribute("itemprop") ?? "")).lowercased()
-                guard BoilerplateCleaner.words(names).contains(where: { word in Self.leadStems.contains { word.hasPrefix($0) } }) else { return false }
+                let words = ClassNames(node, ["class", "id", "itemprop"]).words
+                guard words.contains(where: { word in Self.leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }) else { return false }
                 let text = stats[node.pointer] ?? TextStats()
                 return text.chars >= 40 && text.linkDensity < 0.3
             }) {
@@ -107,12 +109,15 @@ struct BodyFinder {
 
     /// The container the page itself marks as the article body (`itemprop=articleBody`, a CMS
     /// body class), when it holds prose: the largest such, if any.
+    /// Whether the page marks `node` as an article body (`itemprop=articleBody`, a CMS body class).
+    static func isMarkedBody(_ node: HTMLNode, _ names: ClassNames) -> Bool {
+        names.containsAny(bodyContainerHints) || ClassNames(node, ["itemprop"]).contains(articleBodyName)
+    }
+
+    private static let articleBodyName = Array("articlebody".utf8)
+
     func semanticContainer(in root: HTMLNode) -> HTMLNode? {
-        let marked = root.descendants { node in
-            if node.attribute("itemprop")?.lowercased() == "articlebody" { return true }
-            let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-            return names.count > 1 && Self.bodyContainerHints.contains { names.contains($0) }
-        }
+        let marked = root.descendants { Self.isMarkedBody($0, ClassNames($0)) }
         let usable = marked.filter { node in
             guard let text = stats[node.pointer] else { return false }
             return text.chars >= 250 && text.linkDensity < 0.4
@@ -130,8 +135,7 @@ struct BodyFinder {
             guard Self.scoredTags.contains(name) || (name == "div" && Self.hasDirectText(node)) else { return true }
             let text = stats[node.pointer] ?? TextStats()
             guard text.chars >= 25, !(name == "li" && text.linkDensity > 0.3) else { return true }
-            let content = node.textContent
-            let commas = content.reduce(0) { $0 + ($1 == "," || $1 == "،" || $1 == "、" || $1 == "，" ? 1 : 0) }
+            let commas = node.textMetrics.commas
             let points = 1 + Double(commas) + min(Double(text.chars) / 100, 3)
             var ancestor = node.parent
             var level = 0
@@ -234,13 +238,14 @@ struct BodyFinder {
 
     static func classWeight(_ node: HTMLNode) -> Double {
         var weight: Double = 0
-        if node.attribute("itemprop")?.lowercased().contains("articlebody") == true { weight += 50 }
+        if ClassNames(node, ["itemprop"]).contains(articleBodyName) { weight += 50 }
         if node.hasName("article") { weight += 10 }
         for attribute in ["class", "id"] {
-            guard let value = node.attribute(attribute)?.lowercased(), !value.isEmpty else { continue }
-            if bodyContainerHints.contains(where: { value.contains($0) }) { weight += 30 }
-            if negativeWords.contains(where: { value.contains($0) }) { weight -= 25 }
-            if positiveWords.contains(where: { value.contains($0) }) { weight += 25 }
+            let value = ClassNames(node, [attribute])
+            guard !value.isEmpty else { continue }
+            if value.containsAny(bodyContainerHints) { weight += 30 }
+            if value.containsAny(negativeWords) { weight -= 25 }
+            if value.containsAny(positiveWords) { weight += 25 }
         }
         return weight
     }

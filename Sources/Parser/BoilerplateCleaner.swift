@@ -25,7 +25,7 @@ enum BoilerplateCleaner {
     ]
 
     /// Class and id words (split at spaces, `-` and `_`; trailing digits dropped) that name chrome.
-    static let chromeWords: Set<String> = [
+    static let chromeWords: Set<[UInt8]> = Set(ClassNames.bytes([
         "ad", "ads", "adslot", "adunit", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "combx",
         "comment", "comments", "commentlist", "community", "disqus", "gdpr", "cookie", "cookies", "consent", "legends",
         "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
@@ -35,25 +35,19 @@ enum BoilerplateCleaner {
         "tags", "taglist", "widget", "widgets", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
         "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
-    ]
+    ]))
 
     /// Beginnings of class and id words that name chrome in any form (`newsletterbox`, `sharebuttons`,
     /// `commentform`, `spendenaufruf`).
-    static let chromeStems = [
+    static let chromeStems = ClassNames.bytes([
         "newsletter", "share", "sharing", "social", "related", "comment", "sponsor", "promo", "advert", "cookie", "consent",
         "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
         "werbung", "anzeige", "teaser", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
-    ]
+    ])
 
     /// Beginnings of class and id words that say content; they overrule chrome words.
-    static let contentStems = ["article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column"]
-        + BodyFinder.leadStems
-
-    /// The chrome words of a class or id attribute value.
-    static func words(_ value: String) -> [Substring] {
-        value.lowercased().split { $0 == " " || $0 == "-" || $0 == "_" || $0 == "\t" || $0 == "\n" }
-            .map { word in word.prefix { !$0.isNumber } }
-    }
+    static let contentStems = ClassNames.bytes(["article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column"]
+        + BodyFinder.leadStems)
 
     /// Cleans `document` in place.
     static func clean(_ document: HTMLDocument, gentle: Bool) {
@@ -77,37 +71,35 @@ enum BoilerplateCleaner {
         let name = node.name
         if neverContent.contains(name) { return true }
         if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
-        if (name == "figure" || name == "figcaption") && node.textContent.count < 150 { return true }  // captions and credits
+        if (name == "figure" || name == "figcaption") && node.visibleTextLength < 150 { return true }  // captions and credits
         if node.attribute("hidden") != nil { return true }
-        if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
-           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
+        if ClassNames.find(displayNone, in: style[...]) || ClassNames.find(visibilityHidden, in: style[...]) { return true }
         if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
             return !wrapsArticle(node) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
         if gentle || name == "html" || name == "body" || name == "article" || name == "main" { return false }
         if name == "header" { return !holdsProse(node, paragraphs: 1) }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
-        let id = textTags.contains(name) ? "" : node.attribute("id") ?? ""
-        let names = ((node.attribute("class") ?? "") + " " + id).lowercased()
-        let words = words(names)
+        let names = ClassNames(node, textTags.contains(name) ? ["class"] : ["class", "id"])
+        let words = names.words
         // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
-        let isChrome = { (word: Substring) in
-            chromeWords.contains(String(word)) || chromeStems.contains { $0.count >= 6 ? word.contains($0) : word.hasPrefix($0) }
+        let isChrome = { (word: ArraySlice<UInt8>) in
+            chromeWords.contains(Array(word))
+                || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
         }
-        guard words.contains(where: isChrome) else {
-            return false
-        }
-        return !words.contains { word in contentStems.contains { word.hasPrefix($0) } } && !wrapsArticle(node)
+        guard words.contains(where: isChrome) else { return false }
+        return !words.contains { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrapsArticle(node)
     }
+
+    private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)
 
     static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
 
     /// Whether the element holds the article's own container (so it is a wrapper, whatever its name).
     static func wrapsArticle(_ node: HTMLNode) -> Bool {
         node.firstDescendant { child in
-            if child.attribute("itemprop")?.lowercased() == "articlebody" { return true }
-            guard let names = child.attribute("class")?.lowercased() else { return false }
-            return BodyFinder.bodyContainerHints.contains { names.contains($0) }
+            BodyFinder.isMarkedBody(child, ClassNames(child, ["class"]))
         } != nil
     }
 
@@ -115,7 +107,7 @@ enum BoilerplateCleaner {
     private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2) -> Bool {
         var paragraphs = 0
         node.walk { child in
-            if child.isElement && child.hasName("p") && child.textContent.count > 80 { paragraphs += 1 }
+            if child.isElement && child.hasName("p") && child.visibleTextLength > 80 { paragraphs += 1 }
             return paragraphs < wanted
         }
         return paragraphs >= wanted

@@ -49,7 +49,7 @@ struct ExtractCommand: ParsableCommand {
         let extractor = Extractor()
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var failures = 0
         let output = FileHandle.standardOutput
         for file in try Self.files(paths) {

@@ -190,9 +190,11 @@ struct MetadataReader {
         document.root?.firstDescendant { $0.hasName("time") && $0.attribute("datetime") != nil }?.attribute("datetime")
     }
 
+    nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
+
     /// A date the URL spells out as /YYYY/MM/DD/ or /YYYY-MM-DD.
     private func dateInURL() -> String? {
-        guard let url, let match = url.firstMatch(of: /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/) else { return nil }
+        guard let url, let match = url.firstMatch(of: Self.urlDate) else { return nil }
         return "\(match.1)-\(match.2)-\(match.3)"
     }
 
@@ -241,40 +243,84 @@ enum DateNormalizer {
         return formatter
     }()
 
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
     /// `2024-05-01`, `2024-05-01T08:30:00Z` (times are given in UTC), or nil when `text` is no
     /// date, is before 1990 or after `notAfter`.
     static func iso8601(_ text: String, notAfter: Date) -> String? {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let match = text.wholeMatch(of: /(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?\s*(Z|[+-]\d\d:?\d\d)?)?/) {
-            guard let year = Int(match.1), let month = Int(match.2), let day = Int(match.3), (1990...2100).contains(year),
-                  (1...12).contains(month), (1...31).contains(day) else { return nil }
-            guard let hour = match.4.flatMap({ Int($0) }), let minute = match.5.flatMap({ Int($0) }) else {
-                let date = String(format: "%04d-%02d-%02d", year, month, day)
-                return isAfter(date: date, notAfter) ? nil : date
-            }
-            var components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: match.6.flatMap { Int($0) } ?? 0)
-            components.timeZone = offset(match.7.map(String.init)).flatMap { TimeZone(secondsFromGMT: $0) } ?? TimeZone(identifier: "UTC")
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            guard let date = calendar.date(from: components), date <= notAfter else { return nil }
-            return ISO8601DateFormatter().string(from: date)
+        if let parts = IsoParts(text) {
+            guard (1990...2100).contains(parts.year), (1...12).contains(parts.month), (1...31).contains(parts.day),
+                  let date = utc.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day,
+                                                          hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)) else { return nil }
+            let instant = date.addingTimeInterval(-TimeInterval(parts.offsetSeconds ?? 0))
+            guard instant <= notAfter else { return nil }
+            guard parts.hour != nil else { return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day) }
+            return format(instant)
         }
         if let date = rfc1123.date(from: text) {
-            return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? ISO8601DateFormatter().string(from: date) : nil
+            return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? format(date) : nil
         }
         return nil
     }
 
-    private static func offset(_ text: String?) -> Int? {
-        guard let text, text != "Z" else { return 0 }
-        let digits = text.dropFirst().filter(\.isNumber)
-        guard digits.count == 4, let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)) else { return nil }
-        return (text.hasPrefix("-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+    static func format(_ date: Date) -> String {
+        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
-    private static func isAfter(date: String, _ limit: Date) -> Bool {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return (formatter.date(from: date) ?? .distantPast) > limit
+    /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:]MM]]`, read by hand: this runs on every date
+    /// candidate of every page.
+    struct IsoParts {
+        var year = 0, month = 0, day = 0
+        var hour: Int?, minute: Int?, second: Int?
+        var offsetSeconds: Int?
+
+        init?(_ text: String) {
+            let b = Array(text.utf8)
+            var i = 0
+            func number(_ digits: Int) -> Int? {
+                guard i + digits <= b.count else { return nil }
+                var value = 0
+                for k in i..<(i + digits) {
+                    guard (0x30...0x39).contains(b[k]) else { return nil }
+                    value = value * 10 + Int(b[k] - 0x30)
+                }
+                i += digits
+                return value
+            }
+            func take(_ byte: UInt8) -> Bool {
+                guard i < b.count, b[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            guard let year = number(4), take(0x2D), let month = number(2), take(0x2D), let day = number(2) else { return nil }
+            (self.year, self.month, self.day) = (year, month, day)
+            if i == b.count { return }
+            guard take(0x54) || take(0x20), let hour = number(2), take(0x3A), let minute = number(2) else { return nil }
+            (self.hour, self.minute) = (hour, minute)
+            if take(0x3A) {
+                guard let second = number(2) else { return nil }
+                self.second = second
+                if take(0x2E) || take(0x2C) { while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
+            }
+            while i < b.count, b[i] == 0x20 { i += 1 }
+            if i == b.count { return }
+            if take(0x5A) {
+                offsetSeconds = 0
+            } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
+                let sign = b[i] == 0x2D ? -1 : 1
+                i += 1
+                guard let hours = number(2) else { return nil }
+                _ = take(0x3A)
+                guard let minutes = number(2) else { return nil }
+                offsetSeconds = sign * (hours * 3600 + minutes * 60)
+            }
+            guard i == b.count else { return nil }
+        }
     }
 }

@@ -18,7 +18,7 @@ enum PageDecoder {
 
     static func decode(_ bytes: Data, httpCharset: String? = nil) -> Decoded {
         var bytes = bytes
-        if bytes.contains(0) { bytes.removeAll { $0 == 0 } }
+        if bytes.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) { bytes.removeAll { $0 == 0 } }
         if let (encoding, length) = byteOrderMark(bytes) {
             if let utf8 = convert(bytes.dropFirst(length), from: encoding) { return Decoded(utf8: utf8, encoding: encoding) }
         }
@@ -64,7 +64,7 @@ enum PageDecoder {
 
     /// The charset a `<meta>` tag declares in the first 4 KiB, as browsers pre-scan.
     static func metaCharset(_ bytes: Data) -> String? {
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
+        let head = String(decoding: bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         var searchFrom = head.startIndex
         while let meta = head.range(of: "<meta", range: searchFrom..<head.endIndex) {
             let end = head[meta.upperBound...].firstIndex(of: ">") ?? head.endIndex
@@ -80,17 +80,19 @@ enum PageDecoder {
     }
 
     static func isValidUTF8(_ bytes: Data) -> Bool {
-        bytes.withUnsafeBytes { String._tryFromUTF8($0.bindMemory(to: UInt8.self)) != nil }
+        bytes.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
     }
 
-    private static func hasNonASCII(_ bytes: Data) -> Bool { bytes.contains { $0 >= 0x80 } }
+    private static func hasNonASCII(_ bytes: Data) -> Bool { bytes.withUnsafeBytes { $0.contains { $0 >= 0x80 } } }
 
     /// Windows-1251 when most letters are high bytes (Cyrillic text), else windows-1252: in
     /// Latin-script text accented letters are a small share of all letters.
     static func detectSingleByte(_ bytes: Data) -> String {
         var ascii = 0, high = 0
-        for byte in bytes {
-            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) { ascii += 1 } else if byte >= 0xC0 { high += 1 }
+        bytes.withUnsafeBytes { buffer in
+            for byte in buffer {
+                if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) { ascii += 1 } else if byte >= 0xC0 { high += 1 }
+            }
         }
         return high > 0 && Double(high) / Double(ascii + high) > 0.3 ? "windows-1251" : "windows-1252"
     }

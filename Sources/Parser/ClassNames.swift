@@ -1,0 +1,59 @@
+import CLibXML2
+
+/// An element's naming attributes (class, id, itemprop) as lower-case bytes, and the word and
+/// substring tests the cleaner and the body finder make on them for every element. Working on
+/// bytes keeps these tests off Foundation's locale-aware string search, which dominated the
+/// parser's profile.
+struct ClassNames {
+    let bytes: [UInt8]
+
+    init(_ node: HTMLNode, _ attributes: [String] = ["class", "id"]) {
+        var bytes: [UInt8] = []
+        for attribute in attributes {
+            guard let value = xmlGetProp(node.pointer, attribute) else { continue }
+            defer { wr_xml_free(value) }
+            if !bytes.isEmpty { bytes.append(0x20) }
+            var at = value
+            while at.pointee != 0 {
+                let byte = at.pointee
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                at += 1
+            }
+        }
+        self.bytes = bytes
+    }
+
+    var isEmpty: Bool { bytes.allSatisfy { $0 == 0x20 } }
+
+    /// The words: split at spaces, `-` and `_`, trailing digits dropped (`ad-slot-3` → ad, slot).
+    var words: [ArraySlice<UInt8>] {
+        bytes.split { $0 == 0x20 || $0 == 0x2D || $0 == 0x5F || $0 == 0x09 || $0 == 0x0A }.map { word in
+            var end = word.endIndex
+            while end > word.startIndex, (0x30...0x39).contains(word[end - 1]) { end -= 1 }
+            return word[word.startIndex..<end]
+        }
+    }
+
+    func contains(_ needle: [UInt8]) -> Bool { Self.find(needle, in: bytes[...]) }
+
+    func containsAny(_ needles: [[UInt8]]) -> Bool { needles.contains { contains($0) } }
+
+    static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        let first = needle[0]
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func hasPrefix(_ word: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {
+        word.count >= prefix.count && word.prefix(prefix.count).elementsEqual(prefix)
+    }
+
+    /// Lists of words as bytes, built once.
+    static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
+}
