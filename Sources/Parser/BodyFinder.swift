@@ -80,7 +80,6 @@ struct BodyFinder {
     /// `top` and the siblings that belong with it.
     private func bodyAround(_ top: HTMLNode, in root: HTMLNode) -> [HTMLNode] {
         if let container = semanticContainer(in: root), Self.isAncestor(container, of: top) { return [container] }
-        if ProcessInfo.processInfo.environment["WR_DEBUG"] != nil { FileHandle.standardError.write(Data("top: \(top.name) \(top.attribute("class") ?? "") \(top.attribute("id") ?? "") score \(score(top)) chars \(stats[top.pointer]?.chars ?? -1)\n".utf8)) }
         guard let parent = top.parent else { return [top] }
         let topScore = score(top)
         let threshold = max(10, topScore * 0.2)

@@ -52,13 +52,19 @@ enum BoilerplateCleaner {
     /// Cleans `document` in place.
     static func clean(_ document: HTMLDocument, gentle: Bool) {
         guard let root = document.root else { return }
+        // Ancestors of the page's own body container are wrappers, whatever their names say.
+        var wrappers = Set<xmlNodePtr>()
+        for marked in root.descendants(where: { $0.hasAttributes && BodyFinder.isMarkedBody($0, ClassNames($0, ["class"])) }) {
+            var ancestor = marked.pointer.pointee.parent
+            while let current = ancestor, wrappers.insert(current).inserted { ancestor = current.pointee.parent }
+        }
         var doomed: [HTMLNode] = []
         root.walk { node in
             guard node.isElement else {
                 if node.pointer.pointee.type == XML_COMMENT_NODE { doomed.append(node) }
                 return false
             }
-            if isChrome(node, gentle: gentle) {
+            if isChrome(node, gentle: gentle, wrappers: wrappers) {
                 doomed.append(node)
                 return false
             }
@@ -67,19 +73,20 @@ enum BoilerplateCleaner {
         for node in doomed { node.remove() }
     }
 
-    static func isChrome(_ node: HTMLNode, gentle: Bool) -> Bool {
+    static func isChrome(_ node: HTMLNode, gentle: Bool, wrappers: Set<xmlNodePtr>) -> Bool {
         let name = node.name
         if neverContent.contains(name) { return true }
         if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
         if (name == "figure" || name == "figcaption") && node.visibleTextLength < 150 { return true }  // captions and credits
-        if node.attribute("hidden") != nil { return true }
+        if name == "header" && !gentle && !holdsProse(node, paragraphs: 1) { return true }
+        guard node.hasAttributes else { return false }
+        if node.attributeValue("hidden") != nil { return true }
         let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
         if ClassNames.find(displayNone, in: style[...]) || ClassNames.find(visibilityHidden, in: style[...]) { return true }
         if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
-            return !wrapsArticle(node) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
+            return !wrappers.contains(node.pointer) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
-        if gentle || name == "html" || name == "body" || name == "article" || name == "main" { return false }
-        if name == "header" { return !holdsProse(node, paragraphs: 1) }
+        if gentle || name == "html" || name == "body" || name == "article" || name == "main" || name == "header" { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
         let names = ClassNames(node, textTags.contains(name) ? ["class"] : ["class", "id"])
         let words = names.words
@@ -89,19 +96,12 @@ enum BoilerplateCleaner {
                 || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
         }
         guard words.contains(where: isChrome) else { return false }
-        return !words.contains { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrapsArticle(node)
+        return !words.contains { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrappers.contains(node.pointer)
     }
 
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)
 
     static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
-
-    /// Whether the element holds the article's own container (so it is a wrapper, whatever its name).
-    static func wrapsArticle(_ node: HTMLNode) -> Bool {
-        node.firstDescendant { child in
-            BodyFinder.isMarkedBody(child, ClassNames(child, ["class"]))
-        } != nil
-    }
 
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
     private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2) -> Bool {

@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 
 /// An element's naming attributes (class, id, itemprop) as lower-case bytes, and the word and
 /// substring tests the cleaner and the body finder make on them for every element. Working on
@@ -10,8 +11,7 @@ struct ClassNames {
     init(_ node: HTMLNode, _ attributes: [String] = ["class", "id"]) {
         var bytes: [UInt8] = []
         for attribute in attributes {
-            guard let value = xmlGetProp(node.pointer, attribute) else { continue }
-            defer { wr_xml_free(value) }
+            guard let value = node.attributeValue(attribute) else { continue }
             if !bytes.isEmpty { bytes.append(0x20) }
             var at = value
             while at.pointee != 0 {
@@ -40,14 +40,17 @@ struct ClassNames {
 
     static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
-        let first = needle[0]
-        var index = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                guard var at = hay.baseAddress else { return false }
+                let end = at + hay.count - pattern.count
+                while at <= end, let hit = memchr(at, Int32(pattern[0]), end - at + 1) {
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    at = UnsafeRawPointer(hit) + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     static func hasPrefix(_ word: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {

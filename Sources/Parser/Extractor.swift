@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 
 /// An extracted article: clean body text and metadata.
@@ -55,14 +54,15 @@ public struct Extractor: Sendable {
     /// dates in URLs; `httpCharset` is the charset the server declared, if any.
     public func extract(_ page: Data, url: String? = nil, httpCharset: String? = nil, now: Date = Date()) throws -> Article {
         let decoded = PageDecoder.decode(page.prefix(configuration.maxBytes), httpCharset: httpCharset)
-        let document = try HTMLDocument(utf8: decoded.utf8)
+        let html = RawTextStripper.strip(decoded.utf8)
+        let document = try HTMLDocument(utf8: html)
         let reader = MetadataReader(document: document, url: url, now: now)
         let metadata = reader.read()
 
         var blocks = Self.body(of: document, gentle: false)
         var source = "article"
         if Self.length(blocks) < configuration.minimumTextLength {
-            let retry = Self.body(of: try HTMLDocument(utf8: decoded.utf8), gentle: true)
+            let retry = Self.body(of: try HTMLDocument(utf8: html), gentle: true)
             if Self.length(retry) > Self.length(blocks) {
                 blocks = retry
                 source = "gentle"
@@ -70,7 +70,7 @@ public struct Extractor: Sendable {
         }
         var text = Self.text(of: blocks)
         if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean), articleBody.count > max(text.count * 2, configuration.minimumTextLength),
-           Self.pageShows(articleBody, decoded.utf8) {
+           Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
             text = articleBody
             source = "json-ld"
         }
@@ -84,7 +84,6 @@ public struct Extractor: Sendable {
     /// Cleans `document` and returns the prose blocks of its body.
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
-        if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { htmlSaveFile(path + (gentle ? ".gentle" : ""), document.pointer) }
         guard let root = document.first("body") ?? document.root else { return [] }
         var finder = BodyFinder()
         return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))
@@ -104,8 +103,8 @@ public struct Extractor: Sendable {
         return text
     }
 
-    /// JSON-LD bodies are used only when the page shows their opening words (publishers
-    /// sometimes put a teaser or another article's text there).
+    /// JSON-LD bodies are used only when the page (without its scripts) shows their opening
+    /// words: publishers sometimes put a teaser or another article's text there.
     static func pageShows(_ body: String, _ page: Data) -> Bool {
         let opening = body.split(separator: " ").prefix(8).joined(separator: " ")
         return opening.count >= 20 && String(decoding: page, as: UTF8.self).contains(opening)

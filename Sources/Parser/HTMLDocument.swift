@@ -85,10 +85,30 @@ struct HTMLNode {
     var elementChildren: [HTMLNode] { children.filter(\.isElement) }
 
     func attribute(_ name: String) -> String? {
-        guard let value = xmlGetProp(pointer, name) else { return nil }
-        defer { wr_xml_free(value) }
-        return String(cString: value)
+        attributeValue(name).map { String(cString: $0) }
     }
+
+    /// An attribute's value as libxml2 stores it (no copy); "" for an attribute without a value.
+    /// Scans the element's attribute list directly: `xmlGetProp` would allocate a copy per call.
+    func attributeValue(_ name: String) -> UnsafePointer<xmlChar>? {
+        var attribute = pointer.pointee.properties
+        while let current = attribute {
+            if let attributeName = current.pointee.name, name.withCString({ strcmp($0, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) }) == 0 {
+                if let text = current.pointee.children, let content = text.pointee.content { return UnsafePointer(content) }
+                return Self.emptyValue
+            }
+            attribute = current.pointee.next
+        }
+        return nil
+    }
+
+    nonisolated(unsafe) private static let emptyValue: UnsafePointer<xmlChar> = {
+        let empty = UnsafeMutablePointer<xmlChar>.allocate(capacity: 1)
+        empty.pointee = 0
+        return UnsafePointer(empty)
+    }()
+
+    var hasAttributes: Bool { pointer.pointee.properties != nil }
 
     /// A text node's own text (raw, whitespace as in the page).
     var content: String {

@@ -22,20 +22,23 @@ enum PageDecoder {
         if let (encoding, length) = byteOrderMark(bytes) {
             if let utf8 = convert(bytes.dropFirst(length), from: encoding) { return Decoded(utf8: utf8, encoding: encoding) }
         }
-        for label in [httpCharset, metaCharset(bytes)].compactMap({ $0 }) {
-            guard let encoding = canonical(label) else { continue }
-            if encoding == "utf-8" {
-                if isValidUTF8(bytes) { return Decoded(utf8: bytes, encoding: encoding) }
-                continue  // declared UTF-8 but is not: detect below
-            }
-            if encoding == "windows-1252" && isValidUTF8(bytes) && hasNonASCII(bytes) {
-                continue  // a Latin-1 label on UTF-8 text is a common mislabel; UTF-8 that validates wins
-            }
-            if let utf8 = convert(bytes, from: encoding) { return Decoded(utf8: utf8, encoding: encoding) }
-        }
+        if let label = httpCharset, let decoded = decodeDeclared(bytes, label) { return decoded }
+        if let label = metaCharset(bytes), let decoded = decodeDeclared(bytes, label) { return decoded }
         if isValidUTF8(bytes) { return Decoded(utf8: bytes, encoding: "utf-8") }
         let guess = detectSingleByte(bytes)
         return Decoded(utf8: convert(bytes, from: guess) ?? Data(String(decoding: bytes, as: UTF8.self).utf8), encoding: guess)
+    }
+
+    /// `bytes` read as the declared `label`, unless the bytes disagree with it.
+    private static func decodeDeclared(_ bytes: Data, _ label: String) -> Decoded? {
+        guard let encoding = canonical(label) else { return nil }
+        if encoding == "utf-8" {
+            return isValidUTF8(bytes) ? Decoded(utf8: bytes, encoding: encoding) : nil  // declared UTF-8 but is not: detect
+        }
+        if encoding == "windows-1252" && isValidUTF8(bytes) && hasNonASCII(bytes) {
+            return nil  // a Latin-1 label on UTF-8 text is a common mislabel; UTF-8 that validates wins
+        }
+        return convert(bytes, from: encoding).map { Decoded(utf8: $0, encoding: encoding) }
     }
 
     /// Encoding labels mapped as browsers do (latin1 and ascii are read as windows-1252, gb2312 as gb18030).
@@ -62,9 +65,13 @@ enum PageDecoder {
         return nil
     }
 
+    private static let charsetWord = Array("charset".utf8)
+
     /// The charset a `<meta>` tag declares in the first 4 KiB, as browsers pre-scan.
     static func metaCharset(_ bytes: Data) -> String? {
-        let head = String(decoding: bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let lower = bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        guard ClassNames.find(charsetWord, in: lower[...]) else { return nil }
+        let head = String(decoding: lower, as: UTF8.self)
         var searchFrom = head.startIndex
         while let meta = head.range(of: "<meta", range: searchFrom..<head.endIndex) {
             let end = head[meta.upperBound...].firstIndex(of: ">") ?? head.endIndex
@@ -79,8 +86,40 @@ enum PageDecoder {
         return nil
     }
 
+    /// UTF-8 validation in place (no string is built): ASCII eight bytes at a time, then the
+    /// well-formed sequences of the Unicode standard (table 3-7).
     static func isValidUTF8(_ bytes: Data) -> Bool {
-        bytes.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
+            let count = raw.count
+            var i = 0
+            while i < count {
+                if i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                let lead = base[i]
+                if lead < 0x80 {
+                    i += 1
+                    continue
+                }
+                let length: Int, low: UInt8, high: UInt8
+                switch lead {
+                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+                default: return false
+                }
+                guard i + length <= count, (low...high).contains(base[i + 1]) else { return false }
+                for k in 2..<length where base[i + k] & 0xC0 != 0x80 { return false }
+                i += length
+            }
+            return true
+        }
     }
 
     private static func hasNonASCII(_ bytes: Data) -> Bool { bytes.withUnsafeBytes { $0.contains { $0 >= 0x80 } } }
