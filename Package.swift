@@ -54,7 +54,16 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "CCurl", "CCrypto", "CZlib", "Queue",
+                "CCurl", "CCrypto", "CZlib", "Queue", "WorkerSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What every stage worker shares: queue options, stop signals, logging set-up.
+        .target(
+            name: "WorkerSupport",
+            dependencies: [
+                "Queue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,7 +71,7 @@ let package = Package(
         .target(
             name: "Parser",
             dependencies: [
-                "CLibXML2", "Queue",
+                "CLibXML2", "Queue", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -3,17 +3,6 @@ import Logging
 import Queue
 import Synchronization
 
-/// What a fetched page carries to the parse stage (the payload's metadata; the body is the page).
-public struct FetchedPage: Codable, Sendable, Equatable {
-    public var status: Int
-    public var finalURL: String
-    public var contentType: String?
-    public var charset: String?
-    /// Headers a parser or a later conditional GET needs (ETag, Last-Modified, Content-Language, …).
-    public var headers: [String: String]
-    public var fetchedAt: Date
-}
-
 /// The fetch-stage worker: leases fetch jobs, keeps up to `maxInFlight` transfers running in one
 /// engine, and settles results in small batches — pages become parse jobs (same transaction as the
 /// completion), failures are recorded with their class and retried or parked by the queue.

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `fetcher`: the fetch stage. The worker (`fetcher run`, leasing from the queue) is still to
-/// come; `fetcher get` fetches one URL through the same engine and limits.
+/// `fetcher`: the fetch stage. `fetcher run` is the worker leasing from the queue; `fetcher get`
+/// fetches one URL through the same engine and limits.
 public struct FetcherCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fetcher",

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Queue
+import WorkerSupport
 
 /// `fetcher run`: the fetch-stage worker over a queue database on this machine.
 struct RunCommand: AsyncParsableCommand {
@@ -24,9 +25,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Transfers in flight at once.")
     var inFlight = 64
 
-    @Option(name: .long, help: "This worker's name in `coordinator stats` (default: fetcher-HOST-PID).")
-    var workerID: String?
-
     @Flag(name: .long, help: "Exit when no fetch job is ready and none is in flight.")
     var exitWhenIdle = false
 
@@ -42,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        bootstrapWorkerLogging()
         let logger = Logger(label: "wireroom.fetcher")
         let queue = try JobQueue.open(at: queueOptions.databasePath)
         var engineConfiguration = fetchOptions.configuration
@@ -50,33 +48,16 @@ struct RunCommand: AsyncParsableCommand {
         engineConfiguration.keepRawHeads = warc != nil
         let engine = FetchEngine(configuration: engineConfiguration)
         var configuration = FetchWorker.Configuration(
-            workerID: workerID ?? "fetcher-\(ProcessInfo.processInfo.hostName)-\(getpid())",
+            workerID: queueOptions.workerName(stage: "fetcher"),
             leaseSeconds: fetchOptions.timeout + 60)
         configuration.maxInFlight = inFlight
         configuration.exitWhenIdle = exitWhenIdle
         configuration.warc = try warc.map { try WARCWriter(directory: $0, maxFileBytes: warcMaxBytes) }
         let worker = FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: logger)
 
-        let signals = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler {
-                logger.info("stopping: finishing transfers in flight", metadata: ["signal": "\(number)"])
-                worker.stop()
-            }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = StopSignals(logger: logger) { worker.stop() }
         try await worker.run()
+        withExtendedLifetime(signals) {}
         engine.shutdown()
     }
-}
-
-/// `--db` for workers on the queue's machine.
-struct WorkerQueueOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The queue database file.", valueName: "path"))
-    var db: String?
-
-    var databasePath: String { db ?? QueueLocation.defaultDatabasePath() }
 }

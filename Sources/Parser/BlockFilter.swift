@@ -38,8 +38,8 @@ enum BlockFilter {
             if block.text.count > 20 && !seen.insert(block.text).inserted { continue }
             kept.append(block)
         }
-        // The edges of a body are where chrome hides: datelines and kickers before the first
-        // paragraph, "More information", "Contact:" or a photo credit after the last one.
+        // The end of a body is where chrome hides: "More information", "Contact:" or a photo
+        // credit after the last paragraph.
         while let last = kept.last, !isProse(last) { kept.removeLast() }
         return kept
     }

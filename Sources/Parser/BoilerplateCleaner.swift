@@ -78,7 +78,7 @@ enum BoilerplateCleaner {
         if neverContent.contains(name) { return true }
         if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
         if (name == "figure" || name == "figcaption") && node.visibleTextLength < 150 { return true }  // captions and credits
-        if name == "header" && !gentle && !holdsProse(node, paragraphs: 1) { return true }
+        if name == "header" && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) { return true }
         guard node.hasAttributes else { return false }
         if node.attributeValue("hidden") != nil { return true }
         let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
@@ -104,10 +104,10 @@ enum BoilerplateCleaner {
     static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
 
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
-    private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2) -> Bool {
+    private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2, minimumLength: Int = 80) -> Bool {
         var paragraphs = 0
         node.walk { child in
-            if child.isElement && child.hasName("p") && child.visibleTextLength > 80 { paragraphs += 1 }
+            if child.isElement && child.hasName("p") && child.visibleTextLength > minimumLength { paragraphs += 1 }
             return paragraphs < wanted
         }
         return paragraphs >= wanted

@@ -68,6 +68,9 @@ public struct Extractor: Sendable {
                 source = "gentle"
             }
         }
+        if let first = blocks.first, first.kind == .heading, first.text == metadata.title {
+            blocks.removeFirst()  // the title is a field of its own
+        }
         var text = Self.text(of: blocks)
         if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean), articleBody.count > max(text.count * 2, configuration.minimumTextLength),
            Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {

@@ -7,7 +7,7 @@ import Foundation
 /// builds, so a 100 000-deep page yields a bounded tree. Nodes (`HTMLNode`) point into this
 /// document and must not outlive it: they never leave the extractor.
 final class HTMLDocument {
-    enum Failure: Error, CustomStringConvertible {
+    enum Failure: Error, Equatable, CustomStringConvertible {
         case empty
         case unparseable
 

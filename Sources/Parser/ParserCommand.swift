@@ -5,7 +5,7 @@ public struct ParserCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Turns fetched pages into clean articles: body text without page chrome, and metadata.",
-        subcommands: [ExtractCommand.self]
+        subcommands: [ExtractCommand.self, ParseRunCommand.self]
     )
 
     public init() {}

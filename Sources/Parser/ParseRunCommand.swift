@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Queue
+import WorkerSupport
+
+/// `parser run`: the parse-stage worker over a queue database on this machine.
+struct ParseRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Lease parse jobs from the queue, extract their articles, hand them to the store stage.",
+        discussion: """
+            Each batch of pages is completed in one transaction that also creates the store jobs \
+            carrying the articles. Pages with no article text (front pages, section pages) complete \
+            without one; pages that cannot be parsed are parked as dead with the reason. SIGTERM or \
+            SIGINT stops leasing; the batch in hand is finished and recorded. Run one per core.
+            """
+    )
+
+    @OptionGroup var queueOptions: WorkerQueueOptions
+
+    @Option(name: .long, help: "Pages leased and completed together.")
+    var batch = 16
+
+    @Flag(name: .long, help: "Exit when no parse job is ready.")
+    var exitWhenIdle = false
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    }
+
+    func run() throws {
+        bootstrapWorkerLogging()
+        let logger = Logger(label: "wireroom.parser")
+        let queue = try JobQueue.open(at: queueOptions.databasePath)
+        var configuration = ParseWorker.Configuration(workerID: queueOptions.workerName(stage: "parser"))
+        configuration.batchSize = batch
+        configuration.exitWhenIdle = exitWhenIdle
+        let worker = ParseWorker(queue: queue, configuration: configuration, logger: logger)
+        let signals = StopSignals(logger: logger) { worker.stop() }
+        try worker.run()
+        withExtendedLifetime(signals) {}
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Queue
+import Synchronization
+
+/// What a parse job hands the store stage besides the article itself (the payload body, JSON).
+public struct ParsedPage: Codable, Sendable, Equatable {
+    public var finalURL: String
+    public var fetchedAt: Date
+}
+
+/// The parse-stage worker: leases parse jobs in batches, extracts each page's article, and
+/// completes the batch in one transaction that also creates the store jobs carrying the
+/// articles. A page with no article text (a front page, a section page) completes without a
+/// store job; a page that cannot be parsed at all is parked as dead with the reason.
+public final class ParseWorker: Sendable {
+    public struct Configuration: Sendable {
+        public var workerID: String
+        public var batchSize = 16
+        /// Longer than a batch can take (pages are capped, extraction is bounded).
+        public var leaseSeconds: TimeInterval = 300
+        public var idleSleep: TimeInterval = 0.5
+        /// Stop once no parse job is ready (tests, one-shot runs).
+        public var exitWhenIdle = false
+
+        public init(workerID: String) {
+            self.workerID = workerID
+        }
+    }
+
+    private let queue: JobQueue
+    private let extractor: Extractor
+    private let configuration: Configuration
+    private let logger: Logger
+    private let stopRequested = Mutex(false)
+
+    public init(queue: JobQueue, extractor: Extractor = Extractor(), configuration: Configuration, logger: Logger) {
+        self.queue = queue
+        self.extractor = extractor
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Stops leasing; the batch in hand is finished and recorded.
+    public func stop() { stopRequested.withLock { $0 = true } }
+
+    private var stopping: Bool { stopRequested.withLock { $0 } }
+
+    /// Runs until `stop()` (or, with `exitWhenIdle`, until no parse job is ready).
+    public func run() throws {
+        try queue.registerWorker(id: configuration.workerID, stage: .parse, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        defer { try? queue.unregisterWorker(id: configuration.workerID) }
+        logger.info("parse worker started", metadata: ["worker": "\(configuration.workerID)"])
+        while !stopping {
+            let jobs = try queue.lease(stage: .parse, worker: configuration.workerID, limit: configuration.batchSize,
+                                       leaseSeconds: configuration.leaseSeconds)
+            if jobs.isEmpty {
+                if configuration.exitWhenIdle { break }
+                try queue.workerHeartbeat(id: configuration.workerID)
+                Thread.sleep(forTimeInterval: configuration.idleSleep)
+                continue
+            }
+            try settle(jobs.map { ($0, parse($0)) })
+        }
+        logger.info("parse worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    enum Outcome {
+        case article(Payload)
+        case noArticle
+        case failed(JobFailure)
+    }
+
+    /// Extracts one job's page.
+    func parse(_ job: LeasedJob) -> Outcome {
+        guard let payload = job.payload else {
+            return .failed(JobFailure(errorClass: "no-payload", message: "parse job \(job.id) carries no page (\(job.url))", retryable: false))
+        }
+        let page: FetchedPage
+        do {
+            page = try payload.decodeMetadata(FetchedPage.self)
+        } catch {
+            return .failed(JobFailure(errorClass: "bad-payload", message: "page metadata of \(job.url) is unreadable: \(error)", retryable: false))
+        }
+        do {
+            let article = try extractor.extract(payload.body, url: page.finalURL, httpCharset: page.charset)
+            guard !article.text.isEmpty else { return .noArticle }
+            var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt), body: JSONEncoder().encode(article))
+            try stored.prepareForStorage()
+            return .article(stored)
+        } catch {
+            return .failed(JobFailure(errorClass: "unparseable", message: "\(job.url): \(error)", retryable: false))
+        }
+    }
+
+    /// Records a batch: articles and empty pages complete together (store jobs created in the
+    /// same transaction); failures are recorded one by one.
+    private func settle(_ results: [(LeasedJob, Outcome)]) throws {
+        var completions: [Completion] = []
+        for (job, outcome) in results {
+            switch outcome {
+            case .article(let payload):
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)]))
+            case .noArticle:
+                logger.debug("no article text", metadata: ["url": "\(job.url)"])
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken))
+            case .failed(let failure):
+                logger.warning("page not parsed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
+                do {
+                    try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
+                } catch QueueError.staleLease {
+                    logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
+                }
+            }
+        }
+        for (completion, settlement) in zip(completions, try queue.complete(completions)) where settlement == .staleLease {
+            logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import Parser
+
+/// Article paragraphs long enough to read as prose.
+let storyParagraphs = [
+    "In the recording a man's voice tells a group of listeners about the coming construction of camps surrounded by barbed wire, meant for people arrested more than once at street protests.",
+    "The man also says that the president ordered rubber bullets to be fired at demonstrators who resist arrest, according to the group of defected security officers that published it.",
+    "The opposition is deeply concerned about the statements. Its leader has sent the recording to the European Union, asking that the security services be listed as terrorist organisations.",
+]
+
+func page(head: String = "", body: String) -> Data {
+    Data("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\(head)</head><body>\(body)</body></html>".utf8)
+}
+
+func story(_ paragraphs: [String] = storyParagraphs) -> String {
+    paragraphs.map { "<p>\($0)</p>" }.joined()
+}
+
+func extract(_ data: Data, url: String? = nil) throws -> Article {
+    try Extractor().extract(data, url: url, now: Date(timeIntervalSince1970: 1_800_000_000))
+}
+
+@Suite("Main-text extraction")
+struct ExtractionTests {
+    @Test("each kind of page chrome is removed and the story kept, in order", arguments: [
+        ("navigation", #"<nav><a href="/">Home</a> <a href="/world">World news</a></nav>"#, "World news"),
+        ("cookie banner", #"<div class="cookie-banner"><p>We use cookies to improve your experience on our site. Accept all cookies?</p></div>"#, "We use cookies"),
+        ("share widget", #"<div class="share-buttons"><a href="/s">Share on facebook</a> <a href="/s">Share on twitter</a></div>"#, "Share on facebook"),
+        ("comment form", #"<div id="respond" class="comment-respond"><h3>Leave a Reply</h3><p>Your email address will not be published. Required fields are marked *</p><p>This site uses Akismet to reduce spam. Learn how your comment data is processed.</p></div>"#, "Akismet"),
+        ("newsletter box", #"<div class="newsletter-signup"><p>Get the best stories of the week in your inbox every Friday morning, free of charge.</p></div>"#, "in your inbox"),
+        ("related articles", #"<ul class="related-articles"><li><a href="/a">Protests continue in the capital for a third week</a></li><li><a href="/b">Opposition leader leaves the country</a></li></ul>"#, "third week"),
+        ("hidden element", #"<div style="display: none"><p>Tracking text that no reader ever sees on this page at all, hidden by a style.</p></div>"#, "Tracking text"),
+        ("script and style", #"<script>var story = "window.analytics = true";</script><style>p { color: red }</style>"#, "analytics"),
+        ("accessibility links", #"<div class="skip-links"><a href="/m">Accessibility links</a></div>"#, "Accessibility links"),
+        ("photo credit", #"<figure><img src="x.jpg"><figcaption>Police officers in Minsk. Beeld AP</figcaption></figure>"#, "Beeld AP"),
+        ("advertisement", #"<div class="ad-slot"><p>Advertisement: the best mattress of the year, now half price for readers of this site.</p></div>"#, "mattress"),
+    ] as [(String, String, String)])
+    func chrome(kind: String, chrome: String, marker: String) throws {
+        let html = page(body: "<header><a href=\"/\">Daily News</a></header><main><article><h1>Recording of a minister</h1>"
+                        + chrome + story() + "</article></main><footer><p>© Daily News 2024. All rights reserved.</p></footer>")
+        let article = try extract(html)
+        #expect(!article.text.contains(marker), "\(kind) survived: \(article.text)")
+        #expect(!article.text.contains("All rights reserved"), "the footer survived")
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kind): \(article.text)")
+    }
+
+    @Test("headings, lists and quotes come out as blocks; inline markup joins its paragraph")
+    func structure() throws {
+        let body = #"""
+            <article><p>The council <em>met</em> on <a href="/monday">Monday</a> to discuss the plan for the harbour, which has been debated for years.</p>
+            <h2>What was decided</h2>
+            <ul><li>Two new quays will be built by the city</li><li>The old warehouse becomes a public library</li></ul>
+            <blockquote>This is the biggest investment in the harbour in fifty years, and the city will see the benefit.</blockquote>
+            <p>Work starts next spring and should be finished within three years, the council said in a statement.</p></article>
+            """#
+        let article = try extract(page(body: body))
+        #expect(article.text == """
+            The council met on Monday to discuss the plan for the harbour, which has been debated for years.
+
+            What was decided
+
+            - Two new quays will be built by the city
+            - The old warehouse becomes a public library
+
+            This is the biggest investment in the harbour in fifty years, and the city will see the benefit.
+
+            Work starts next spring and should be finished within three years, the council said in a statement.
+            """)
+    }
+
+    @Test("a lead paragraph in the article header is kept with the body")
+    func lead() throws {
+        let body = #"<article><header><h1>Harbour plan</h1><p class="article-lead">The city will spend a record sum on its old harbour, the council decided on Monday evening.</p></header>"#
+            + #"<div class="article-body">\#(story())</div></article>"#
+        let article = try extract(page(body: body))
+        #expect(article.text.hasPrefix("The city will spend a record sum"), "\(article.text)")
+        #expect(article.text.hasSuffix(storyParagraphs[2]))
+    }
+
+    @Test("the body is found among teasers, sidebars and link lists by its prose")
+    func scoring() throws {
+        let teasers = (1...6).map { #"<div class="item"><a href="/\#($0)">Another story number \#($0) about something else entirely</a></div>"# }.joined()
+        let body = "<div class=\"layout\"><div class=\"col-a\">\(teasers)</div><div class=\"col-b\"><div>\(story())</div></div>"
+            + "<div class=\"col-c\"><p><a href=\"/x\">Most read today</a></p></div></div>"
+        let article = try extract(page(body: body))
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(article.text)")
+    }
+
+    @Test("a JSON-LD articleBody is used when the page shows only part of it")
+    func jsonLDBody() throws {
+        let full = storyParagraphs.joined(separator: " ")
+        let head = #"<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Recording", "articleBody": "\#(full)"}</script>"#
+        let body = "<div class=\"paywall-teaser\"><p>\(storyParagraphs[0])</p></div><div><a href=\"/subscribe\">Subscribe to read on</a></div>"
+        let article = try extract(page(head: head, body: body))
+        #expect(article.text == full, "\(article.text)")
+        #expect(article.bodySource == "json-ld")
+    }
+
+    @Test("text is NFC, whitespace collapsed, no-break spaces and line separators normalized")
+    func normalization() throws {
+        let decomposed = "Cafe\u{301} owners in the old town said the new rules, in force since\u{A0}Monday, are hurting their business badly."
+        let article = try extract(page(body: "<article><p>\(decomposed)\u{2028}Second   line of the same paragraph here.</p></article>"))
+        #expect(article.text.contains("Café owners"))
+        #expect(article.text.contains("since Monday"))
+        #expect(article.text.hasSuffix("business badly.\nSecond line of the same paragraph here."))
+    }
+}
+
+@Suite("Seed stories: what must not survive")
+struct SeedTests {
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/seeds")
+
+    @Test("each seed story, wrapped in the chrome its page had, comes out without the chrome")
+    func seeds() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(files.count == 5)
+        let chrome = [
+            "Accessibility links", "Breaking News", "Share on facebook", "Share on twitter", "Leave a Reply",
+            "Your email address will not be published", "This site uses Akismet", "Beeld AP",
+        ]
+        for file in files {
+            let text = try String(contentsOf: Self.seeds.appendingPathComponent(file), encoding: .utf8)
+            // Long lines are the story, except the photo caption one seed starts with ("… Beeld AP").
+            let paragraphs = text.components(separatedBy: "\n").filter { $0.count >= 90 && !$0.hasSuffix("Beeld AP") }
+            let html = page(body: #"""
+                <div class="skip"><a href="/c">Accessibility links</a></div>
+                <div class="breaking-news-ticker"><span>Breaking News</span> <a href="/x">Belarus Proposes Cooperation With Russia</a></div>
+                <article id="content"><figure><img src="a.jpg"><figcaption>Police in Minsk. Beeld AP</figcaption></figure>
+                \#(paragraphs.map { "<p>\($0)</p>" }.joined())
+                <div class="sharedaddy"><a href="/s">Share on facebook</a><a href="/s">Share on twitter</a></div></article>
+                <div id="comments" class="comments-area"><div id="respond"><h3 class="comment-reply-title">Leave a Reply</h3>
+                <p class="comment-notes">Your email address will not be published. Required fields are marked *</p>
+                <p class="akismet_comment_form_privacy_notice">This site uses Akismet to reduce spam. Learn how your comment data is processed.</p></div></div>
+                """#)
+            let article = try extract(html)
+            for line in chrome { #expect(!article.text.contains(line), "\(file): \(line)") }
+            let collapse = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            for paragraph in paragraphs { #expect(collapse(article.text).contains(collapse(paragraph)), "\(file) lost: \(paragraph.prefix(60))") }
+        }
+    }
+}
+
+@Suite("Hostile pages")
+struct HostilePageTests {
+    @Test("100 000 nested divs: parsed in bounded depth, the text found")
+    func deep() throws {
+        let html = "<html><body>" + String(repeating: "<div>", count: 100_000) + storyParagraphs[0] + String(repeating: "</div>", count: 100_000) + "</body></html>"
+        let article = try extract(Data(html.utf8))
+        #expect(article.encoding == "utf-8")
+    }
+
+    @Test("NUL bytes are dropped, the text around them kept")
+    func nulBytes() throws {
+        var data = page(body: "<article><p>\(storyParagraphs[0])</p></article>")
+        data.insert(0, at: data.count / 2)
+        let article = try extract(data)
+        #expect(!article.text.contains("\u{0}"))
+        #expect(article.text.count > 100)
+    }
+
+    @Test("empty, truncated and non-HTML input give a clear result")
+    func broken() throws {
+        #expect(throws: HTMLDocument.Failure.empty) { try extract(Data()) }
+        let truncated = try extract(Data("<html><body><article><p>\(storyParagraphs[0])</p><p>And then the page stops in the mid".utf8))
+        #expect(truncated.text.hasPrefix(storyParagraphs[0]))
+        let binary = try extract(Data((0..<4096).map { UInt8($0 % 251) }))
+        #expect(binary.text.count < 4096)
+    }
+
+    @Test("pages beyond the size cap are cut, not refused")
+    func huge() throws {
+        var configuration = Extractor.Configuration()
+        configuration.maxBytes = 1 << 20
+        let filler = String(repeating: "<p>\(storyParagraphs[1])</p>", count: 20_000)  // ~3.7 MB
+        let article = try Extractor(configuration: configuration).extract(page(body: "<article>\(filler)</article>"))
+        #expect(article.text.utf8.count < 1 << 20)
+        #expect(article.text.hasPrefix(storyParagraphs[1]))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Queue
+import Testing
+import TestSupport
+@testable import Parser
+
+@Suite("Parse worker", .serialized)
+struct ParseWorkerTests {
+    /// A queue whose fetch jobs for `pages` have completed, handing each page to the parse stage.
+    static func queue(with pages: [String: Data], in directory: TemporaryDirectory) throws -> JobQueue {
+        var configuration = QueueConfiguration()
+        configuration.defaultHostDelay = 0
+        configuration.defaultHostConcurrency = 100
+        let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
+        _ = try queue.add(Array(pages.keys))
+        for job in try queue.lease(stage: .fetch, worker: "f", limit: pages.count, leaseSeconds: 30) {
+            let page = FetchedPage(status: 200, finalURL: job.url, contentType: "text/html", charset: nil, headers: [:],
+                                   fetchedAt: Date(timeIntervalSince1970: 1_750_000_000))
+            try queue.complete(jobID: job.id, leaseToken: job.leaseToken,
+                               followOns: [.next(.parse, payload: Payload(metadata: page, body: pages[job.url] ?? Data()))])
+        }
+        return queue
+    }
+
+    @Test("articles become store jobs; pages without article text complete; unparseable pages are parked as dead")
+    func outcomes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pages = [
+            "https://news.example/2024/05/06/harbour": page(head: "<title>Harbour plan | City Post</title>", body: "<article>\(story())</article>"),
+            "https://news.example/": page(body: "<nav><a href=\"/a\">Home</a></nav>"),
+            "https://news.example/empty": Data(),
+        ]
+        let queue = try Self.queue(with: pages, in: directory)
+        var configuration = ParseWorker.Configuration(workerID: "test-parser")
+        configuration.exitWhenIdle = true
+        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+
+        let parse = try queue.jobs(matching: JobFilter(stage: .parse))
+        #expect(parse.first { $0.url.hasSuffix("/harbour") }?.state == .done)
+        #expect(parse.first { $0.url == "https://news.example/" }?.state == .done)
+        let empty = try #require(parse.first { $0.url.hasSuffix("/empty") })
+        #expect(empty.state == .dead && empty.lastError?.hasPrefix("unparseable:") == true, "\(empty.lastError ?? "")")
+
+        let store = try queue.lease(stage: .store, worker: "s", limit: 10, leaseSeconds: 30)
+        #expect(store.map(\.url) == ["https://news.example/2024/05/06/harbour"])
+        let payload = try #require(store.first?.payload)
+        let article = try JSONDecoder().decode(Article.self, from: payload.body)
+        #expect(article.title == "Harbour plan")
+        #expect(article.published == "2024-05-06")
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"))
+        #expect(try payload.decodeMetadata(ParsedPage.self).fetchedAt == Date(timeIntervalSince1970: 1_750_000_000))
+        #expect(try queue.liveWorkers().isEmpty, "the worker unregisters when it stops")
+    }
+}
+
+@Suite("parser extract")
+struct ExtractCommandTests {
+    @Test("one JSON line per file, with an error line for a file that cannot be processed; exit 1 then")
+    func lines() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try page(head: "<title>Harbour plan</title>", body: "<article>\(story())</article>").write(to: URL(fileURLWithPath: directory.path("a.html")))
+        try Data().write(to: URL(fileURLWithPath: directory.path("b.html")))
+        let process = Process()
+        process.executableURL = builtProduct("parser")
+        process.arguments = ["extract", directory.path("")]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let lines = try data.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
+        #expect(lines.count == 2)
+        #expect((lines[0]["file"] as? String)?.hasSuffix("a.html") == true)
+        #expect(lines[0]["title"] as? String == "Harbour plan")
+        #expect(lines[0]["text"] as? String == storyParagraphs.joined(separator: "\n\n"))
+        #expect((lines[1]["error"] as? String)?.contains("the page is empty") == true, "\(lines[1])")
+
+        let missing = Process()
+        missing.executableURL = builtProduct("parser")
+        missing.arguments = ["extract", directory.path("nope.html")]
+        let errors = Pipe()
+        missing.standardError = errors
+        try missing.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        missing.waitUntilExit()
+        #expect(missing.terminationStatus != 0 && message.contains("no such file or directory: \(directory.path("nope.html"))"))
+    }
+}
