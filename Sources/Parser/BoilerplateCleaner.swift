@@ -18,6 +18,9 @@ enum BoilerplateCleaner {
         "map", "audio", "video", "source", "track", "dialog", "menu", "head", "title", "picture",
     ]
 
+    /// Chrome tags that can wrap the whole page when the parser misnests them.
+    static let structuralChrome: Set<String> = ["nav", "aside", "footer", "menu"]
+
     /// Roles of page chrome (WAI-ARIA landmarks and widgets).
     static let chromeRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar",
@@ -75,7 +78,11 @@ enum BoilerplateCleaner {
 
     static func isChrome(_ node: HTMLNode, gentle: Bool, wrappers: Set<xmlNodePtr>) -> Bool {
         let name = node.name
-        if neverContent.contains(name) { return true }
+        if neverContent.contains(name) {
+            // libxml2's HTML 4 parser sometimes leaves an HTML5 `nav` or `aside` unclosed, so it
+            // swallows the rest of the page: a "navigation" holding paragraphs is not removed.
+            return !(structuralChrome.contains(name) && holdsProse(node, paragraphs: 3))
+        }
         if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
         if (name == "figure" || name == "figcaption") && node.visibleTextLength < 150 { return true }  // captions and credits
         if name == "header" && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) { return true }

@@ -87,6 +87,7 @@ public struct Extractor: Sendable {
     /// Cleans `document` and returns the prose blocks of its body.
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
+        if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { document.dump(to: path + (gentle ? ".gentle" : "")) }
         guard let root = document.first("body") ?? document.root else { return [] }
         var finder = BodyFinder()
         return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))

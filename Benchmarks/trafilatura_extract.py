@@ -1,0 +1,16 @@
+#!/usr/bin/env python3
+"""The reference extractor under the dev-set contract: `trafilatura_extract.py [--fast] DIR` prints
+one JSON line {"file", "text"} per HTML file, with trafilatura's standard (or fast) settings."""
+import json
+import os
+import sys
+
+import trafilatura
+
+fast = "--fast" in sys.argv
+folder = [a for a in sys.argv[1:] if a != "--fast"][0]
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), "rb") as f:
+        html = f.read()
+    text = trafilatura.extract(html, fast=fast) or ""
+    print(json.dumps({"file": name, "text": text}, ensure_ascii=True))
