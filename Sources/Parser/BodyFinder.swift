@@ -139,7 +139,12 @@ struct BodyFinder {
             var ancestor = node.parent
             var level = 0
             while let current = ancestor, level < 5 {
-                if candidates[current.pointer] == nil { candidates[current.pointer] = Self.initialScore(current) }
+                if candidates[current.pointer] == nil {
+                    // Class names weigh in proportion to the text they name: a 100-character box
+                    // called `article-teaser` must not outweigh a 3 000-character body.
+                    let weight = min(1, Double(stats[current.pointer]?.chars ?? 0) / 1000)
+                    candidates[current.pointer] = Self.tagScore(current) + Self.classWeight(current) * weight
+                }
                 let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level) * 3
                 candidates[current.pointer, default: 0] += points / divider
                 ancestor = current.parent
@@ -151,6 +156,12 @@ struct BodyFinder {
             candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
         }
         scores = candidates
+        if ProcessInfo.processInfo.environment["WR_TOP"] != nil {
+            for (pointer, value) in candidates.sorted(by: { $0.value > $1.value }).prefix(6) {
+                let node = HTMLNode(pointer: pointer)
+                FileHandle.standardError.write(Data("cand \(node.name).\(node.attribute("class") ?? "") score \(value) chars \(stats[pointer]?.chars ?? 0) ld \(stats[pointer]?.linkDensity ?? 0)\n".utf8))
+            }
+        }
         guard var top = candidates.max(by: { $0.value < $1.value }).map({ HTMLNode(pointer: $0.key) }) else { return nil }
 
         // Several strong candidates under one ancestor: the body is that ancestor (pages that
@@ -222,17 +233,15 @@ struct BodyFinder {
         return count
     }
 
-    /// Readability's starting score by tag, plus the class and id weight.
-    static func initialScore(_ node: HTMLNode) -> Double {
-        var score: Double
+    /// Readability's starting score by tag.
+    static func tagScore(_ node: HTMLNode) -> Double {
         switch node.name {
-        case "div", "article", "main": score = 5
-        case "pre", "td", "blockquote": score = 3
-        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": score = -3
-        case "h1", "h2", "h3", "h4", "h5", "h6", "th": score = -5
-        default: score = 0
+        case "div", "article", "main": 5
+        case "pre", "td", "blockquote": 3
+        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": -3
+        case "h1", "h2", "h3", "h4", "h5", "h6", "th": -5
+        default: 0
         }
-        return score + classWeight(node)
     }
 
     static func classWeight(_ node: HTMLNode) -> Double {

@@ -15,7 +15,7 @@ enum BoilerplateCleaner {
     static let neverContent: Set<String> = [
         "script", "style", "template", "iframe", "object", "embed", "svg", "canvas", "math",
         "button", "input", "select", "textarea", "option", "nav", "aside", "footer", "link", "meta",
-        "map", "audio", "video", "source", "track", "dialog", "menu", "head", "title", "picture",
+        "map", "audio", "video", "source", "track", "dialog", "menu", "title", "base", "picture",
     ]
 
     /// Chrome tags that can wrap the whole page when the parser misnests them.
@@ -72,6 +72,11 @@ enum BoilerplateCleaner {
                 return false
             }
             return true
+        }
+        if let trace = ProcessInfo.processInfo.environment["WR_TRACE"] {
+            for node in doomed where node.textContent.contains(trace) {
+                FileHandle.standardError.write(Data("removed \(node.name) class=\(node.attribute("class") ?? "") id=\(node.attribute("id") ?? "") role=\(node.attribute("role") ?? "")\n".utf8))
+            }
         }
         for node in doomed { node.remove() }
     }

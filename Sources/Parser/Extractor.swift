@@ -88,7 +88,8 @@ public struct Extractor: Sendable {
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
         if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { document.dump(to: path + (gentle ? ".gentle" : "")) }
-        guard let root = document.first("body") ?? document.root else { return [] }
+        // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
+        guard let root = document.root else { return [] }
         var finder = BodyFinder()
         return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))
     }
