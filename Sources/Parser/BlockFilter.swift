@@ -1,11 +1,12 @@
 import Foundation
+import Queue
 
 /// Keeps the blocks of a body that read as article prose.
 ///
 /// What goes: link lists (most of the block is link text), blocks repeated verbatim, the short
 /// interface phrases that sit inside article containers in every language the pipeline meets
-/// ("Share", "Advertisement", "Lesen Sie auch"), and headings with nothing after them (the
-/// "Related articles" heading whose list was removed).
+/// ("Share", "Advertisement", "Lesen Sie auch"), non-prose blocks at the end ("More
+/// information", "Contact:"), and blocks the host's other pages show to be boilerplate.
 enum BlockFilter {
     /// Whole-block phrases (lower case, trailing punctuation removed) that are interface text.
     static let interfacePhrases: Set<String> = [
@@ -25,10 +26,18 @@ enum BlockFilter {
         return block.text.count >= 25 && ".!?…\"“”»«'’)".contains(last) && block.text.contains(" ")
     }
 
-    static func prose(_ blocks: [TextBlock]) -> [TextBlock] {
+    /// The fingerprint a block is recorded under to learn a host's recurring blocks; only blocks
+    /// of boilerplate length (long paragraphs are article text, and would only grow the table).
+    static func fingerprint(_ block: TextBlock) -> Int64? {
+        (10...400).contains(block.text.utf8.count) ? StableHash.of(block.text) : nil
+    }
+
+    /// The prose blocks of `blocks`; blocks known as the host's boilerplate are dropped too.
+    static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
         for block in blocks {
+            if !boilerplate.isEmpty, let fingerprint = fingerprint(block), boilerplate.contains(fingerprint) { continue }
             if block.linkDensity > 0.5 && block.kind != .heading { continue }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
             if block.text.utf8.count < 60 {

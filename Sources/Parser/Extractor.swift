@@ -53,18 +53,33 @@ public struct Extractor: Sendable {
     /// Extracts the article of `page` (bytes as fetched). `url` helps with relative metadata and
     /// dates in URLs; `httpCharset` is the charset the server declared, if any.
     public func extract(_ page: Data, url: String? = nil, httpCharset: String? = nil, now: Date = Date()) throws -> Article {
+        try extractPage(page, url: url, httpCharset: httpCharset, now: now).article
+    }
+
+    /// An article and the fingerprints of its body's blocks (before boilerplate was dropped),
+    /// which the parse worker records to learn the host's recurring blocks.
+    struct ExtractedPage {
+        var article: Article
+        var blockFingerprints: Set<Int64>
+    }
+
+    /// Extracts as `extract`, also dropping the blocks whose fingerprints are in `boilerplate`
+    /// (recurring blocks learnt from the host's other pages).
+    func extractPage(_ page: Data, url: String?, httpCharset: String?, boilerplate: Set<Int64> = [], now: Date = Date()) throws -> ExtractedPage {
         let decoded = PageDecoder.decode(page.prefix(configuration.maxBytes), httpCharset: httpCharset)
         let html = RawTextStripper.strip(decoded.utf8)
         let document = try HTMLDocument(utf8: html)
         let reader = MetadataReader(document: document, url: url, now: now)
         let metadata = reader.read()
 
-        var blocks = Self.body(of: document, gentle: false)
+        var written = Self.body(of: document, gentle: false)
+        var blocks = BlockFilter.prose(written, boilerplate: boilerplate)
         var source = "article"
         if Self.length(blocks) < configuration.minimumTextLength {
-            let retry = Self.body(of: try HTMLDocument(utf8: html), gentle: true)
+            let retryWritten = Self.body(of: try HTMLDocument(utf8: html), gentle: true)
+            let retry = BlockFilter.prose(retryWritten, boilerplate: boilerplate)
             if Self.length(retry) > Self.length(blocks) {
-                blocks = retry
+                (written, blocks) = (retryWritten, retry)
                 source = "gentle"
             }
         }
@@ -77,21 +92,22 @@ public struct Extractor: Sendable {
             text = articleBody
             source = "json-ld"
         }
-        return Article(
+        let article = Article(
             url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
             language: metadata.language, text: Self.normalized(text), canonicalURL: metadata.canonicalURL, siteName: metadata.siteName,
             description: metadata.description, image: metadata.image, tags: metadata.tags, encoding: decoded.encoding,
             bodySource: source, provenance: metadata.provenance)
+        return ExtractedPage(article: article, blockFingerprints: Set(written.compactMap(BlockFilter.fingerprint)))
     }
 
-    /// Cleans `document` and returns the prose blocks of its body.
+    /// Cleans `document` and returns the blocks of its body, unfiltered.
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
         if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { document.dump(to: path + (gentle ? ".gentle" : "")) }
         // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
-        return BlockFilter.prose(BlockWriter.blocks(of: finder.body(in: root)))
+        return BlockWriter.blocks(of: finder.body(in: root))
     }
 
     static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }

@@ -11,7 +11,8 @@ public struct ParsedPage: Codable, Sendable, Equatable {
 
 /// The parse-stage worker: leases parse jobs in batches, extracts each page's article, and
 /// completes the batch in one transaction that also creates the store jobs carrying the
-/// articles. A page with no article text (a front page, a section page) completes without a
+/// articles. Blocks that recur across a host's pages are learnt in the queue database
+/// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article text (a front page, a section page) completes without a
 /// store job; a page that cannot be parsed at all is parked as dead with the reason.
 public final class ParseWorker: Sendable {
     public struct Configuration: Sendable {
@@ -60,19 +61,25 @@ public final class ParseWorker: Sendable {
                 Thread.sleep(forTimeInterval: configuration.idleSleep)
                 continue
             }
-            try settle(jobs.map { ($0, parse($0)) })
+            let boilerplate = try queue.boilerplate(hosts: Set(jobs.map(\.host)))
+            let results = jobs.map { job in (job, parse(job, boilerplate: boilerplate[job.host] ?? [])) }
+            try settle(results)
+            try queue.recordBlocks(results.compactMap { job, outcome in
+                guard case .article(_, let fingerprints) = outcome else { return nil }
+                return (job.host, fingerprints)
+            })
         }
         logger.info("parse worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
     enum Outcome {
-        case article(Payload)
+        case article(Payload, blockFingerprints: Set<Int64>)
         case noArticle
         case failed(JobFailure)
     }
 
-    /// Extracts one job's page.
-    func parse(_ job: LeasedJob) -> Outcome {
+    /// Extracts one job's page, dropping the blocks known as its host's boilerplate.
+    func parse(_ job: LeasedJob, boilerplate: Set<Int64>) -> Outcome {
         guard let payload = job.payload else {
             return .failed(JobFailure(errorClass: "no-payload", message: "parse job \(job.id) carries no page (\(job.url))", retryable: false))
         }
@@ -83,11 +90,12 @@ public final class ParseWorker: Sendable {
             return .failed(JobFailure(errorClass: "bad-payload", message: "page metadata of \(job.url) is unreadable: \(error)", retryable: false))
         }
         do {
-            let article = try extractor.extract(payload.body, url: page.finalURL, httpCharset: page.charset)
-            guard !article.text.isEmpty else { return .noArticle }
-            var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt), body: JSONEncoder().encode(article))
+            let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
+            guard !extracted.article.text.isEmpty else { return .noArticle }
+            var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt),
+                                     body: JSONEncoder().encode(extracted.article))
             try stored.prepareForStorage()
-            return .article(stored)
+            return .article(stored, blockFingerprints: extracted.blockFingerprints)
         } catch {
             return .failed(JobFailure(errorClass: "unparseable", message: "\(job.url): \(error)", retryable: false))
         }
@@ -99,7 +107,7 @@ public final class ParseWorker: Sendable {
         var completions: [Completion] = []
         for (job, outcome) in results {
             switch outcome {
-            case .article(let payload):
+            case .article(let payload, _):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)]))
             case .noArticle:
                 logger.debug("no article text", metadata: ["url": "\(job.url)"])

@@ -119,7 +119,7 @@ struct Frontier {
         _ url: URLNormalizer.Normalized, spec: URLRequestSpec, parentID: Int64?, reschedule: Bool
     ) throws -> AddOutcome {
         let hostID = try hostID(url.host)
-        let hash = URLHash.of(url.url)
+        let hash = StableHash.of(url.url)
         guard let existing = try Row.fetchOne(findURL, arguments: [hash, url.url]) else {
             try insertURL.execute(arguments: [url.url, hash, hostID, spec.kind.rawValue, now.timeIntervalSince1970])
             let jobID = try insertFetchJob(urlID: db.lastInsertedRowID, hostID: hostID, priority: spec.priority,
@@ -154,12 +154,13 @@ struct Frontier {
     }
 }
 
-/// A stable 64-bit FNV-1a hash of a URL's UTF-8 bytes, the seen-set's index key.
-/// (Swift's `Hasher` is seeded per process, so it cannot key data on disk.)
-enum URLHash {
-    static func of(_ url: String) -> Int64 {
+/// A stable 64-bit FNV-1a hash of a text's UTF-8 bytes: the seen-set's index key for URLs, and
+/// the fingerprint of boilerplate blocks. (Swift's `Hasher` is seeded per process, so it cannot
+/// key data on disk.)
+public enum StableHash {
+    public static func of(_ text: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in url.utf8 {
+        for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }

@@ -11,6 +11,7 @@ public enum QueueSchema {
         migrator.registerMigration("v1-jobs", migrate: createJobs)
         migrator.registerMigration("v2-conditional-get", migrate: addConditionalGet)
         migrator.registerMigration("v3-robots", migrate: addRobots)
+        migrator.registerMigration("v4-boilerplate", migrate: addBoilerplate)
         return migrator
     }
 
@@ -135,6 +136,24 @@ public enum QueueSchema {
                 body BLOB NOT NULL,
                 fetched_at REAL NOT NULL
             );
+            """)
+    }
+
+    /// Text blocks seen per host, for boilerplate that only shows across pages (see
+    /// `JobQueue+Boilerplate.swift`): a fingerprint and the number of the host's pages it was on.
+    private static func addBoilerplate(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE boilerplate_hosts (
+                host_id INTEGER PRIMARY KEY REFERENCES hosts(id),
+                pages INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE boilerplate_blocks (
+                host_id INTEGER NOT NULL REFERENCES hosts(id),
+                fingerprint INTEGER NOT NULL,
+                pages INTEGER NOT NULL,
+                last_seen REAL NOT NULL,
+                PRIMARY KEY (host_id, fingerprint)
+            ) WITHOUT ROWID;
             """)
     }
 }

@@ -90,3 +90,45 @@ struct ExtractCommandTests {
         #expect(missing.terminationStatus != 0 && message.contains("no such file or directory: \(directory.path("nope.html"))"))
     }
 }
+
+@Suite("Boilerplate learnt across a host's pages", .serialized)
+struct CrossPageBoilerplateTests {
+    @Test("a block that recurs on the host's pages is dropped from later pages, and only on that host")
+    func learnt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pitch = "Liked this story? The weekly digest brings the best of the week to you."
+        func article(_ number: Int) -> Data {
+            page(body: "<article><p>Story \(number): \(storyParagraphs[number % 3])</p><p>\(pitch)</p><p>\(storyParagraphs[(number + 1) % 3])</p></article>")
+        }
+        var pages: [String: Data] = [:]
+        for number in 1...8 { pages["https://daily.example/story-\(number)"] = article(number) }
+        pages["https://other.example/story"] = article(9)
+        let queue = try ParseWorkerTests.queue(with: pages, in: directory)
+        var configuration = ParseWorker.Configuration(workerID: "test-parser")
+        configuration.exitWhenIdle = true
+        configuration.batchSize = 1  // one page at a time, so each learns from the ones before
+        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+
+        let store = try queue.lease(stage: .store, worker: "s", limit: 20, leaseSeconds: 30)
+        let articles = try store.map { try JSONDecoder().decode(Article.self, from: $0.payload?.body ?? Data()) }
+        let daily = articles.filter { $0.url?.contains("daily.example") == true }
+        #expect(daily.count == 8)
+        let withPitch = daily.filter { $0.text.contains(pitch) }.count
+        #expect(withPitch == 3, "kept until seen on three pages, dropped after: \(withPitch)")
+        #expect(daily.allSatisfy { $0.text.contains("Story ") }, "the stories themselves stay")
+        #expect(articles.first { $0.url?.contains("other.example") == true }?.text.contains(pitch) == true, "another host learns on its own")
+    }
+
+    @Test("a paragraph shared by two pages of a big host (a syndicated story) is not boilerplate")
+    func share() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true)
+        let pages = (0..<40).map { number in (host: "big.example", fingerprints: Set<Int64>([Int64(number + 1000), 999] + (number < 3 ? [7] : []))) }
+        try queue.recordBlocks(pages)
+        let known = try queue.boilerplate(hosts: ["big.example"])
+        #expect(known == ["big.example": [999]], "on every page: yes; on 3 of 40: no — \(known)")
+        #expect(try queue.boilerplate(hosts: ["unknown.example"]).isEmpty)
+    }
+}

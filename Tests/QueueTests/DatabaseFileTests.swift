@@ -16,7 +16,7 @@ struct DatabaseFileTests {
         try QueueSchema.migrator.migrate(old, upTo: "v1-jobs")
         try old.write { db in
             try db.execute(sql: "INSERT INTO hosts (id, name, queued) VALUES (1, 'example.com', 0)")
-            try db.execute(sql: "INSERT INTO urls (id, url, url_hash, host_id, added_at) VALUES (1, 'https://example.com/a', ?, 1, 0)", arguments: [URLHash.of("https://example.com/a")])
+            try db.execute(sql: "INSERT INTO urls (id, url, url_hash, host_id, added_at) VALUES (1, 'https://example.com/a', ?, 1, 0)", arguments: [StableHash.of("https://example.com/a")])
             try db.execute(sql: "SELECT 1")
             try db.execute(sql: """
                 INSERT INTO jobs (stage, state, url_id, host_id, max_attempts, created_at, updated_at)
