@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libxml2 (Debian's libxml2-dev): the recovering HTML parser, and the XML parser for feeds and sitemaps.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // CLD2 (Debian's libcld2-dev), C++ only: a small extern "C" shim for language detection.
+        .target(name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
         // libcurl (Debian's libcurl4-openssl-dev) behind typed wrappers for its variadic calls.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
@@ -71,7 +73,7 @@ let package = Package(
         .target(
             name: "Parser",
             dependencies: [
-                "CLibXML2", "Queue", "WorkerSupport",
+                "CLibXML2", "CCLD2", "Queue", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

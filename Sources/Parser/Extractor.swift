@@ -70,7 +70,7 @@ public struct Extractor: Sendable {
         let html = RawTextStripper.strip(decoded.utf8)
         let document = try HTMLDocument(utf8: html)
         let reader = MetadataReader(document: document, url: url, now: now)
-        let metadata = reader.read()
+        var metadata = reader.read()
 
         var written = Self.body(of: document, gentle: false)
         var blocks = BlockFilter.prose(written, boilerplate: boilerplate)
@@ -92,6 +92,7 @@ public struct Extractor: Sendable {
             text = articleBody
             source = "json-ld"
         }
+        Self.settleLanguage(&metadata, text: text)
         let article = Article(
             url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
             language: metadata.language, text: Self.normalized(text), canonicalURL: metadata.canonicalURL, siteName: metadata.siteName,
@@ -111,6 +112,18 @@ public struct Extractor: Sendable {
     }
 
     static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
+
+    /// The declared language (`lang`, meta tags) checked against CLD2 on the article text: a
+    /// confident detection that disagrees wins (pages often keep a site-wide `lang` on articles
+    /// in other languages), and fills the field when nothing was declared.
+    static func settleLanguage(_ metadata: inout ArticleMetadata, text: String) {
+        guard let detected = LanguageDetector.detect(String(text.prefix(4000))) else { return }
+        let code = String(detected.code.prefix { $0 != "-" })
+        if metadata.language == code { return }
+        guard metadata.language == nil || detected.percent >= 80 else { return }
+        metadata.language = code
+        metadata.provenance["language"] = "cld2"
+    }
 
     /// Blocks joined: list items by a line break, everything else by a blank line.
     static func text(of blocks: [TextBlock]) -> String {

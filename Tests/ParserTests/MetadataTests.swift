@@ -77,3 +77,19 @@ struct MetadataTests {
         #expect(DateNormalizer.iso8601(text, notAfter: Date(timeIntervalSince1970: 1_800_000_000)) == expected)
     }
 }
+
+@Suite("Language")
+struct LanguageTests {
+    static let dutch = "De Belarussische oppositie maakt zich grote zorgen over de uitspraken in de opname. Oppositieleider Svetlana Tichanovskaja heeft de opname onder meer naar de EU gestuurd met de oproep om de veiligheidsdiensten als terroristische organisaties te bestempelen."
+
+    @Test("CLD2 detects the text's language; a confident detection overrules a wrong lang attribute")
+    func detection() throws {
+        #expect(LanguageDetector.detect(Self.dutch)?.code == "nl")
+        #expect(LanguageDetector.detect(storyParagraphs.joined(separator: " "))?.code == "en")
+        #expect(LanguageDetector.detect("Kort.") == nil, "too little text to tell")
+        let wrong = try extract(page(body: "<article><p>\(Self.dutch)</p><p>\(Self.dutch)</p></article>"))  // page() declares lang="en"
+        #expect(wrong.language == "nl" && wrong.provenance["language"] == "cld2")
+        let right = try extract(page(body: "<article>\(story())</article>"))
+        #expect(right.language == "en" && right.provenance["language"] == "html-lang")
+    }
+}
