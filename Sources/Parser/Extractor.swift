@@ -1,5 +1,11 @@
 import Foundation
 
+/// What a page is: an article, or a page that lists articles (a front page, a section or tag
+/// page), or something else (too little text to tell).
+public enum PageKind: String, Codable, Sendable {
+    case article, listing, other
+}
+
 /// An extracted article: clean body text and metadata.
 public struct Article: Codable, Sendable, Equatable {
     public var url: String?
@@ -19,6 +25,8 @@ public struct Article: Codable, Sendable, Equatable {
     public var encoding: String
     /// Which method found the body (`article`, `gentle`, `json-ld`): a debugging aid.
     public var bodySource: String
+    /// Whether the page is an article; listing pages are not stored as articles.
+    public var pageKind: PageKind
     public var provenance: [String: String]
 }
 
@@ -97,7 +105,8 @@ public struct Extractor: Sendable {
             url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
             language: metadata.language, text: Self.normalized(text), canonicalURL: metadata.canonicalURL, siteName: metadata.siteName,
             description: metadata.description, image: metadata.image, tags: metadata.tags, encoding: decoded.encoding,
-            bodySource: source, provenance: metadata.provenance)
+            bodySource: source, pageKind: Self.kind(declared: reader.declaredKind, text: text, headlineLinks: reader.headlineLinks, url: url),
+            provenance: metadata.provenance)
         return ExtractedPage(article: article, blockFingerprints: Set(written.compactMap(BlockFilter.fingerprint)))
     }
 
@@ -112,6 +121,18 @@ public struct Extractor: Sendable {
     }
 
     static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
+
+    /// Article or listing: what the page declares, when its text agrees; otherwise the text and
+    /// the headline links decide (a front page has many and little prose of its own).
+    static func kind(declared: PageKind?, text: String, headlineLinks: Int, url: String?) -> PageKind {
+        let length = text.count
+        let isRoot = url.flatMap { URL(string: $0) }.map { $0.path.isEmpty || $0.path == "/" } ?? false
+        if declared == .article && length >= 150 && !isRoot { return .article }
+        if (declared == .listing || isRoot) && length < 2000 { return .listing }
+        if length >= 500 { return .article }
+        if headlineLinks >= 10 { return .listing }
+        return length >= 150 ? .article : .other
+    }
 
     /// The declared language (`lang`, meta tags) checked against CLD2 on the article text: a
     /// confident detection that disagrees wins (pages often keep a site-wide `lang` on articles

@@ -37,6 +37,24 @@ struct MetadataReader {
         collect()
     }
 
+    /// Links with headline-length text (20+ characters) anywhere on the page: many of them and
+    /// little prose is what a front page or section page looks like.
+    private(set) var headlineLinks = 0
+
+    /// What the page says it is: `article` (og:type article, a JSON-LD article type), `listing`
+    /// (og:type website, a JSON-LD CollectionPage, ItemList, WebSite or SearchResultsPage), or nil.
+    var declaredKind: PageKind? {
+        let types = jsonLD.flatMap { object in (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? [] }
+            .map { $0.lowercased() }
+        if types.contains(where: { Self.articleTypes.contains($0) && $0 != "webpage" }) || meta["og:type"]?.lowercased() == "article" {
+            return .article
+        }
+        if types.contains(where: { ["collectionpage", "itemlist", "searchresultspage"].contains($0) }) || meta["og:type"]?.lowercased() == "website" {
+            return .listing
+        }
+        return nil
+    }
+
     /// The `articleBody` of the page's JSON-LD article, if it has one.
     var jsonLDArticleBody: String? { jsonLDValue("articleBody") as? String }
 
@@ -111,6 +129,9 @@ struct MetadataReader {
                 }
             case "link":
                 if let rel = node.attribute("rel")?.lowercased(), let href = node.attribute("href"), links[rel] == nil { links[rel] = href }
+            case "a":
+                if node.visibleTextLength >= 20 { headlineLinks += 1 }
+                return false
             case "script":
                 if node.attribute("type")?.lowercased().contains("ld+json") == true {
                     jsonLD += Self.jsonLDObjects(node.textContent)

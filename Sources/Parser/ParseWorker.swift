@@ -12,8 +12,9 @@ public struct ParsedPage: Codable, Sendable, Equatable {
 /// The parse-stage worker: leases parse jobs in batches, extracts each page's article, and
 /// completes the batch in one transaction that also creates the store jobs carrying the
 /// articles. Blocks that recur across a host's pages are learnt in the queue database
-/// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article text (a front page, a section page) completes without a
-/// store job; a page that cannot be parsed at all is parked as dead with the reason.
+/// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article
+/// text, or one that lists articles (a front page, a section page), completes without a store
+/// job; a page that cannot be parsed at all is parked as dead with the reason.
 public final class ParseWorker: Sendable {
     public struct Configuration: Sendable {
         public var workerID: String
@@ -91,7 +92,7 @@ public final class ParseWorker: Sendable {
         }
         do {
             let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
-            guard !extracted.article.text.isEmpty else { return .noArticle }
+            guard !extracted.article.text.isEmpty, extracted.article.pageKind != .listing else { return .noArticle }
             var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt),
                                      body: JSONEncoder().encode(extracted.article))
             try stored.prepareForStorage()
@@ -110,7 +111,7 @@ public final class ParseWorker: Sendable {
             case .article(let payload, _):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)]))
             case .noArticle:
-                logger.debug("no article text", metadata: ["url": "\(job.url)"])
+                logger.debug("not an article", metadata: ["url": "\(job.url)"])
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken))
             case .failed(let failure):
                 logger.warning("page not parsed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])

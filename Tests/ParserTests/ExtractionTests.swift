@@ -178,3 +178,18 @@ struct HostilePageTests {
         #expect(article.text.hasPrefix(storyParagraphs[1]))
     }
 }
+
+@Suite("Page kinds")
+struct PageKindTests {
+    static let teasers = (1...12).map { #"<div class="teaser"><a href="/story-\#($0)">Headline number \#($0) of the day's news</a><p>Short summary.</p></div>"# }.joined()
+
+    @Test("front and section pages are listings; articles are articles, declared or not")
+    func kinds() throws {
+        #expect(try extract(page(body: Self.teasers), url: "https://news.example/").pageKind == .listing)
+        #expect(try extract(page(head: #"<meta property="og:type" content="website">"#, body: Self.teasers), url: "https://news.example/politics").pageKind == .listing)
+        #expect(try extract(page(body: Self.teasers), url: "https://news.example/politics").pageKind == .listing)
+        let declared = page(head: #"<meta property="og:type" content="article">"#, body: "<article><p>\(storyParagraphs[0])</p></article>")
+        #expect(try extract(declared, url: "https://news.example/politics/recording").pageKind == .article)
+        #expect(try extract(page(body: "<article>\(story())</article>"), url: "https://news.example/a").pageKind == .article)
+    }
+}
