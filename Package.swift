@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "Parser",
             dependencies: [
-                "CLibXML2", "CCLD2", "Queue", "WorkerSupport",
+                "CLibXML2", "CCLD2", "CZlib", "Queue", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -14,7 +14,8 @@ public struct ParsedPage: Codable, Sendable, Equatable {
 /// articles. Blocks that recur across a host's pages are learnt in the queue database
 /// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article
 /// text, or one that lists articles (a front page, a section page), completes without a store
-/// job; a page that cannot be parsed at all is parked as dead with the reason.
+/// job; a page that cannot be parsed at all is parked as dead with the reason. Feeds and sitemaps
+/// yield fetch jobs for the URLs they list, and feeds are scheduled to be read again.
 public final class ParseWorker: Sendable {
     public struct Configuration: Sendable {
         public var workerID: String
@@ -22,6 +23,8 @@ public final class ParseWorker: Sendable {
         /// Longer than a batch can take (pages are capped, extraction is bounded).
         public var leaseSeconds: TimeInterval = 300
         public var idleSleep: TimeInterval = 0.5
+        /// How soon a feed is read again when it names no longer interval (TTL, Cache-Control).
+        public var feedPollInterval: TimeInterval = 15 * 60
         /// Stop once no parse job is ready (tests, one-shot runs).
         public var exitWhenIdle = false
 
@@ -75,6 +78,8 @@ public final class ParseWorker: Sendable {
 
     enum Outcome {
         case article(Payload, blockFingerprints: Set<Int64>)
+        /// A feed or sitemap: the URLs it lists, and for a feed its next reading.
+        case listing([FollowOn])
         case noArticle
         case failed(JobFailure)
     }
@@ -90,6 +95,9 @@ public final class ParseWorker: Sendable {
         } catch {
             return .failed(JobFailure(errorClass: "bad-payload", message: "page metadata of \(job.url) is unreadable: \(error)", retryable: false))
         }
+        if job.kind == .feed || job.kind == .sitemap || FeedReader.looksLikeFeed(payload.body, contentType: page.contentType) {
+            return readFeed(job, payload.body, page)
+        }
         do {
             let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
             guard !extracted.article.text.isEmpty, extracted.article.pageKind != .listing else { return .noArticle }
@@ -102,6 +110,30 @@ public final class ParseWorker: Sendable {
         }
     }
 
+    /// A feed's or sitemap's links become fetch jobs (through the seen-set); a feed is read again
+    /// after its TTL or Cache-Control max-age, else `feedPollInterval`, at most a day later.
+    func readFeed(_ job: LeasedJob, _ body: Data, _ page: FetchedPage, now: Date = Date()) -> Outcome {
+        do {
+            let listing = try FeedReader.read(body, baseURL: page.finalURL)
+            var followOns = listing.links.map { FollowOn.discovered(url: $0, kind: listing.linkKind, priority: job.priority) }
+            if listing.format != .sitemap && listing.format != .sitemapIndex {
+                let maxAge = page.headers["Cache-Control"].flatMap(Self.maxAge)
+                let interval = min(max(configuration.feedPollInterval, listing.timeToLive ?? 0, maxAge ?? 0), 86_400)
+                followOns.append(.refetch(at: now.addingTimeInterval(interval)))
+            }
+            logger.debug("feed read", metadata: ["url": "\(job.url)", "format": "\(listing.format.rawValue)", "links": "\(listing.links.count)"])
+            return .listing(followOns)
+        } catch {
+            return .failed(JobFailure(errorClass: "bad-feed", message: "\(job.url): \(error)", retryable: false))
+        }
+    }
+
+    /// `max-age` of a Cache-Control header, in seconds.
+    static func maxAge(_ header: String) -> TimeInterval? {
+        header.split(separator: ",").lazy.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .first { $0.hasPrefix("max-age=") }.flatMap { TimeInterval($0.dropFirst("max-age=".count)) }
+    }
+
     /// Records a batch: articles and empty pages complete together (store jobs created in the
     /// same transaction); failures are recorded one by one.
     private func settle(_ results: [(LeasedJob, Outcome)]) throws {
@@ -110,6 +142,8 @@ public final class ParseWorker: Sendable {
             switch outcome {
             case .article(let payload, _):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)]))
+            case .listing(let followOns):
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns))
             case .noArticle:
                 logger.debug("not an article", metadata: ["url": "\(job.url)"])
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken))
