@@ -35,6 +35,9 @@ struct AddCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat the URLs as sitemaps.")
     var sitemap = false
 
+    @Flag(name: .long, help: "Discover from these pages: follow the feeds they advertise, their robots.txt sitemaps and the articles they link to; read them again like feeds.")
+    var discover = false
+
     @Option(name: .long, help: "Higher runs first (within a host).")
     var priority = 0
 
@@ -49,13 +52,13 @@ struct AddCommand: ParsableCommand {
 
     func validate() throws {
         if urls.isEmpty && file == nil { throw ValidationError("give URLs as arguments or --file FILE") }
-        if feed && sitemap { throw ValidationError("--feed and --sitemap exclude each other") }
+        if [feed, sitemap, discover].filter({ $0 }).count > 1 { throw ValidationError("--feed, --sitemap and --discover exclude each other") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
     }
 
     func run() throws {
         let jobQueue = try queue.open(creating: true)
-        let kind: URLKind = feed ? .feed : sitemap ? .sitemap : .auto
+        let kind: URLKind = feed ? .feed : sitemap ? .sitemap : discover ? .source : .auto
         var tally = AddTally(listEach: verbose || file == nil)
         let progress = ProgressLine()
 

@@ -69,6 +69,9 @@ public struct Extractor: Sendable {
     struct ExtractedPage {
         var article: Article
         var blockFingerprints: Set<Int64>
+        /// Feeds the page advertises, and the targets of its headline links (raw `href`s).
+        var advertisedFeeds: [String]
+        var headlineLinks: [String]
     }
 
     /// Extracts as `extract`, also dropping the blocks whose fingerprints are in `boilerplate`
@@ -107,7 +110,8 @@ public struct Extractor: Sendable {
             description: metadata.description, image: metadata.image, tags: metadata.tags, encoding: decoded.encoding,
             bodySource: source, pageKind: Self.kind(declared: reader.declaredKind, text: text, headlineLinks: reader.headlineLinks, url: url),
             provenance: metadata.provenance)
-        return ExtractedPage(article: article, blockFingerprints: Set(written.compactMap(BlockFilter.fingerprint)))
+        return ExtractedPage(article: article, blockFingerprints: Set(written.compactMap(BlockFilter.fingerprint)),
+                             advertisedFeeds: reader.advertisedFeeds, headlineLinks: reader.headlineLinkTargets)
     }
 
     /// Cleans `document` and returns the blocks of its body, unfiltered.

@@ -37,9 +37,14 @@ struct MetadataReader {
         collect()
     }
 
-    /// Links with headline-length text (20+ characters) anywhere on the page: many of them and
-    /// little prose is what a front page or section page looks like.
-    private(set) var headlineLinks = 0
+    /// Links with headline-length text (20+ characters) anywhere on the page, in page order: many
+    /// of them and little prose is what a front page or section page looks like, and on such a
+    /// page they are the articles.
+    private(set) var headlineLinkTargets: [String] = []
+    var headlineLinks: Int { headlineLinkTargets.count }
+
+    /// Feeds the page advertises (`<link rel="alternate" type="application/rss+xml" href>`, Atom, JSON Feed).
+    private(set) var advertisedFeeds: [String] = []
 
     /// What the page says it is: `article` (og:type article, a JSON-LD article type), `listing`
     /// (og:type website, a JSON-LD CollectionPage, ItemList, WebSite or SearchResultsPage), or nil.
@@ -128,9 +133,15 @@ struct MetadataReader {
                     }
                 }
             case "link":
-                if let rel = node.attribute("rel")?.lowercased(), let href = node.attribute("href"), links[rel] == nil { links[rel] = href }
+                if let rel = node.attribute("rel")?.lowercased(), let href = node.attribute("href") {
+                    if links[rel] == nil { links[rel] = href }
+                    let type = node.attribute("type")?.lowercased() ?? ""
+                    if rel.split(separator: " ").contains("alternate"), type.contains("rss") || type.contains("atom") || type.contains("feed+json") {
+                        advertisedFeeds.append(href)
+                    }
+                }
             case "a":
-                if node.visibleTextLength >= 20 { headlineLinks += 1 }
+                if node.visibleTextLength >= 20, let href = node.attribute("href") { headlineLinkTargets.append(href) }
                 return false
             case "script":
                 if node.attribute("type")?.lowercased().contains("ld+json") == true {

@@ -15,7 +15,8 @@ public struct ParsedPage: Codable, Sendable, Equatable {
 /// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article
 /// text, or one that lists articles (a front page, a section page), completes without a store
 /// job; a page that cannot be parsed at all is parked as dead with the reason. Feeds and sitemaps
-/// yield fetch jobs for the URLs they list, and feeds are scheduled to be read again.
+/// yield fetch jobs for the URLs they list, and feeds are scheduled to be read again; so are
+/// `--discover` sources, which also lead to their feeds, sitemaps and linked articles.
 public final class ParseWorker: Sendable {
     public struct Configuration: Sendable {
         public var workerID: String
@@ -100,6 +101,7 @@ public final class ParseWorker: Sendable {
         }
         do {
             let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
+            if job.kind == .source { return .listing(discoveries(job, page, extracted)) }
             guard !extracted.article.text.isEmpty, extracted.article.pageKind != .listing else { return .noArticle }
             var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt),
                                      body: JSONEncoder().encode(extracted.article))
@@ -126,6 +128,24 @@ public final class ParseWorker: Sendable {
         } catch {
             return .failed(JobFailure(errorClass: "bad-feed", message: "\(job.url): \(error)", retryable: false))
         }
+    }
+
+    /// What a `--discover` source leads to: the feeds it advertises, the sitemaps its host's
+    /// robots.txt lists, the articles it links to on its own host (headline links), and its
+    /// next reading.
+    func discoveries(_ job: LeasedJob, _ page: FetchedPage, _ extracted: Extractor.ExtractedPage, now: Date = Date()) -> [FollowOn] {
+        let base = URL(string: page.finalURL)
+        let resolve = { (href: String) in URL(string: href, relativeTo: base)?.absoluteURL }
+        var followOns = extracted.advertisedFeeds.compactMap(resolve).map { FollowOn.discovered(url: $0.absoluteString, kind: .feed, priority: job.priority) }
+        if let robots = try? queue.robots(host: job.host), robots.status < 400 {
+            let sitemaps = RobotsTxt(String(decoding: robots.body, as: UTF8.self)).sitemaps
+            followOns += sitemaps.map { FollowOn.discovered(url: $0, kind: .sitemap, priority: job.priority) }
+        }
+        let host = base?.host?.lowercased()
+        let articles = extracted.headlineLinks.compactMap(resolve).filter { ["http", "https"].contains($0.scheme) && $0.host?.lowercased() == host }
+        followOns += articles.map { FollowOn.discovered(url: $0.absoluteString, kind: .page, priority: job.priority) }
+        followOns.append(.refetch(at: now.addingTimeInterval(configuration.feedPollInterval)))
+        return followOns
     }
 
     /// `max-age` of a Cache-Control header, in seconds.

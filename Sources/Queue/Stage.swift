@@ -33,4 +33,8 @@ public enum URLKind: String, Sendable, Codable, CaseIterable {
     case page
     case feed
     case sitemap
+    /// A site's home or section page to discover from (`coordinator add --discover`): the feeds
+    /// it advertises, the sitemaps of its host's robots.txt and the articles it links to are
+    /// followed, and it is read again on the feed schedule.
+    case source
 }

@@ -102,3 +102,31 @@ struct FeedWorkerTests {
         #expect(try queue.count(.store, .queued) == 0, "a feed is not an article")
     }
 }
+
+@Suite("Discovering from a source page", .serialized)
+struct DiscoverTests {
+    @Test("a --discover source leads to its advertised feed, its robots.txt sitemaps and its own-host articles, and is read again")
+    func source() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let front = page(head: #"<link rel="alternate" type="application/rss+xml" href="/feed.xml">"#, body: #"""
+            <nav><a href="/politics">Politics</a></nav>
+            <div class="teaser"><a href="/2024/05/06/harbour-plan-approved">Harbour plan approved by the council</a></div>
+            <div class="teaser"><a href="https://news.example/2024/05/06/minister-heard-on-recording">Minister heard on a recording</a></div>
+            <div class="teaser"><a href="https://elsewhere.example/story">A story on another site entirely</a></div>
+            """#)
+        let queue = try ParseWorkerTests.queue(with: ["https://news.example/": front], kind: .source, in: directory)
+        try queue.storeRobots(host: "news.example", status: 200, body: Data("User-agent: *\nDisallow:\nSitemap: https://news.example/sitemap.xml\n".utf8))
+        var configuration = ParseWorker.Configuration(workerID: "test-parser")
+        configuration.exitWhenIdle = true
+        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+
+        let queued = try queue.jobs(matching: JobFilter(stage: .fetch)).filter { $0.state == .queued }.map(\.url)
+        #expect(Set(queued) == [
+            "https://news.example/feed.xml", "https://news.example/sitemap.xml",
+            "https://news.example/2024/05/06/harbour-plan-approved", "https://news.example/2024/05/06/minister-heard-on-recording",
+        ])
+        #expect(try queue.jobs(matching: JobFilter(stage: .fetch)).contains { $0.url == "https://news.example/" && $0.state == .scheduled })
+        #expect(try queue.count(.store, .queued) == 0)
+    }
+}

@@ -1,5 +1,5 @@
 import Testing
-@testable import Fetcher
+@testable import Queue
 
 @Suite("robots.txt (RFC 9309)")
 struct RobotsTxtTests {
