@@ -36,9 +36,14 @@ enum BlockFilter {
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
-        for block in blocks {
+        let linkDense = blocks.map { $0.linkDensity > 0.5 }
+        for (index, block) in blocks.enumerated() {
             if !boilerplate.isEmpty, let fingerprint = fingerprint(block), boilerplate.contains(fingerprint) { continue }
-            if block.linkDensity > 0.5 && block.kind != .heading { continue }
+            // Link lists and "Read more: …" lines go; a long paragraph that is mostly links,
+            // between paragraphs of prose, is part of the story.
+            let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
+            let storyParagraph = block.kind == .paragraph && inProse && block.text.count >= 150
+            if linkDense[index] && block.kind != .heading && !storyParagraph { continue }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
             if block.text.utf8.count < 60 {
                 let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))

@@ -156,12 +156,6 @@ struct BodyFinder {
             candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
         }
         scores = candidates
-        if ProcessInfo.processInfo.environment["WR_TOP"] != nil {
-            for (pointer, value) in candidates.sorted(by: { $0.value > $1.value }).prefix(6) {
-                let node = HTMLNode(pointer: pointer)
-                FileHandle.standardError.write(Data("cand \(node.name).\(node.attribute("class") ?? "") score \(value) chars \(stats[pointer]?.chars ?? 0) ld \(stats[pointer]?.linkDensity ?? 0)\n".utf8))
-            }
-        }
         guard var top = candidates.max(by: { $0.value < $1.value }).map({ HTMLNode(pointer: $0.key) }) else { return nil }
 
         // Several strong candidates under one ancestor: the body is that ancestor (pages that

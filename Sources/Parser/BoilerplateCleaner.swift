@@ -35,7 +35,7 @@ enum BoilerplateCleaner {
         "sponsor", "sponsored", "supplemental", "agegate", "pagination", "pager", "popup", "modal", "newsletter",
         "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos", "teaser",
         "teasers", "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
-        "tags", "taglist", "widget", "widgets", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
+        "tags", "taglist", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
         "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
     ]))
@@ -72,11 +72,6 @@ enum BoilerplateCleaner {
                 return false
             }
             return true
-        }
-        if let trace = ProcessInfo.processInfo.environment["WR_TRACE"] {
-            for node in doomed where node.textContent.contains(trace) {
-                FileHandle.standardError.write(Data("removed \(node.name) class=\(node.attribute("class") ?? "") id=\(node.attribute("id") ?? "") role=\(node.attribute("role") ?? "")\n".utf8))
-            }
         }
         for node in doomed { node.remove() }
     }

@@ -98,8 +98,10 @@ public struct Extractor: Sendable {
             blocks.removeFirst()  // the title is a field of its own
         }
         var text = Self.text(of: blocks)
+        // A page whose body is rendered by scripts has nearly no text of its own: its JSON-LD
+        // body is then the article. Otherwise the page must show the JSON-LD body's opening.
         if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean), articleBody.count > max(text.count * 2, configuration.minimumTextLength),
-           Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
+           text.count < configuration.minimumTextLength || Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
             text = articleBody
             source = "json-ld"
         }
@@ -117,7 +119,6 @@ public struct Extractor: Sendable {
     /// Cleans `document` and returns the blocks of its body, unfiltered.
     static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
         BoilerplateCleaner.clean(document, gentle: gentle)
-        if let path = ProcessInfo.processInfo.environment["WR_DUMP"] { document.dump(to: path + (gentle ? ".gentle" : "")) }
         // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
@@ -162,8 +163,8 @@ public struct Extractor: Sendable {
         return text
     }
 
-    /// JSON-LD bodies are used only when the page (without its scripts) shows their opening
-    /// words: publishers sometimes put a teaser or another article's text there.
+    /// Whether the page (without its scripts) shows the opening words of a JSON-LD body:
+    /// publishers sometimes put a teaser or another article's text there.
     static func pageShows(_ body: String, _ page: Data) -> Bool {
         let opening = body.split(separator: " ").prefix(8).joined(separator: " ")
         return opening.count >= 20 && String(decoding: page, as: UTF8.self).contains(opening)

@@ -36,8 +36,6 @@ final class HTMLDocument {
 
     deinit { xmlFreeDoc(pointer) }
 
-    func dump(to path: String) { htmlSaveFile(path, pointer) }
-
     /// The `<html>` element (libxml2 creates one for fragments too).
     var root: HTMLNode? { xmlDocGetRootElement(pointer).map(HTMLNode.init) }
 
