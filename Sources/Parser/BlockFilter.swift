@@ -23,7 +23,8 @@ enum BlockFilter {
         guard block.kind != .heading else { return false }
         if block.text.count >= 80 { return true }
         guard let last = block.text.last else { return false }
-        return block.text.count >= 25 && ".!?…\"“”»«'’)".contains(last) && block.text.contains(" ")
+        return block.text.count >= 25 && ".!?…\"“”»«'’)।。！？؟".contains(last)
+            && (block.text.contains(" ") || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
     }
 
     /// The fingerprint a block is recorded under to learn a host's recurring blocks; only blocks

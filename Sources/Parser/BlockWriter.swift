@@ -96,7 +96,8 @@ struct BlockWriter {
     }
 
     /// Whitespace runs (ASCII, no-break and other Unicode spaces) to one space per line, Unicode
-    /// line separators to line breaks, control characters dropped; lines
+    /// line separators to line breaks, control characters and invisible hints (soft hyphen,
+    /// zero-width space, word joiner) dropped; lines
     /// trimmed; blank lines dropped. On UTF-8 bytes: this runs over every character of a page.
     static func collapse(_ text: String) -> String {
         var output: [UInt8] = []
@@ -121,6 +122,12 @@ struct BlockWriter {
                 continue
             case 0x00...0x1F:  // other control characters are never text
                 index += 1
+                continue
+            case 0xC2 where bytes[index + 1] == 0xAD,  // soft hyphen: a hyphenation hint, invisible
+                 0xE2 where bytes[index + 1] == 0x80 && bytes[index + 2] == 0x8B,  // zero-width space
+                 0xE2 where bytes[index + 1] == 0x81 && bytes[index + 2] == 0xA0,  // word joiner
+                 0xEF where bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF:  // zero-width no-break space
+                index += byte == 0xC2 ? 2 : 3
                 continue
             case 0xC2 where bytes[index + 1] == 0xA0: spaceLength = 2  // no-break space
             case 0xE2 where bytes[index + 1] == 0x80 && ((0x80...0x8A).contains(bytes[index + 2]) || bytes[index + 2] == 0xAF): spaceLength = 3

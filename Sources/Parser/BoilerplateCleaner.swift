@@ -15,7 +15,7 @@ enum BoilerplateCleaner {
     static let neverContent: Set<String> = [
         "script", "style", "template", "iframe", "object", "embed", "svg", "canvas", "math",
         "button", "input", "select", "textarea", "option", "nav", "aside", "footer", "link", "meta",
-        "map", "audio", "video", "source", "track", "dialog", "menu", "title", "base", "picture",
+        "map", "audio", "video", "source", "track", "dialog", "menu", "title", "base", "rt", "rp", "picture",
     ]
 
     /// Chrome tags that can wrap the whole page when the parser misnests them.

@@ -143,7 +143,7 @@ public struct Extractor: Sendable {
     /// confident detection that disagrees wins (pages often keep a site-wide `lang` on articles
     /// in other languages), and fills the field when nothing was declared.
     static func settleLanguage(_ metadata: inout ArticleMetadata, text: String) {
-        guard let detected = LanguageDetector.detect(String(text.prefix(4000))) else { return }
+        guard let detected = LanguageDetector.detect(String(text.prefix(2000))) else { return }
         let code = String(detected.code.prefix { $0 != "-" })
         if metadata.language == code { return }
         guard metadata.language == nil || detected.percent >= 80 else { return }
@@ -170,9 +170,25 @@ public struct Extractor: Sendable {
         return opening.count >= 20 && String(decoding: page, as: UTF8.self).contains(opening)
     }
 
-    /// NFC, as the store and search expect; most pages are NFC already, so the (slow)
-    /// normalization runs only when combining marks are present.
+    /// NFC, as the store and search expect. Most pages are NFC already, so the (slow)
+    /// normalization runs only when a scalar that NFC can change is present: a combining mark,
+    /// or a precomposed character NFC decomposes (Indic nukta forms such as Bengali য়, CJK
+    /// compatibility ideographs, Ω, Å, K signs), or Hangul jamo that NFC composes.
     static func normalized(_ text: String) -> String {
-        text.unicodeScalars.contains { (0x300...0x36F).contains($0.value) } ? text.precomposedStringWithCanonicalMapping : text
+        text.unicodeScalars.contains(where: mayChangeUnderNFC) ? text.precomposedStringWithCanonicalMapping : text
+    }
+
+    static func mayChangeUnderNFC(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        guard value >= 0x300 else { return false }
+        if scalar.properties.canonicalCombiningClass.rawValue != 0 { return true }
+        switch value {
+        case 0x340...0x344, 0x374, 0x37E, 0x387, 0x958...0x95F, 0x9DC...0x9DF, 0xA33, 0xA36, 0xA59...0xA5E, 0xB5C...0xB5D,
+             0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001, 0x2126, 0x212A...0x212B, 0x2329...0x232A, 0xF900...0xFAFF,
+             0x2F800...0x2FA1F:
+            return true
+        default:
+            return false
+        }
     }
 }

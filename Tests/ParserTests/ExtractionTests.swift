@@ -104,6 +104,10 @@ struct ExtractionTests {
         #expect(article.text.contains("Café owners"))
         #expect(article.text.contains("since Monday"))
         #expect(article.text.hasSuffix("business badly.\nSecond line of the same paragraph here."))
+        let hinted = try extract(page(body: "<article><p>Re\u{AD}ac\u{AD}tion of the coun\u{200B}cil to the harbour plan, which the city has debated for many years now.</p></article>"))
+        #expect(hinted.text.hasPrefix("Reaction of the council"), "soft hyphens and zero-width spaces are dropped")
+        let bengali = try extract(page(body: "<article><p>কুষ্টি\u{09DF}া-১ (দৌলতপুর) আসনের সংসদ সদস্য অ্যাডভোকেট আ ক ম সারওয়ার জাহান বাদশার ফুপাতো ভাই।</p></article>"))
+        #expect(bengali.text.hasPrefix("কুষ্টি\u{09AF}\u{09BC}া"), "NFC decomposes the nukta form")
     }
 }
 
