@@ -180,7 +180,13 @@ public struct Extractor: Sendable {
 
     static func mayChangeUnderNFC(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        guard value >= 0x300 else { return false }
+        switch value {
+        case 0..<0x300, 0x400...0x482, 0x48A...0x52F, 0x2002...0x206F, 0x20A0...0x20CF, 0x3040...0x3098, 0x30A0...0x30FF,
+             0x4E00...0x9FFF, 0xAC00...0xD7A3:
+            return false  // Latin-1, Cyrillic, punctuation, currency, kana, CJK, Hangul syllables: stable, and most text
+        default:
+            break
+        }
         if scalar.properties.canonicalCombiningClass.rawValue != 0 { return true }
         switch value {
         case 0x340...0x344, 0x374, 0x37E, 0x387, 0x958...0x95F, 0x9DC...0x9DF, 0xA33, 0xA36, 0xA59...0xA5E, 0xB5C...0xB5D,
