@@ -1,26 +1,80 @@
 #!/usr/bin/env bash
-# The main job on the embedded default, as far as it is built: a queue database in ./state,
-# the bundled sample sources added to it, and what `coordinator stats` then shows.
-# (The fetcher, parser and store workers are not built yet; once they are, this script also
-# serves the bundled sample site on 127.0.0.1 and runs every stage over it.)
-# Safe to re-run: URLs already in the queue are reported as known, not added twice.
+# The main job on the embedded default, as far as it is built: a small news site made from the
+# shared seed stories (../shared/bench/make_site.py) served on 127.0.0.1:8089, the bundled sample
+# sources (its feed, sitemap, home page, a few articles) added to a queue database in ./state,
+# then a fetcher and a parser worker running until the queue is drained, and what
+# `coordinator stats` and a parsed article then show. The store stage is not built yet: articles
+# wait in the queue as store jobs. Offline: everything stays on 127.0.0.1.
+# Safe to re-run: URLs already in the queue are reported as known, not fetched twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 swift build -c release --product coordinator
-coordinator=.build/release/coordinator
-export WIREROOM_DB="${WIREROOM_DB:-$PWD/state/queue.sqlite}"
+swift build -c release --product fetcher
+swift build -c release --product parser
+bin=.build/release
+state="$PWD/state"
+export WIREROOM_DB="${WIREROOM_DB:-$state/queue.sqlite}"
+mkdir -p "$state"
 
-echo "== adding the sample sources (${1:-samples/sources.txt}) to $WIREROOM_DB"
-"$coordinator" add --file "${1:-samples/sources.txt}" || true
+site="$state/site"
+if [[ ! -f "$site/urls.txt" ]]; then
+    bench="$PWD/../shared/bench"
+    [[ -f "$bench/make_site.py" ]] || { echo "the sample site is made by $bench/make_site.py, which is missing" >&2; exit 1; }
+    echo "== making the sample site in $site"
+    python3 "$bench/make_site.py" "$site" --pages 40 --hosts 2 >/dev/null
+fi
+echo "== serving it on 127.0.0.1:8089"
+python3 -m http.server 8089 --bind 127.0.0.1 --directory "$site" >"$state/site.log" 2>&1 &
+server=$!
+workers=()
+cleanup() {
+    for pid in "${workers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait "${workers[@]}" 2>/dev/null || true
+    kill "$server" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', 8089), 0.2)" 2>/dev/null && break; sleep 0.1; done
+
+echo "== adding the sample sources (${1:-samples/sources.txt})"
+"$bin/coordinator" add --file "${1:-samples/sources.txt}" || true
+# Our own site: several fetches at once, no pause of ours (its robots.txt still asks 1 s between fetches).
+"$bin/coordinator" hosts 127.0.0.1:8089 --delay 0 --concurrency 8 >/dev/null
+
+echo "== running a fetcher and a parser until the queue is drained (the site's Crawl-delay is 1 s)"
+"$bin/fetcher" run --allow-loopback --in-flight 8 2>"$state/fetcher.log" &
+workers+=($!)
+"$bin/parser" run 2>"$state/parser.log" &
+workers+=($!)
+pending() {
+    "$bin/coordinator" stats --json | python3 -c '
+import json, sys
+stages = json.load(sys.stdin)["stages"]
+print(sum(stages[s].get(k, 0) for s in ("fetch", "parse") for k in ("queued", "leased", "retry")))'
+}
+for _ in $(seq 240); do
+    left=$(pending)
+    printf "\r   jobs left to fetch or parse: %-6s" "$left"
+    [[ "$left" == 0 ]] && break
+    sleep 1
+done
+echo
+cleanup
+trap - EXIT
+
 echo
 echo "== coordinator stats"
-"$coordinator" stats
+"$bin/coordinator" stats
 echo
-echo "== the newest jobs"
-"$coordinator" jobs list --limit 5
+echo "== one article as the parser extracted it"
+"$bin/parser" extract --url http://127.0.0.1:8089/site1/news/0.html "$site/site1/news/0.html" | python3 -c '
+import json, sys
+article = json.loads(sys.stdin.readline())
+print("title:    ", article.get("title"))
+print("published:", article.get("published"), " language:", article.get("language"))
+print(article.get("text", "")[:600], "…")'
 echo
-echo "The queue database is $WIREROOM_DB. Try:"
-echo "  $coordinator stats --json"
-echo "  $coordinator jobs show 1"
-echo "  $coordinator pause 127.0.0.1:8089 && $coordinator resume 127.0.0.1:8089"
+echo "The queue database is $WIREROOM_DB; worker logs are in $state. Try:"
+echo "  $bin/coordinator stats --json"
+echo "  $bin/coordinator jobs list --stage store"
+echo "  $bin/coordinator hosts"
