@@ -5,35 +5,12 @@ import TestSupport
 /// The `coordinator` executable run as a user runs it: real process, real database file.
 @Suite("coordinator command line")
 struct CLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs `coordinator` with `arguments` (optionally as another user id, via setpriv).
-    static func coordinator(_ arguments: [String], stdin: Data? = nil, asUser: Int? = nil) throws -> Run {
-        let process = Process()
-        let binary = builtProduct("coordinator").path
-        if let asUser {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(asUser)", "--regid=\(asUser)", "--clear-groups", binary] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-        }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
+    static func coordinator(_ arguments: [String], stdin: Data? = nil, asUser: Int? = nil) throws -> ProcessRun {
+        guard let asUser else { return try runProduct("coordinator", arguments, stdin: stdin) }
+        return try runProcess(URL(fileURLWithPath: "/usr/bin/setpriv"),
+                              ["--reuid=\(asUser)", "--regid=\(asUser)", "--clear-groups", builtProduct("coordinator").path] + arguments,
+                              stdin: stdin)
     }
 
     @Test("add --file: comments and blank lines skipped; bad URLs and non-UTF-8 lines reported by line; the rest added")

@@ -214,14 +214,7 @@ struct WARCTests {
             print('GET /ok' in data, 'HTTP/1.1 200' in data, 'HTTP/1.1 404' in data, 'Normal' in data,
                   data.count('WARC-Payload-Digest: sha1:') == 2)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, files[0]]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, files[0]]).stdout
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.first?.split(separator: " ").sorted() == ["request", "request", "response", "response", "warcinfo"])
         #expect(lines.last == "True True True True True", "request head, status lines, body and digests are archived: \(output)")

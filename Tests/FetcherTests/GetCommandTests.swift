@@ -6,17 +6,8 @@ import TestSupport
 @Suite("fetcher get", .serialized)
 struct GetCommandTests {
     static func get(_ arguments: [String]) throws -> (status: Int32, lastLine: String, output: String) {
-        let process = Process()
-        process.executableURL = builtProduct("fetcher")
-        process.arguments = ["get"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        return (process.terminationStatus, text.split(separator: "\n").last.map(String.init) ?? "", text)
+        let run = try runProduct("fetcher", ["get"] + arguments)
+        return (run.status, run.stdout.split(separator: "\n").last.map(String.init) ?? "", run.stdout)
     }
 
     @Test("success prints status, final URL and headers and exits 0; failures exit 1 with their class last")

@@ -47,17 +47,7 @@ struct FeedTests {
         #expect(listing.format == .sitemap && listing.links == ["https://news.example/s1", "https://news.example/s2"])
         let index = try read(#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://news.example/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"#)
         #expect(index.format == .sitemapIndex && index.linkKind == .sitemap && index.links == ["https://news.example/sitemap-1.xml.gz"])
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-c"]
-        let input = Pipe(), output = Pipe()
-        gzip.standardInput = input
-        gzip.standardOutput = output
-        try gzip.run()
-        input.fileHandleForWriting.write(Data(urlset.utf8))
-        try input.fileHandleForWriting.close()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
+        let compressed = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-c"], stdin: Data(urlset.utf8)).output
         #expect(FeedReader.looksLikeFeed(compressed, contentType: "application/octet-stream"))
         #expect(try FeedReader.read(compressed, baseURL: "https://news.example/sitemap.xml.gz").links.count == 2)
     }
@@ -91,9 +81,7 @@ struct FeedWorkerTests {
             <item><link>https://news.example/b</link></item></channel></rss>
             """.utf8)
         let queue = try ParseWorkerTests.queue(with: ["https://news.example/feed.xml": feed], in: directory)
-        var configuration = ParseWorker.Configuration(workerID: "test-parser")
-        configuration.exitWhenIdle = true
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try ParseWorkerTests.drain(queue)
 
         let fetch = try queue.jobs(matching: JobFilter(stage: .fetch))
         #expect(Set(fetch.filter { $0.state == .queued }.map(\.url)) == ["https://news.example/a", "https://news.example/b"])
@@ -117,9 +105,7 @@ struct DiscoverTests {
             """#)
         let queue = try ParseWorkerTests.queue(with: ["https://news.example/": front], kind: .source, in: directory)
         try queue.storeRobots(host: "news.example", status: 200, body: Data("User-agent: *\nDisallow:\nSitemap: https://news.example/sitemap.xml\n".utf8))
-        var configuration = ParseWorker.Configuration(workerID: "test-parser")
-        configuration.exitWhenIdle = true
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try ParseWorkerTests.drain(queue)
 
         let queued = try queue.jobs(matching: JobFilter(stage: .fetch)).filter { $0.state == .queued }.map(\.url)
         #expect(Set(queued) == [

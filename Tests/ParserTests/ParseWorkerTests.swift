@@ -23,6 +23,14 @@ struct ParseWorkerTests {
         return queue
     }
 
+    /// Runs a parse worker until no parse job is ready.
+    static func drain(_ queue: JobQueue, batchSize: Int = 16) throws {
+        var configuration = ParseWorker.Configuration(workerID: "test-parser")
+        configuration.exitWhenIdle = true
+        configuration.batchSize = batchSize
+        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+    }
+
     @Test("articles become store jobs; pages without article text complete; unparseable pages are parked as dead")
     func outcomes() throws {
         let directory = try TemporaryDirectory()
@@ -33,9 +41,7 @@ struct ParseWorkerTests {
             "https://news.example/empty": Data(),
         ]
         let queue = try Self.queue(with: pages, in: directory)
-        var configuration = ParseWorker.Configuration(workerID: "test-parser")
-        configuration.exitWhenIdle = true
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try ParseWorkerTests.drain(queue)
 
         let parse = try queue.jobs(matching: JobFilter(stage: .parse))
         #expect(parse.first { $0.url.hasSuffix("/harbour") }?.state == .done)
@@ -63,31 +69,17 @@ struct ExtractCommandTests {
         defer { directory.remove() }
         try page(head: "<title>Harbour plan</title>", body: "<article>\(story())</article>").write(to: URL(fileURLWithPath: directory.path("a.html")))
         try Data().write(to: URL(fileURLWithPath: directory.path("b.html")))
-        let process = Process()
-        process.executableURL = builtProduct("parser")
-        process.arguments = ["extract", directory.path("")]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        let lines = try data.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
+        let run = try runProduct("parser", ["extract", directory.path("")])
+        #expect(run.status == 1)
+        let lines = try run.output.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
         #expect(lines.count == 2)
         #expect((lines[0]["file"] as? String)?.hasSuffix("a.html") == true)
         #expect(lines[0]["title"] as? String == "Harbour plan")
         #expect(lines[0]["text"] as? String == storyParagraphs.joined(separator: "\n\n"))
         #expect((lines[1]["error"] as? String)?.contains("the page is empty") == true, "\(lines[1])")
 
-        let missing = Process()
-        missing.executableURL = builtProduct("parser")
-        missing.arguments = ["extract", directory.path("nope.html")]
-        let errors = Pipe()
-        missing.standardError = errors
-        try missing.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        missing.waitUntilExit()
-        #expect(missing.terminationStatus != 0 && message.contains("no such file or directory: \(directory.path("nope.html"))"))
+        let missing = try runProduct("parser", ["extract", directory.path("nope.html")])
+        #expect(missing.status != 0 && missing.stderr.contains("no such file or directory: \(directory.path("nope.html"))"))
     }
 }
 
@@ -105,10 +97,7 @@ struct CrossPageBoilerplateTests {
         for number in 1...8 { pages["https://daily.example/story-\(number)"] = article(number) }
         pages["https://other.example/story"] = article(9)
         let queue = try ParseWorkerTests.queue(with: pages, in: directory)
-        var configuration = ParseWorker.Configuration(workerID: "test-parser")
-        configuration.exitWhenIdle = true
-        configuration.batchSize = 1  // one page at a time, so each learns from the ones before
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try ParseWorkerTests.drain(queue, batchSize: 1)  // one page at a time, so each learns from the ones before
 
         let store = try queue.lease(stage: .store, worker: "s", limit: 20, leaseSeconds: 30)
         let articles = try store.map { try JSONDecoder().decode(Article.self, from: $0.payload?.body ?? Data()) }

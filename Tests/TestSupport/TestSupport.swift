@@ -116,3 +116,43 @@ extension JobQueue {
         try stats().stages[stage.rawValue]?[state.rawValue] ?? 0
     }
 }
+
+/// What a finished process printed, and how it ended.
+public struct ProcessRun: Sendable {
+    public var status: Int32
+    public var output: Data
+    public var errors: Data
+
+    public var stdout: String { String(decoding: output, as: UTF8.self) }
+    public var stderr: String { String(decoding: errors, as: UTF8.self) }
+}
+
+/// Runs `executable` with `arguments` to the end, feeding it `stdin`, collecting both outputs.
+/// Reads stderr on another thread, so neither pipe can fill up and stall the process.
+public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil) throws -> ProcessRun {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    let errors = Mutex(Data())
+    let errorsRead = DispatchSemaphore(value: 0)
+    Thread {
+        errors.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
+        errorsRead.signal()
+    }.start()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    errorsRead.wait()
+    return ProcessRun(status: process.terminationStatus, output: output, errors: errors.withLock { $0 })
+}
+
+/// Runs one of the package's executables (`coordinator`, `fetcher`, `parser`, …).
+public func runProduct(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessRun {
+    try runProcess(builtProduct(name), arguments, stdin: stdin)
+}
