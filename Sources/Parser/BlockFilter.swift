@@ -34,6 +34,17 @@ enum BlockFilter {
     }
 
     /// The prose blocks of `blocks`; blocks known as the host's boilerplate are dropped too.
+    /// A dateline or timestamp on its own ("18. June 2019", "20.12.2022 | 14:05", "Posted on
+    /// March 3, 2020"): short, with a year, and few words besides.
+    static func isDateLine(_ block: TextBlock) -> Bool {
+        let text = block.text
+        guard text.count <= 40, text.firstMatch(of: yearPattern) != nil else { return false }
+        let words = text.split { !$0.isLetter }.filter { $0.count > 2 }
+        return words.count <= 3
+    }
+
+    nonisolated(unsafe) private static let yearPattern = /(19|20)\d\d/
+
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
@@ -46,6 +57,7 @@ enum BlockFilter {
             let storyParagraph = block.kind == .paragraph && inProse && block.text.count >= 150
             if linkDense[index] && block.kind != .heading && !storyParagraph { continue }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
+            if isDateLine(block) { continue }
             if block.text.utf8.count < 60 {
                 let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
                 if interfacePhrases.contains(phrase) { continue }

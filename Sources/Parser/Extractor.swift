@@ -122,7 +122,14 @@ public struct Extractor: Sendable {
         // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
-        return BlockWriter.blocks(of: finder.body(in: root))
+        let chosen = BlockWriter.blocks(of: finder.body(in: root))
+        // A safety net in the spirit of trafilatura's comparison with jusText: when the chosen
+        // body holds little of the page's prose, the scorer picked a box next to the article;
+        // the page's prose paragraphs, in order, are then the better body.
+        let prose = BlockWriter.blocks(of: [root]).filter { $0.kind != .heading && $0.linkDensity < 0.25 && $0.text.count >= 80 }
+        let chosenLength = length(chosen), proseLength = length(prose)
+        if chosenLength < 1000 && proseLength > 3 * max(chosenLength, 100) { return prose }
+        return chosen
     }
 
     static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
