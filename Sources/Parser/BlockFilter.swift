@@ -45,6 +45,19 @@ enum BlockFilter {
 
     nonisolated(unsafe) private static let yearPattern = /(19|20)\d\d/
 
+    /// Beginnings of photo-credit and source lines ("Foto: dpa", "(Quelle: Unsplash)", "© Reuters").
+    static let creditPrefixes = [
+        "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "beeld:", "image:", "quelle:", "(quelle:", "source:",
+        "credit:", "credits:", "©", "(c)", "(foto:", "(photo:", "(bild:", "copyright", "bildquelle:", "fotocredit:",
+    ]
+
+    /// A credit line on its own: short and starting like one.
+    static func isCreditLine(_ block: TextBlock) -> Bool {
+        guard block.text.count <= 100 else { return false }
+        let start = block.text.prefix(16).lowercased()
+        return creditPrefixes.contains { start.hasPrefix($0) }
+    }
+
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
@@ -57,7 +70,7 @@ enum BlockFilter {
             let storyParagraph = block.kind == .paragraph && inProse && block.text.count >= 150
             if linkDense[index] && block.kind != .heading && !storyParagraph { continue }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
-            if isDateLine(block) { continue }
+            if isDateLine(block) || isCreditLine(block) { continue }
             if block.text.utf8.count < 60 {
                 let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
                 if interfacePhrases.contains(phrase) { continue }
