@@ -68,7 +68,11 @@ enum BlockFilter {
             // between paragraphs of prose, is part of the story.
             let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
             let storyParagraph = block.kind == .paragraph && inProse && block.text.count >= 150
-            if linkDense[index] && block.kind != .heading && !storyParagraph { continue }
+            if linkDense[index] && block.kind != .heading && !storyParagraph {
+                // The heading of a link list ("Read also", "Mehr zum Thema") goes with the list.
+                if kept.last?.kind == .heading && index > 0 && blocks[index - 1].kind == .heading { kept.removeLast() }
+                continue
+            }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
             if isDateLine(block) || isCreditLine(block) { continue }
             if block.text.utf8.count < 60 {
