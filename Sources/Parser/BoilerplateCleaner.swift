@@ -36,7 +36,7 @@ enum BoilerplateCleaner {
         "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos", "teaser",
         "teasers", "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
         "tags", "taglist", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
-        "tools", "dateline", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
+        "tools", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
     ]))
 
