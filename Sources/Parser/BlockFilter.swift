@@ -38,12 +38,21 @@ enum BlockFilter {
     /// March 3, 2020"): short, with a year, and few words besides.
     static func isDateLine(_ block: TextBlock) -> Bool {
         let text = block.text
-        guard text.count <= 40, text.firstMatch(of: yearPattern) != nil else { return false }
+        guard text.utf8.count <= 80, text.count <= 40, hasYear(text) else { return false }
         let words = text.split { !$0.isLetter }.filter { $0.count > 2 }
         return words.count <= 3
     }
 
-    nonisolated(unsafe) private static let yearPattern = /(19|20)\d\d/
+    /// Whether the text holds four digits starting 19 or 20.
+    static func hasYear(_ text: String) -> Bool {
+        let digits = Array(text.utf8)
+        guard digits.count >= 4 else { return false }
+        for index in 0...(digits.count - 4) {
+            let (a, b, c, d) = (digits[index], digits[index + 1], digits[index + 2], digits[index + 3])
+            if (a == 0x31 && b == 0x39 || a == 0x32 && b == 0x30) && (0x30...0x39).contains(c) && (0x30...0x39).contains(d) { return true }
+        }
+        return false
+    }
 
     /// Beginnings of photo-credit and source lines ("Foto: dpa", "(Quelle: Unsplash)", "© Reuters").
     static let creditPrefixes = [

@@ -34,6 +34,9 @@ struct ExtractionTests {
         ("script and style", #"<script>var story = "window.analytics = true";</script><style>p { color: red }</style>"#, "analytics"),
         ("accessibility links", #"<div class="skip-links"><a href="/m">Accessibility links</a></div>"#, "Accessibility links"),
         ("photo credit", #"<figure><img src="x.jpg"><figcaption>Police officers in Minsk. Beeld AP</figcaption></figure>"#, "Beeld AP"),
+        ("dateline", "<p>18. June 2019 | 14:05</p>", "June 2019"),
+        ("photo credit line", "<p>Foto: dpa / Picture Alliance</p>", "Picture Alliance"),
+        ("link list with its heading", #"<h3>Lesen Sie auch</h3><ul><li><a href="/x">Protests continue in the capital for a third week</a></li><li><a href="/y">Opposition leader leaves the country for Vilnius</a></li></ul>"#, "Lesen Sie auch"),
         ("advertisement", #"<div class="ad-slot"><p>Advertisement: the best mattress of the year, now half price for readers of this site.</p></div>"#, "mattress"),
     ] as [(String, String, String)])
     func chrome(kind: String, chrome: String, marker: String) throws {
