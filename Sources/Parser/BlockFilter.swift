@@ -93,7 +93,9 @@ enum BlockFilter {
         }
         // The end of a body is where chrome hides: "More information", "Contact:" or a photo
         // credit after the last paragraph.
-        while let last = kept.last, !isProse(last) { kept.removeLast() }
+        // Short lines written with the story's last paragraph (a signature, "390 kcal") stay.
+        let storyContainer = kept.last(where: isProse)?.container
+        while let last = kept.last, !isProse(last), storyContainer == nil || last.container != storyContainer { kept.removeLast() }
         return kept
     }
 }

@@ -9,6 +9,10 @@ struct TextBlock: Equatable {
     var text: String
     /// Characters of `text` that were link text.
     var linkChars: Int
+    /// The element holding the block's element (a paragraph's parent): blocks that share it
+    /// were written together; the block filter uses it to tell a closing line from a box after
+    /// the story.
+    var container: UnsafeMutableRawPointer? = nil
 
     var linkDensity: Double { text.isEmpty ? 0 : Double(linkChars) / Double(text.count) }
 }
@@ -26,6 +30,8 @@ struct BlockWriter {
     private var current = ""
     private var currentLinkChars = 0
     private var kindStack: [TextBlock.Kind] = []
+    /// Block-level elements being written, innermost last.
+    private var blockStack: [xmlNodePtr] = []
 
     /// The blocks of `nodes`, in order.
     static func blocks(of nodes: [HTMLNode]) -> [TextBlock] {
@@ -69,12 +75,14 @@ struct BlockWriter {
         default: nil
         }
         if let kind { kindStack.append(kind) }
+        blockStack.append(node.pointer)
         var child = node.firstChild
         while let at = child {
             write(at, inLink: inLink)
             child = at.nextSibling
         }
         flush()
+        blockStack.removeLast()
         if kind != nil { kindStack.removeLast() }
     }
 
@@ -89,7 +97,10 @@ struct BlockWriter {
         let text = Self.collapse(current)
         if !text.isEmpty {
             let kind = kindStack.last ?? .paragraph
-            blocks.append(TextBlock(kind: kind, text: text, linkChars: min(currentLinkChars, text.count)))
+            // Text straight inside a container (no block element of its own) has that container as its own.
+            let element = blockStack.last
+            let container = kindStack.isEmpty ? element : element?.pointee.parent
+            blocks.append(TextBlock(kind: kind, text: text, linkChars: min(currentLinkChars, text.count), container: container.map { UnsafeMutableRawPointer($0) }))
         }
         current = ""
         currentLinkChars = 0
