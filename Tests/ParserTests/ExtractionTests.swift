@@ -72,6 +72,14 @@ struct ExtractionTests {
             """)
     }
 
+    @Test("a short closing line written with the story stays; one in a box after the story goes")
+    func closingLines() throws {
+        let body = "<div class=\"post\">\(story())<p>Euer Hans</p></div><div class=\"box\"><p>Weitere Informationen</p></div>"
+        let article = try extract(page(body: body))
+        #expect(article.text.hasSuffix(storyParagraphs[2] + "\n\nEuer Hans"), "\(article.text)")
+        #expect(!article.text.contains("Weitere Informationen"))
+    }
+
     @Test("a lead paragraph in the article header is kept with the body")
     func lead() throws {
         let body = #"<article><header><h1>Harbour plan</h1><p class="article-lead">The city will spend a record sum on its old harbour, the council decided on Monday evening.</p></header>"#
