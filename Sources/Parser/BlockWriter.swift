@@ -20,10 +20,10 @@ struct TextBlock: Equatable {
 /// Turns the body elements into text blocks: block elements start new blocks, inline elements
 /// and text join the current one, `<br>` breaks a line, whitespace runs collapse to one space.
 struct BlockWriter {
-    static let blockTags: Set<String> = [
-        "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt",
-        "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "figure", "figcaption", "address",
-        "hr", "center", "details", "summary", "caption", "body", "html", "form", "fieldset",
+    static let blockTags: Set<Tag> = [
+        .p, .div, .section, .article, .main, .header, .h1, .h2, .h3, .h4, .h5, .h6, .ul, .ol, .li, .dl, .dt,
+        .dd, .blockquote, .pre, .table, .thead, .tbody, .tfoot, .tr, .td, .th, .figure, .figcaption, .address,
+        .hr, .center, .details, .summary, .caption, .body, .html, .form, .fieldset,
     ]
 
     private(set) var blocks: [TextBlock] = []
@@ -47,31 +47,31 @@ struct BlockWriter {
             return
         }
         guard node.isElement else { return }
-        let name = node.name
-        if name == "br" {
+        let tag = node.tag
+        if tag == .br {
             current += "\n"
             return
         }
-        if name == "img" {
+        if tag == .img {
             return
         }
-        guard Self.blockTags.contains(name) else {
-            let link = inLink || name == "a"
+        guard Self.blockTags.contains(tag) else {
+            let link = inLink || tag == .a
             var child = node.firstChild
             while let at = child {
                 write(at, inLink: link)
                 child = at.nextSibling
             }
-            if name == "td" || name == "th" { current += " " }
+            if tag == .td || tag == .th { current += " " }
             return
         }
         flush()
-        let kind: TextBlock.Kind? = switch name {
-        case "h1", "h2", "h3", "h4", "h5", "h6": .heading
-        case "li", "dt", "dd": .listItem
-        case "blockquote": .quote
-        case "pre": .preformatted
-        case "p", "td", "th", "figcaption", "caption": .paragraph
+        let kind: TextBlock.Kind? = switch tag {
+        case .h1, .h2, .h3, .h4, .h5, .h6: .heading
+        case .li, .dt, .dd: .listItem
+        case .blockquote: .quote
+        case .pre: .preformatted
+        case .p, .td, .th, .figcaption, .caption: .paragraph
         default: nil
         }
         if let kind { kindStack.append(kind) }

@@ -25,7 +25,7 @@ struct BodyFinder {
     private var scores: [xmlNodePtr: Double] = [:]
 
     /// Tags whose text is scored as a paragraph.
-    static let scoredTags: Set<String> = ["p", "pre", "td", "blockquote", "h2", "h3", "h4", "h5", "h6", "section", "dd", "li"]
+    static let scoredTags: Set<Tag> = [.p, .pre, .td, .blockquote, .h2, .h3, .h4, .h5, .h6, .section, .dd, .li]
 
     static let positiveWords = ClassNames.bytes(["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"])
     static let negativeWords = ClassNames.bytes([
@@ -130,10 +130,10 @@ struct BodyFinder {
         var candidates: [xmlNodePtr: Double] = [:]
         root.walk { node in
             guard node.isElement else { return false }
-            let name = node.name
-            guard Self.scoredTags.contains(name) || (name == "div" && Self.hasDirectText(node)) else { return true }
+            let tag = node.tag
+            guard Self.scoredTags.contains(tag) || (tag == .div && Self.hasDirectText(node)) else { return true }
             let text = stats[node.pointer] ?? TextStats()
-            guard text.chars >= 25, !(name == "li" && text.linkDensity > 0.3) else { return true }
+            guard text.chars >= 25, !(tag == .li && text.linkDensity > 0.3) else { return true }
             let commas = node.textMetrics.commas
             let points = 1 + Double(commas) + min(Double(text.chars) / 100, 3)
             var ancestor = node.parent
@@ -150,7 +150,7 @@ struct BodyFinder {
                 ancestor = current.parent
                 level += 1
             }
-            return name == "div" || name == "section" || name == "td"  // containers may hold scored paragraphs of their own
+            return tag == .div || tag == .section || tag == .td  // containers may hold scored paragraphs of their own
         }
         for (pointer, value) in candidates {
             candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
@@ -229,11 +229,11 @@ struct BodyFinder {
 
     /// Readability's starting score by tag.
     static func tagScore(_ node: HTMLNode) -> Double {
-        switch node.name {
-        case "div", "article", "main": 5
-        case "pre", "td", "blockquote": 3
-        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": -3
-        case "h1", "h2", "h3", "h4", "h5", "h6", "th": -5
+        switch node.tag {
+        case .div, .article, .main: 5
+        case .pre, .td, .blockquote: 3
+        case .address, .ol, .ul, .dl, .dd, .dt, .li, .form: -3
+        case .h1, .h2, .h3, .h4, .h5, .h6, .th: -5
         default: 0
         }
     }

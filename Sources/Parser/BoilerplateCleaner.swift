@@ -12,14 +12,14 @@ import Foundation
 /// extractor retries that way when the strict pass left too little text.
 enum BoilerplateCleaner {
     /// Tags removed with everything inside them.
-    static let neverContent: Set<String> = [
-        "script", "style", "template", "iframe", "object", "embed", "svg", "canvas", "math",
-        "button", "input", "select", "textarea", "option", "nav", "aside", "footer", "link", "meta",
-        "map", "audio", "video", "source", "track", "dialog", "menu", "title", "base", "rt", "rp", "picture",
+    static let neverContent: Set<Tag> = [
+        .script, .style, .template, .iframe, .object, .embed, .svg, .canvas, .math,
+        .button, .input, .select, .textarea, .option, .nav, .aside, .footer, .link, .meta,
+        .map, .audio, .video, .source, .track, .dialog, .menu, .title, .base, .rt, .rp, .picture,
     ]
 
     /// Chrome tags that can wrap the whole page when the parser misnests them.
-    static let structuralChrome: Set<String> = ["nav", "aside", "footer", "menu"]
+    static let structuralChrome: Set<Tag> = [.nav, .aside, .footer, .menu]
 
     /// Roles of page chrome (WAI-ARIA landmarks and widgets).
     static let chromeRoles: Set<String> = [
@@ -77,15 +77,15 @@ enum BoilerplateCleaner {
     }
 
     static func isChrome(_ node: HTMLNode, gentle: Bool, wrappers: Set<xmlNodePtr>) -> Bool {
-        let name = node.name
-        if neverContent.contains(name) {
+        let tag = node.tag
+        if neverContent.contains(tag) {
             // libxml2's HTML 4 parser sometimes leaves an HTML5 `nav` or `aside` unclosed, so it
             // swallows the rest of the page: a "navigation" holding paragraphs is not removed.
-            return !(structuralChrome.contains(name) && holdsProse(node, paragraphs: 3))
+            return !(structuralChrome.contains(tag) && holdsProse(node, paragraphs: 3))
         }
-        if (name == "form" || name == "noscript") && !holdsProse(node) { return true }
-        if (name == "figure" || name == "figcaption") && node.visibleTextLength < 150 { return true }  // captions and credits
-        if name == "header" && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) { return true }
+        if (tag == .form || tag == .noscript) && !holdsProse(node) { return true }
+        if (tag == .figure || tag == .figcaption) && node.visibleTextLength < 150 { return true }  // captions and credits
+        if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) { return true }
         guard node.hasAttributes else { return false }
         if node.attributeValue("hidden") != nil { return true }
         let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
@@ -93,9 +93,9 @@ enum BoilerplateCleaner {
         if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
             return !wrappers.contains(node.pointer) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
-        if gentle || name == "html" || name == "body" || name == "article" || name == "main" || name == "header" { return false }
+        if gentle || tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
-        let names = ClassNames(node, textTags.contains(name) ? ["class"] : ["class", "id"])
+        let names = ClassNames(node, textTags.contains(tag) ? ["class"] : ["class", "id"])
         let words = names.words
         // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
         let isChrome = { (word: ArraySlice<UInt8>) in
@@ -108,13 +108,13 @@ enum BoilerplateCleaner {
 
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)
 
-    static let textTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li"]
+    static let textTags: Set<Tag> = [.p, .h1, .h2, .h3, .h4, .h5, .h6, .blockquote, .pre, .li]
 
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
     private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2, minimumLength: Int = 80) -> Bool {
         var paragraphs = 0
         node.walk { child in
-            if child.isElement && child.hasName("p") && child.visibleTextLength > minimumLength { paragraphs += 1 }
+            if child.tag == .p && child.visibleTextLength > minimumLength { paragraphs += 1 }
             return paragraphs < wanted
         }
         return paragraphs >= wanted

@@ -52,6 +52,9 @@ struct HTMLNode {
     var isElement: Bool { pointer.pointee.type == XML_ELEMENT_NODE }
     var isText: Bool { pointer.pointee.type == XML_TEXT_NODE || pointer.pointee.type == XML_CDATA_SECTION_NODE }
 
+    /// The element's tag (`.other` for names the parser does not tell apart, and for non-elements).
+    var tag: Tag { isElement ? Tag.of(pointer.pointee.name) : .other }
+
     /// The tag name, lower case as libxml2's HTML parser stores it.
     var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
 

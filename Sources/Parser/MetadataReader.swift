@@ -122,8 +122,8 @@ struct MetadataReader {
         var tags: [String: [String]] = [:]
         root.walk { node in
             guard node.isElement else { return false }
-            switch node.name {
-            case "meta":
+            switch node.tag {
+            case .meta:
                 let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop") ?? node.attribute("http-equiv"))?.lowercased()
                 if let key, let content = node.attribute("content") ?? node.attribute("datetime") {
                     if key == "article:tag" {
@@ -132,7 +132,7 @@ struct MetadataReader {
                         meta[key] = content
                     }
                 }
-            case "link":
+            case .link:
                 if let rel = node.attribute("rel")?.lowercased(), let href = node.attribute("href") {
                     if links[rel] == nil { links[rel] = href }
                     let type = node.attribute("type")?.lowercased() ?? ""
@@ -140,10 +140,10 @@ struct MetadataReader {
                         advertisedFeeds.append(href)
                     }
                 }
-            case "a":
+            case .a:
                 if node.visibleTextLength >= 20, let href = node.attribute("href") { headlineLinkTargets.append(href) }
                 return false
-            case "script":
+            case .script:
                 if node.attribute("type")?.lowercased().contains("ld+json") == true {
                     jsonLD += Self.jsonLDObjects(node.textContent)
                 }
