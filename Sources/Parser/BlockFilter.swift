@@ -21,9 +21,9 @@ enum BlockFilter {
     /// A block that reads as a sentence: long enough, or ending as sentences end.
     static func isProse(_ block: TextBlock) -> Bool {
         guard block.kind != .heading else { return false }
-        if block.text.count >= 80 { return true }
+        if block.length >= 80 { return true }
         guard let last = block.text.last else { return false }
-        return block.text.count >= 25 && ".!?…\"“”»«'’)।。！？؟".contains(last)
+        return block.length >= 25 && ".!?…\"“”»«'’)।。！？؟".contains(last)
             && (block.text.contains(" ") || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
     }
 
@@ -38,7 +38,7 @@ enum BlockFilter {
     /// March 3, 2020"): short, with a year, and few words besides.
     static func isDateLine(_ block: TextBlock) -> Bool {
         let text = block.text
-        guard text.utf8.count <= 80, text.count <= 40, hasYear(text) else { return false }
+        guard block.length <= 40, hasYear(text) else { return false }
         let words = text.split { !$0.isLetter }.filter { $0.count > 2 }
         return words.count <= 3
     }
@@ -62,7 +62,7 @@ enum BlockFilter {
 
     /// A credit line on its own: short and starting like one.
     static func isCreditLine(_ block: TextBlock) -> Bool {
-        guard block.text.count <= 100 else { return false }
+        guard block.length <= 100 else { return false }
         let start = block.text.prefix(16).lowercased()
         return creditPrefixes.contains { start.hasPrefix($0) }
     }
@@ -76,7 +76,7 @@ enum BlockFilter {
             // Link lists and "Read more: …" lines go; a long paragraph that is mostly links,
             // between paragraphs of prose, is part of the story.
             let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
-            let storyParagraph = block.kind == .paragraph && inProse && block.text.count >= 150
+            let storyParagraph = block.kind == .paragraph && inProse && block.length >= 150
             if linkDense[index] && block.kind != .heading && !storyParagraph {
                 // The heading of a link list ("Read also", "Mehr zum Thema") goes with the list.
                 if kept.last?.kind == .heading && index > 0 && blocks[index - 1].kind == .heading { kept.removeLast() }
@@ -88,7 +88,7 @@ enum BlockFilter {
                 let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
                 if interfacePhrases.contains(phrase) { continue }
             }
-            if block.text.count > 20 && !seen.insert(block.text).inserted { continue }
+            if block.length > 20 && !seen.insert(block.text).inserted { continue }
             kept.append(block)
         }
         // The end of a body is where chrome hides: "More information", "Contact:" or a photo

@@ -14,7 +14,23 @@ struct TextBlock: Equatable {
     /// the story.
     var container: UnsafeMutableRawPointer? = nil
 
-    var linkDensity: Double { text.isEmpty ? 0 : Double(linkChars) / Double(text.count) }
+    /// Characters of `text` (Unicode scalars: counting graphemes walks the whole string).
+    var length: Int
+
+    var linkDensity: Double { length == 0 ? 0 : Double(linkChars) / Double(length) }
+
+    init(kind: Kind, text: String, linkChars: Int, container: UnsafeMutableRawPointer? = nil) {
+        self.kind = kind
+        self.text = text
+        self.length = Self.scalarCount(text)
+        self.linkChars = min(linkChars, length)
+        self.container = container
+    }
+
+    /// Unicode scalars in `text`, from its UTF-8 bytes.
+    static func scalarCount(_ text: String) -> Int {
+        text.utf8.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+    }
 }
 
 /// Turns the body elements into text blocks: block elements start new blocks, inline elements
@@ -90,7 +106,7 @@ struct BlockWriter {
         guard let content else { return }
         let text = String(cString: content)
         current += text
-        if inLink { currentLinkChars += text.count }
+        if inLink { currentLinkChars += TextBlock.scalarCount(text) }
     }
 
     private mutating func flush() {
@@ -100,7 +116,7 @@ struct BlockWriter {
             // Text straight inside a container (no block element of its own) has that container as its own.
             let element = blockStack.last
             let container = kindStack.isEmpty ? element : element?.pointee.parent
-            blocks.append(TextBlock(kind: kind, text: text, linkChars: min(currentLinkChars, text.count), container: container.map { UnsafeMutableRawPointer($0) }))
+            blocks.append(TextBlock(kind: kind, text: text, linkChars: currentLinkChars, container: container.map { UnsafeMutableRawPointer($0) }))
         }
         current = ""
         currentLinkChars = 0

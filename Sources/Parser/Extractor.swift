@@ -100,8 +100,10 @@ public struct Extractor: Sendable {
         var text = Self.text(of: blocks)
         // A page whose body is rendered by scripts has nearly no text of its own: its JSON-LD
         // body is then the article. Otherwise the page must show the JSON-LD body's opening.
-        if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean), articleBody.count > max(text.count * 2, configuration.minimumTextLength),
-           text.count < configuration.minimumTextLength || Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
+        let textLength = TextBlock.scalarCount(text)
+        if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean),
+           TextBlock.scalarCount(articleBody) > max(textLength * 2, configuration.minimumTextLength),
+           textLength < configuration.minimumTextLength || Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
             text = articleBody
             source = "json-ld"
         }
@@ -122,22 +124,15 @@ public struct Extractor: Sendable {
         // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
-        let chosen = BlockWriter.blocks(of: finder.body(in: root))
-        // A safety net in the spirit of trafilatura's comparison with jusText: when the chosen
-        // body holds little of the page's prose, the scorer picked a box next to the article;
-        // the page's prose paragraphs, in order, are then the better body.
-        let prose = BlockWriter.blocks(of: [root]).filter { $0.kind != .heading && $0.linkDensity < 0.25 && $0.text.count >= 80 }
-        let chosenLength = length(chosen), proseLength = length(prose)
-        if chosenLength < 1000 && proseLength > 3 * max(chosenLength, 100) { return prose }
-        return chosen
+        return BlockWriter.blocks(of: finder.body(in: root))
     }
 
-    static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
+    static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.length } }
 
     /// Article or listing: what the page declares, when its text agrees; otherwise the text and
     /// the headline links decide (a front page has many and little prose of its own).
     static func kind(declared: PageKind?, text: String, headlineLinks: Int, url: String?) -> PageKind {
-        let length = text.count
+        let length = TextBlock.scalarCount(text)
         let isRoot = url.flatMap { URL(string: $0) }.map { $0.path.isEmpty || $0.path == "/" } ?? false
         if declared == .article && length >= 150 && !isRoot { return .article }
         if (declared == .listing || isRoot) && length < 2000 { return .listing }
