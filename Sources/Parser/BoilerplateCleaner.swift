@@ -33,8 +33,8 @@ enum BoilerplateCleaner {
         "comment", "comments", "commentlist", "community", "disqus", "gdpr", "cookie", "cookies", "consent", "legends",
         "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
         "sponsor", "sponsored", "supplemental", "agegate", "pagination", "pager", "popup", "modal", "newsletter",
-        "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos", "teaser",
-        "teasers", "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
+        "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos",
+        "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
         "tags", "taglist", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
         "tools", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
@@ -45,7 +45,7 @@ enum BoilerplateCleaner {
     static let chromeStems = ClassNames.bytes([
         "newsletter", "share", "sharing", "social", "related", "comment", "sponsor", "promo", "advert", "cookie", "consent",
         "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
-        "werbung", "anzeige", "teaser", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
+        "werbung", "anzeige", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
     ])
 
     /// Beginnings of class and id words that say content; they overrule chrome words.
