@@ -58,13 +58,20 @@ enum BlockFilter {
     static let creditPrefixes = [
         "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "beeld:", "image:", "quelle:", "(quelle:", "source:",
         "credit:", "credits:", "©", "(c)", "(foto:", "(photo:", "(bild:", "copyright", "bildquelle:", "fotocredit:",
+        "abbildung:", "abb.:", "grafik:", "illustration:", "bildnachweis:",
     ]
+
+    /// Picture agencies: a short line naming one is a credit ("Getty Images", "Foto: AFP").
+    static let pictureAgencies = ["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"]
 
     /// A credit line on its own: short and starting like one.
     static func isCreditLine(_ block: TextBlock) -> Bool {
         guard block.length <= 100 else { return false }
         let start = block.text.prefix(16).lowercased()
-        return creditPrefixes.contains { start.hasPrefix($0) }
+        if creditPrefixes.contains(where: { start.hasPrefix($0) }) { return true }
+        guard block.length <= 60 else { return false }
+        let lower = block.text.lowercased()
+        return pictureAgencies.contains { lower.contains($0) }
     }
 
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
