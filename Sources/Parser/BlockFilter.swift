@@ -61,6 +61,16 @@ enum BlockFilter {
         "abbildung:", "abb.:", "grafik:", "illustration:", "bildnachweis:",
     ]
 
+    /// Share prompts in the languages the pipeline meets ("Diesen Artikel teilen", "Share this:").
+    static let shareWords = ["share", "teilen", "partager", "compartir", "delen", "condividi", "udostępnij", "sdílet"]
+
+    /// A short line asking to share the article.
+    static func isSharePrompt(_ block: TextBlock) -> Bool {
+        guard block.length <= 50 else { return false }
+        let lower = block.text.lowercased()
+        return shareWords.contains { lower.contains($0) }
+    }
+
     /// Picture agencies: a short line naming one is a credit ("Getty Images", "Foto: AFP").
     static let pictureAgencies = ["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"]
 
@@ -90,7 +100,7 @@ enum BlockFilter {
                 continue
             }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
-            if isDateLine(block) || isCreditLine(block) { continue }
+            if isDateLine(block) || isCreditLine(block) || isSharePrompt(block) { continue }
             if block.text.utf8.count < 60 {
                 let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
                 if interfacePhrases.contains(phrase) { continue }
