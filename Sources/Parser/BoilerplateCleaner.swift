@@ -31,7 +31,7 @@ enum BoilerplateCleaner {
     static let chromeWords: Set<[UInt8]> = Set(ClassNames.bytes([
         "ad", "ads", "adslot", "adunit", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "combx",
         "comment", "comments", "commentlist", "community", "disqus", "gdpr", "cookie", "cookies", "consent", "legends",
-        "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
+        "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
         "sponsor", "sponsored", "supplemental", "agegate", "pagination", "pager", "popup", "modal", "newsletter",
         "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos",
         "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
