@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
-        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "TestSupport"]),
+        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
