@@ -242,7 +242,7 @@ struct BodyFinder {
         var weight: Double = 0
         if ClassNames(node, ["itemprop"]).contains(articleBodyName) { weight += 50 }
         if node.hasName("article") { weight += 10 }
-        for attribute in ["class", "id"] {
+        for attribute: StaticString in ["class", "id"] {
             let value = ClassNames(node, [attribute])
             guard !value.isEmpty else { continue }
             if value.containsAny(bodyContainerHints) { weight += 30 }

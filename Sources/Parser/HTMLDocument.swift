@@ -87,16 +87,17 @@ struct HTMLNode {
     /// The element children only.
     var elementChildren: [HTMLNode] { children.filter(\.isElement) }
 
-    func attribute(_ name: String) -> String? {
+    func attribute(_ name: StaticString) -> String? {
         attributeValue(name).map { String(cString: $0) }
     }
 
     /// An attribute's value as libxml2 stores it (no copy); "" for an attribute without a value.
     /// Scans the element's attribute list directly: `xmlGetProp` would allocate a copy per call.
-    func attributeValue(_ name: String) -> UnsafePointer<xmlChar>? {
+    func attributeValue(_ name: StaticString) -> UnsafePointer<xmlChar>? {
+        let wanted = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
         var attribute = pointer.pointee.properties
         while let current = attribute {
-            if let attributeName = current.pointee.name, name.withCString({ strcmp($0, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) }) == 0 {
+            if let attributeName = current.pointee.name, strcmp(wanted, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) == 0 {
                 if let text = current.pointee.children, let content = text.pointee.content { return UnsafePointer(content) }
                 return Self.emptyValue
             }
