@@ -36,7 +36,7 @@ struct ClassNames {
 
     func contains(_ needle: [UInt8]) -> Bool { Self.find(needle, in: bytes[...]) }
 
-    func containsAny(_ needles: [[UInt8]]) -> Bool { needles.contains { contains($0) } }
+    func containsAny(_ needles: [[UInt8]]) -> Bool { !bytes.isEmpty && needles.contains { contains($0) } }
 
     static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }

@@ -71,17 +71,26 @@ enum PageDecoder {
     static func metaCharset(_ bytes: Data) -> String? {
         let lower = bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         guard ClassNames.find(charsetWord, in: lower[...]) else { return nil }
-        let head = String(decoding: lower, as: UTF8.self)
-        var searchFrom = head.startIndex
-        while let meta = head.range(of: "<meta", range: searchFrom..<head.endIndex) {
-            let end = head[meta.upperBound...].firstIndex(of: ">") ?? head.endIndex
-            let tag = head[meta.upperBound..<end]
-            if let charset = tag.range(of: "charset=") {
-                let value = tag[charset.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
-                let label = value.prefix { !"\"'; />".contains($0) }
-                if !label.isEmpty { return String(label) }
+        var at = lower.startIndex
+        while let meta = firstIndex(of: metaTag, in: lower, from: at) {
+            let tagEnd = lower[meta...].firstIndex(of: UInt8(ascii: ">")) ?? lower.endIndex
+            if let charset = firstIndex(of: charsetWord + [UInt8(ascii: "=")], in: lower, from: meta), charset < tagEnd {
+                let value = lower[(charset + charsetWord.count + 1)..<tagEnd].drop { $0 == 0x22 || $0 == 0x27 || $0 == 0x20 }
+                let label = value.prefix { !"\"'; />".utf8.contains($0) }
+                if !label.isEmpty { return String(decoding: label, as: UTF8.self) }
             }
-            searchFrom = end
+            at = tagEnd
+        }
+        return nil
+    }
+
+    private static let metaTag = Array("<meta".utf8)
+
+    /// The index where `needle` starts in `bytes` at or after `from`.
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
+        for index in from...(bytes.count - needle.count) where bytes[index] == needle[0] && bytes[index..<index + needle.count].elementsEqual(needle) {
+            return index
         }
         return nil
     }
