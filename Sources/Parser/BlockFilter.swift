@@ -24,7 +24,7 @@ enum BlockFilter {
         if block.length >= 80 { return true }
         guard let last = block.text.last else { return false }
         return block.length >= 25 && ".!?…\"“”»«'’)।。！？؟".contains(last)
-            && (block.text.contains(" ") || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
+            && (block.text.utf8.contains(0x20) || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
     }
 
     /// The fingerprint a block is recorded under to learn a host's recurring blocks; only blocks
@@ -62,17 +62,17 @@ enum BlockFilter {
     ]
 
     /// Share prompts in the languages the pipeline meets ("Diesen Artikel teilen", "Share this:").
-    static let shareWords = ["share", "teilen", "partager", "compartir", "delen", "condividi", "udostępnij", "sdílet"]
+    static let shareWords = ClassNames.bytes(["share", "teilen", "partager", "compartir", "delen", "condividi", "udostępnij", "sdílet"])
 
     /// A short line asking to share the article.
     static func isSharePrompt(_ block: TextBlock) -> Bool {
         guard block.length <= 50 else { return false }
-        let lower = block.text.lowercased()
-        return shareWords.contains { lower.contains($0) }
+        let lower = Array(block.text.lowercased().utf8)[...]
+        return shareWords.contains { ClassNames.find($0, in: lower) }
     }
 
     /// Picture agencies: a short line naming one is a credit ("Getty Images", "Foto: AFP").
-    static let pictureAgencies = ["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"]
+    static let pictureAgencies = ClassNames.bytes(["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"])
 
     /// A credit line on its own: short and starting like one.
     static func isCreditLine(_ block: TextBlock) -> Bool {
@@ -80,8 +80,8 @@ enum BlockFilter {
         let start = block.text.prefix(16).lowercased()
         if creditPrefixes.contains(where: { start.hasPrefix($0) }) { return true }
         guard block.length <= 60 else { return false }
-        let lower = block.text.lowercased()
-        return pictureAgencies.contains { lower.contains($0) }
+        let lower = Array(block.text.lowercased().utf8)[...]
+        return pictureAgencies.contains { ClassNames.find($0, in: lower) }
     }
 
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
