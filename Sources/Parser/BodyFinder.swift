@@ -116,7 +116,7 @@ struct BodyFinder {
     private static let articleBodyName = Array("articlebody".utf8)
 
     func semanticContainer(in root: HTMLNode) -> HTMLNode? {
-        let marked = root.descendants { Self.isMarkedBody($0, ClassNames($0)) }
+        let marked = root.descendants { $0.isMarkedBodyContainer }  // marked by the cleaner
         let usable = marked.filter { node in
             guard let text = stats[node.pointer] else { return false }
             return text.chars >= 250 && text.linkDensity < 0.4

@@ -55,9 +55,11 @@ enum BoilerplateCleaner {
     /// Cleans `document` in place.
     static func clean(_ document: HTMLDocument, gentle: Bool) {
         guard let root = document.root else { return }
-        // Ancestors of the page's own body container are wrappers, whatever their names say.
+        // Ancestors of the page's own body container are wrappers, whatever their names say. The
+        // containers are marked on the node for the body finder, which runs on this tree next.
         var wrappers = Set<xmlNodePtr>()
-        for marked in root.descendants(where: { $0.hasAttributes && BodyFinder.isMarkedBody($0, ClassNames($0, ["class"])) }) {
+        for marked in root.descendants(where: { $0.hasAttributes && BodyFinder.isMarkedBody($0, ClassNames($0)) }) {
+            marked.markAsBodyContainer()
             var ancestor = marked.pointer.pointee.parent
             while let current = ancestor, wrappers.insert(current).inserted { ancestor = current.pointee.parent }
         }

@@ -114,6 +114,14 @@ struct HTMLNode {
 
     var hasAttributes: Bool { pointer.pointee.properties != nil }
 
+    /// Marks the element as a body container the page names (`itemprop=articleBody`, a CMS body
+    /// class), in libxml2's application field: the cleaner finds them, the body finder uses them.
+    func markAsBodyContainer() { pointer.pointee._private = Self.bodyContainerMark }
+
+    var isMarkedBodyContainer: Bool { pointer.pointee._private == Self.bodyContainerMark }
+
+    nonisolated(unsafe) private static let bodyContainerMark = UnsafeMutableRawPointer(bitPattern: 0x1)
+
     /// A text node's own text (raw, whitespace as in the page).
     var content: String {
         guard let content = pointer.pointee.content else { return "" }
