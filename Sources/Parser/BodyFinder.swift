@@ -55,6 +55,12 @@ struct BodyFinder {
 
     static let leadStemBytes = ClassNames.bytes(leadStems)
 
+    /// Whether the element's class, id or itemprop names it as the article's lead.
+    static func isNamedLead(_ node: HTMLNode) -> Bool {
+        guard node.hasAttributes else { return false }
+        return ClassNames(node, ["class", "id", "itemprop"]).words.contains { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
+    }
+
     /// The article's lead paragraph when it sits in the article header, outside the body: an
     /// element named like a lead, in the same article, before the body.
     func lead(before chosen: [HTMLNode]) -> HTMLNode? {
@@ -64,8 +70,7 @@ struct BodyFinder {
             guard let current = scope, !current.hasName("body") else { return nil }
             if let lead = current.firstDescendant(where: { node in
                 guard let at = position[node.pointer], at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
-                let words = ClassNames(node, ["class", "id", "itemprop"]).words
-                guard words.contains(where: { word in Self.leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }) else { return false }
+                guard Self.isNamedLead(node) else { return false }
                 let text = stats[node.pointer] ?? TextStats()
                 return text.chars >= 40 && text.linkDensity < 0.3
             }) {

@@ -87,7 +87,7 @@ enum BoilerplateCleaner {
         }
         if (tag == .form || tag == .noscript) && !holdsProse(node) { return true }
         if (tag == .figure || tag == .figcaption) && node.visibleTextLength < 150 { return true }  // captions and credits
-        if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) { return true }
+        if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) && !holdsLead(node) { return true }
         guard node.hasAttributes else { return false }
         if node.attributeValue("hidden") != nil { return true }
         let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
@@ -111,6 +111,11 @@ enum BoilerplateCleaner {
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)
 
     static let textTags: Set<Tag> = [.p, .h1, .h2, .h3, .h4, .h5, .h6, .blockquote, .pre, .li]
+
+    /// Whether a header holds the article's lead in an element named for it (`div.summary`).
+    private static func holdsLead(_ node: HTMLNode) -> Bool {
+        node.firstDescendant { BodyFinder.isNamedLead($0) && $0.visibleTextLength >= 40 } != nil
+    }
 
     /// Whether an element that is usually chrome (a form, a header) wraps real paragraphs.
     private static func holdsProse(_ node: HTMLNode, paragraphs wanted: Int = 2, minimumLength: Int = 80) -> Bool {
