@@ -76,10 +76,21 @@ struct BodyFinder {
             }) {
                 return lead
             }
+            if current.tag == .article, let paragraph = headerParagraph(of: current, before: start) { return paragraph }
             if current.hasName("article") || current.hasName("main") { return nil }
             scope = current.parent
         }
         return nil
+    }
+
+    /// A paragraph of prose in the `<header>` of `article` before the body (an unnamed lead).
+    private func headerParagraph(of article: HTMLNode, before start: Int) -> HTMLNode? {
+        guard let header = article.elementChildren.first(where: { $0.tag == .header }),
+              let at = position[header.pointer], at < start else { return nil }
+        return header.firstDescendant { node in
+            guard node.tag == .p, let text = stats[node.pointer] else { return false }
+            return text.chars >= 60 && text.linkDensity < 0.2
+        }
     }
 
     /// `top` and the siblings that belong with it.

@@ -87,6 +87,12 @@ struct ExtractionTests {
         let article = try extract(page(body: body))
         #expect(article.text.hasPrefix("The city will spend a record sum"), "\(article.text)")
         #expect(article.text.hasSuffix(storyParagraphs[2]))
+        let unnamed = #"<article><header><h1>Harbour plan</h1><p>The city will spend a record sum on its old harbour, the council decided on Monday evening.</p></header>"#
+            + #"<div class="text">\#(story())</div></article>"#
+        #expect(try extract(page(body: unnamed)).text.hasPrefix("The city will spend a record sum"), "a paragraph in the article's header")
+        let named = #"<article><header><h1>Harbour plan</h1><div class="summary">The city will spend a record sum on its old harbour, the council decided.</div></header>"#
+            + #"<div class="article-body">\#(story())</div></article>"#
+        #expect(try extract(page(body: named)).text.hasPrefix("The city will spend a record sum"), "a header kept for its summary")
     }
 
     @Test("the body is found among teasers, sidebars and link lists by its prose")
