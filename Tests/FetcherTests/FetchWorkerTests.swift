@@ -9,10 +9,7 @@ import TestSupport
 @Suite("Fetch worker", .serialized)
 struct FetchWorkerTests {
     static func queue(in directory: TemporaryDirectory) throws -> JobQueue {
-        var configuration = QueueConfiguration()
-        configuration.defaultHostDelay = 0
-        configuration.defaultHostConcurrency = 100
-        return try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
+        try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
     }
 
     static func worker(_ queue: JobQueue, policy: AddressPolicy = .allowLoopback) -> (FetchWorker, FetchEngine) {

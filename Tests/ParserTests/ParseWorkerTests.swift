@@ -9,10 +9,7 @@ import TestSupport
 struct ParseWorkerTests {
     /// A queue whose fetch jobs for `pages` have completed, handing each page to the parse stage.
     static func queue(with pages: [String: Data], kind: URLKind = .auto, in directory: TemporaryDirectory) throws -> JobQueue {
-        var configuration = QueueConfiguration()
-        configuration.defaultHostDelay = 0
-        configuration.defaultHostConcurrency = 100
-        let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
+        let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
         _ = try queue.add(pages.keys.map { URLRequestSpec(url: $0, kind: kind) })
         for job in try queue.lease(stage: .fetch, worker: "f", limit: pages.count, leaseSeconds: 30) {
             let page = FetchedPage(status: 200, finalURL: job.url, contentType: "text/html", charset: nil, headers: [:],

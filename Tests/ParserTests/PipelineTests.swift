@@ -15,10 +15,7 @@ struct PipelineTests {
         let server = try LocalServer.hostile()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var configuration = QueueConfiguration()
-        configuration.defaultHostDelay = 0
-        configuration.defaultHostConcurrency = 100
-        let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
+        let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
         let paths = ["/charset-lie", "/charset-meta", "/charset-none", "/nul-bytes", "/xxe.xml", "/xml-bomb.xml"]
         _ = try queue.add(paths.map { server.url($0) })
 

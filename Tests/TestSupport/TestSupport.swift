@@ -156,3 +156,14 @@ public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = 
 public func runProduct(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessRun {
     try runProcess(builtProduct(name), arguments, stdin: stdin)
 }
+
+extension JobQueue {
+    /// A new queue file where politeness does not slow tests down: no delay between fetches of
+    /// a host, and up to 100 at once.
+    public static func openWithoutPoliteness(at path: String) throws -> JobQueue {
+        var configuration = QueueConfiguration()
+        configuration.defaultHostDelay = 0
+        configuration.defaultHostConcurrency = 100
+        return try JobQueue.open(at: path, creating: true, configuration: configuration)
+    }
+}
