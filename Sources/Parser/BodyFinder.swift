@@ -67,7 +67,7 @@ struct BodyFinder {
         guard let first = chosen.first, let start = position[first.pointer] else { return nil }
         var scope = first.parent
         for _ in 0..<4 {
-            guard let current = scope, !current.hasName("body") else { return nil }
+            guard let current = scope, current.tag != .body else { return nil }
             if let lead = current.firstDescendant(where: { node in
                 guard let at = position[node.pointer], at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
                 guard Self.isNamedLead(node) else { return false }
@@ -77,7 +77,7 @@ struct BodyFinder {
                 return lead
             }
             if current.tag == .article, let paragraph = headerParagraph(of: current, before: start) { return paragraph }
-            if current.hasName("article") || current.hasName("main") { return nil }
+            if current.tag == .article || current.tag == .main { return nil }
             scope = current.parent
         }
         return nil
@@ -110,7 +110,7 @@ struct BodyFinder {
             if let topClass, !topClass.isEmpty, sibling.attribute("class") == topClass { siblingScore += topScore * 0.2 }
             if siblingScore >= threshold {
                 chosen.append(sibling)
-            } else if sibling.hasName("p") || sibling.hasName("blockquote") || sibling.hasName("ul") || sibling.hasName("ol") {
+            } else if [.p, .blockquote, .ul, .ol].contains(sibling.tag) {
                 let text = stats[sibling.pointer] ?? TextStats()
                 if (text.chars > 60 && text.linkDensity < 0.25) || (text.chars > 0 && text.linkDensity == 0 && sibling.textContent.contains(". ")) {
                     chosen.append(sibling)
@@ -180,7 +180,7 @@ struct BodyFinder {
         let strong = candidates.filter { $0.key != top.pointer && $0.value >= topScore * 0.75 }.map { HTMLNode(pointer: $0.key) }
         if strong.count >= 2 {
             var ancestor = top.parent
-            while let current = ancestor, !current.hasName("body") {
+            while let current = ancestor, current.tag != .body {
                 let holds = strong.filter { Self.isAncestor(current, of: $0) }.count
                 if holds >= 2 {
                     top = current
@@ -192,7 +192,7 @@ struct BodyFinder {
         // Climb while a parent scores higher: the candidate was one part of the body.
         var lastScore = score(top)
         var parent = top.parent
-        while let current = parent, !current.hasName("body") {
+        while let current = parent, current.tag != .body {
             guard let parentScore = scores[current.pointer] else {
                 parent = current.parent
                 continue
@@ -220,7 +220,7 @@ struct BodyFinder {
             var own = stats[node.pointer] ?? TextStats()
             if node.isText {
                 own.chars = Self.visibleChars(node.pointer.pointee.content)
-            } else if node.hasName("a") {
+            } else if node.tag == .a {
                 own.linkChars = own.chars
             }
             stats[node.pointer] = own
@@ -257,7 +257,7 @@ struct BodyFinder {
     static func classWeight(_ node: HTMLNode) -> Double {
         var weight: Double = 0
         if ClassNames(node, ["itemprop"]).contains(articleBodyName) { weight += 50 }
-        if node.hasName("article") { weight += 10 }
+        if node.tag == .article { weight += 10 }
         for attribute: StaticString in ["class", "id"] {
             let value = ClassNames(node, [attribute])
             guard !value.isEmpty else { continue }

@@ -39,9 +39,9 @@ final class HTMLDocument {
     /// The `<html>` element (libxml2 creates one for fragments too).
     var root: HTMLNode? { xmlDocGetRootElement(pointer).map(HTMLNode.init) }
 
-    /// The first element named `name` in document order (`head`, `body`).
-    func first(_ name: String) -> HTMLNode? {
-        root?.firstDescendant { $0.name == name }
+    /// The first element with `tag` in document order (`title`, `body`).
+    func first(_ tag: Tag) -> HTMLNode? {
+        root?.firstDescendant { $0.tag == tag }
     }
 }
 
@@ -57,13 +57,6 @@ struct HTMLNode {
 
     /// The tag name, lower case as libxml2's HTML parser stores it.
     var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
-
-    /// Whether the tag name is `tag` (ASCII, lower case), without building a Swift string.
-    func hasName(_ tag: StaticString) -> Bool {
-        guard let name = pointer.pointee.name else { return false }
-        return strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self),
-                      UnsafeRawPointer(tag.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
-    }
 
     var parent: HTMLNode? {
         guard let parent = pointer.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }

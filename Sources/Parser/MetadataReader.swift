@@ -74,7 +74,7 @@ struct MetadataReader {
             }
             return nil
         }
-        let h1 = document.root?.firstDescendant { $0.hasName("h1") }?.textContent
+        let h1 = document.root?.firstDescendant { $0.tag == .h1 }?.textContent
         result.siteName = take("site_name", [(meta["og:site_name"], "meta:og"), (jsonLDName(jsonLDValue("publisher")), "json-ld")])
         result.title = take("title", [
             (meta["og:title"], "meta:og"), (jsonLDValue("headline") as? String, "json-ld"), (meta["twitter:title"], "meta:twitter"),
@@ -214,12 +214,12 @@ struct MetadataReader {
     }
 
     private func titleElement() -> String? {
-        document.first("title")?.textContent
+        document.first(.title)?.textContent
     }
 
     /// The datetime of the first `<time>` element that has one.
     private func timeElement() -> String? {
-        document.root?.firstDescendant { $0.hasName("time") && $0.attribute("datetime") != nil }?.attribute("datetime")
+        document.root?.firstDescendant { $0.tag == .time && $0.attribute("datetime") != nil }?.attribute("datetime")
     }
 
     nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
