@@ -12,11 +12,18 @@ import Foundation
 /// common CMS body containers, and `<article>`. The best candidate is widened to a parent
 /// that holds comparable content, and siblings scoring near it are taken with it.
 struct BodyFinder {
-    /// Character counts of an element: all text, and text inside links.
+    /// Character counts of an element: all text, text inside links, and commas.
     struct TextStats {
         var chars = 0
         var linkChars = 0
+        var commas = 0
         var linkDensity: Double { chars == 0 ? 0 : Double(linkChars) / Double(chars) }
+
+        mutating func add(_ child: TextStats) {
+            chars += child.chars
+            linkChars += child.linkChars
+            commas += child.commas
+        }
     }
 
     private(set) var stats: [xmlNodePtr: TextStats] = [:]
@@ -150,7 +157,7 @@ struct BodyFinder {
             guard Self.scoredTags.contains(tag) || (tag == .div && Self.hasDirectText(node)) else { return true }
             let text = stats[node.pointer] ?? TextStats()
             guard text.chars >= 25, !(tag == .li && text.linkDensity > 0.3) else { return true }
-            let commas = node.textMetrics.commas
+            let commas = text.commas
             let points = 1 + Double(commas) + min(Double(text.chars) / 100, 3)
             var ancestor = node.parent
             var level = 0
@@ -208,7 +215,8 @@ struct BodyFinder {
         return top
     }
 
-    /// Counts characters (non-space) of every element, and those inside links, bottom up.
+    /// Counts characters (non-space) and commas of every element, and the characters inside
+    /// links, bottom up: one pass over the tree serves every later question about text amounts.
     private mutating func measure(_ root: HTMLNode) {
         var order: [HTMLNode] = [root]
         root.walk { node in
@@ -219,28 +227,15 @@ struct BodyFinder {
         for node in order.reversed() {
             var own = stats[node.pointer] ?? TextStats()
             if node.isText {
-                own.chars = Self.visibleChars(node.pointer.pointee.content)
+                (own.chars, own.commas) = node.ownTextMetrics
             } else if node.tag == .a {
                 own.linkChars = own.chars
             }
             stats[node.pointer] = own
             if let parent = node.pointer.pointee.parent {
-                stats[parent, default: TextStats()].chars += own.chars
-                stats[parent, default: TextStats()].linkChars += own.linkChars
+                stats[parent, default: TextStats()].add(own)
             }
         }
-    }
-
-    /// Non-whitespace characters (UTF-8 lead bytes) of a text node.
-    static func visibleChars(_ content: UnsafeMutablePointer<xmlChar>?) -> Int {
-        guard var byte = content else { return 0 }
-        var count = 0
-        while byte.pointee != 0 {
-            let value = byte.pointee
-            if value > 0x20 && (value & 0xC0) != 0x80 { count += 1 }
-            byte += 1
-        }
-        return count
     }
 
     /// Readability's starting score by tag.
@@ -271,7 +266,7 @@ struct BodyFinder {
     static func hasDirectText(_ node: HTMLNode) -> Bool {
         var child = node.pointer.pointee.children
         while let current = child {
-            if current.pointee.type == XML_TEXT_NODE && visibleChars(current.pointee.content) >= 25 { return true }
+            if current.pointee.type == XML_TEXT_NODE && HTMLNode(pointer: current).ownTextMetrics.chars >= 25 { return true }
             child = current.pointee.next
         }
         return false

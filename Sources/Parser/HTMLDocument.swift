@@ -128,27 +128,29 @@ struct HTMLNode {
         return String(cString: text)
     }
 
-    /// Non-whitespace characters below this node, and commas among them (a sign of prose).
-    var textMetrics: (chars: Int, commas: Int) {
+    /// Non-whitespace characters (UTF-8 lead bytes) of a text node's own text, and commas among
+    /// them (a sign of prose).
+    var ownTextMetrics: (chars: Int, commas: Int) {
+        guard isText, var byte = pointer.pointee.content else { return (0, 0) }
         var chars = 0, commas = 0
-        let count = { (text: UnsafeMutablePointer<xmlChar>) in
-            var byte = text
-            while byte.pointee != 0 {
-                let value = byte.pointee
-                if value > 0x20 && (value & 0xC0) != 0x80 { chars += 1 }
-                if value == 0x2C { commas += 1 }
-                byte += 1
-            }
-        }
-        if isText, let content = pointer.pointee.content { count(content) }
-        walk { node in
-            if node.isText, let content = node.pointer.pointee.content { count(content) }
-            return node.isElement
+        while byte.pointee != 0 {
+            let value = byte.pointee
+            if value > 0x20 && (value & 0xC0) != 0x80 { chars += 1 }
+            if value == 0x2C { commas += 1 }
+            byte += 1
         }
         return (chars, commas)
     }
 
-    var visibleTextLength: Int { textMetrics.chars }
+    /// Non-whitespace characters of all text below this node.
+    var visibleTextLength: Int {
+        var chars = ownTextMetrics.chars
+        walk { node in
+            chars += node.ownTextMetrics.chars
+            return node.isElement
+        }
+        return chars
+    }
 
     /// The first descendant (depth first, document order) for which `matches` holds.
     func firstDescendant(where matches: (HTMLNode) -> Bool) -> HTMLNode? {
