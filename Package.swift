@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "Queue",
+                "Queue", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What every stage worker shares: queue options, stop signals, logging set-up.
+        // What the command-line programs share: worker queue options, stop signals, logging set-up, JSON output.
         .target(
             name: "WorkerSupport",
             dependencies: [

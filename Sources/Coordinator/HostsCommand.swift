@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Queue
+import WorkerSupport
 
 /// `coordinator hosts [HOST] [--delay S] [--concurrency N]`: see and set per-host politeness.
 struct HostsCommand: ParsableCommand {

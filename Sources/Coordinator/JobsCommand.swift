@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Queue
+import WorkerSupport
 
 /// `coordinator jobs`: look at jobs.
 struct JobsCommand: ParsableCommand {

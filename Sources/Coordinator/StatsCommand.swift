@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Queue
+import WorkerSupport
 
 /// `coordinator stats`: the state of the pipeline at a glance.
 struct StatsCommand: ParsableCommand {

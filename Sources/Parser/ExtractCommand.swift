@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkerSupport
 
 /// `parser extract [--url URL] PATH…`: the extractor on files, one JSON line per file.
 struct ExtractCommand: ParsableCommand {
@@ -47,9 +48,7 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let extractor = Extractor()
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONOutput.makeEncoder()
         var failures = 0
         let output = FileHandle.standardOutput
         for file in try Self.files(paths) {
