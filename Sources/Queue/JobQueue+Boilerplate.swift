@@ -48,10 +48,11 @@ extension JobQueue {
         guard !pages.isEmpty else { return }
         let now = self.now.timeIntervalSince1970
         try write { db in
-            let countPage = try db.cachedStatement(sql: """
-                INSERT INTO boilerplate_hosts (host_id, pages) VALUES (?, 0) ON CONFLICT (host_id) DO NOTHING
+            // The host's recorded-page count, its row created on first sight.
+            let recordedPages = try db.cachedStatement(sql: """
+                INSERT INTO boilerplate_hosts (host_id, pages) VALUES (?, 0)
+                ON CONFLICT (host_id) DO UPDATE SET pages = pages RETURNING pages
                 """)
-            let recordedPages = try db.cachedStatement(sql: "SELECT pages FROM boilerplate_hosts WHERE host_id = ?")
             let seen = try db.cachedStatement(sql: "UPDATE boilerplate_hosts SET pages = pages + 1 WHERE host_id = ?")
             let block = try db.cachedStatement(sql: """
                 INSERT INTO boilerplate_blocks (host_id, fingerprint, pages, last_seen) VALUES (?, ?, 1, ?)
@@ -62,7 +63,6 @@ extension JobQueue {
                 """)
             for page in pages {
                 let hostID = try Self.upsertHost(db, name: page.host, configuration: configuration)
-                try countPage.execute(arguments: [hostID])
                 let recorded = try Int.fetchOne(recordedPages, arguments: [hostID]) ?? 0
                 // Past the first pages of a host, a sample of its pages is enough to learn from.
                 if recorded >= policy.fullRecording && Int.random(in: 0..<policy.sampleEvery) != 0 { continue }
