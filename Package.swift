@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the command-line programs share: worker queue options, stop signals, logging set-up, JSON output.
+        // What the command-line programs share: worker queue options, settling finished jobs, stop signals, logging set-up, JSON output.
         .target(
             name: "WorkerSupport",
             dependencies: [

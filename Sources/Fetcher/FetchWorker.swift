@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Queue
 import Synchronization
+import WorkerSupport
 
 /// The fetch-stage worker: leases fetch jobs, keeps up to `maxInFlight` transfers running in one
 /// engine, and settles results in small batches — pages become parse jobs (same transaction as the
@@ -93,23 +94,17 @@ public final class FetchWorker: Sendable {
     private func settle(_ outcomes: inout [Outcome]) throws {
         guard !outcomes.isEmpty else { return }
         var completions: [Completion] = []
+        var failures: [(job: LeasedJob, failure: JobFailure)] = []
         for outcome in outcomes {
             switch outcome {
             case .completed(let job, let followOns, let validators):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns, validators: validators))
             case .failed(let job, let failure):
-                do {
-                    try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
-                } catch QueueError.staleLease {
-                    logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
-                }
                 logger.debug("fetch failed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
+                failures.append((job, failure))
             }
         }
-        let settlements = try queue.complete(completions)
-        for (completion, settlement) in zip(completions, settlements) where settlement == .staleLease {
-            logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
-        }
+        try queue.settle(completions: completions, failures: failures, logger: logger)
         outcomes.removeAll()
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Queue
 import Synchronization
+import WorkerSupport
 
 /// What a parse job hands the store stage besides the article itself (the payload body, JSON).
 public struct ParsedPage: Codable, Sendable, Equatable {
@@ -158,6 +159,7 @@ public final class ParseWorker: Sendable {
     /// same transaction); failures are recorded one by one.
     private func settle(_ results: [(LeasedJob, Outcome)]) throws {
         var completions: [Completion] = []
+        var failures: [(job: LeasedJob, failure: JobFailure)] = []
         for (job, outcome) in results {
             switch outcome {
             case .article(let payload, _):
@@ -169,15 +171,9 @@ public final class ParseWorker: Sendable {
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken))
             case .failed(let failure):
                 logger.warning("page not parsed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
-                do {
-                    try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
-                } catch QueueError.staleLease {
-                    logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
-                }
+                failures.append((job, failure))
             }
         }
-        for (completion, settlement) in zip(completions, try queue.complete(completions)) where settlement == .staleLease {
-            logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
-        }
+        try queue.settle(completions: completions, failures: failures, logger: logger)
     }
 }

@@ -47,3 +47,21 @@ public final class StopSignals {
 public func bootstrapWorkerLogging() {
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
 }
+
+extension JobQueue {
+    /// Records what a worker finished: failures one by one (retried or parked by the queue), then
+    /// the completions in one transaction. A lease lost in between — the job expired and went to
+    /// another worker — is logged and its result discarded, never counted twice.
+    public func settle(completions: [Completion], failures: [(job: LeasedJob, failure: JobFailure)], logger: Logger) throws {
+        for (job, failure) in failures {
+            do {
+                try fail(jobID: job.id, leaseToken: job.leaseToken, failure: failure)
+            } catch QueueError.staleLease {
+                logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
+            }
+        }
+        for (completion, settlement) in zip(completions, try complete(completions)) where settlement == .staleLease {
+            logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
+        }
+    }
+}
