@@ -100,19 +100,21 @@ public struct Extractor: Sendable {
         var text = Self.text(of: blocks)
         // A page whose body is rendered by scripts has nearly no text of its own: its JSON-LD
         // body is then the article. Otherwise the page must show the JSON-LD body's opening.
-        let textLength = TextBlock.scalarCount(text)
-        if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean),
-           TextBlock.scalarCount(articleBody) > max(textLength * 2, configuration.minimumTextLength),
-           textLength < configuration.minimumTextLength || Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
-            text = articleBody
-            source = "json-ld"
+        var textLength = TextBlock.scalarCount(text)
+        if let articleBody = reader.jsonLDArticleBody.map(MetadataReader.clean) {
+            let bodyLength = TextBlock.scalarCount(articleBody)
+            if bodyLength > max(textLength * 2, configuration.minimumTextLength),
+               textLength < configuration.minimumTextLength || Self.pageShows(articleBody, RawTextStripper.strip(html, keepingJSONLD: false)) {
+                (text, textLength) = (articleBody, bodyLength)
+                source = "json-ld"
+            }
         }
         Self.settleLanguage(&metadata, text: text)
         let article = Article(
             url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
             language: metadata.language, text: Self.normalized(text), canonicalURL: metadata.canonicalURL, siteName: metadata.siteName,
             description: metadata.description, image: metadata.image, tags: metadata.tags, encoding: decoded.encoding,
-            bodySource: source, pageKind: Self.kind(declared: reader.declaredKind, text: text, headlineLinks: reader.headlineLinks, url: url),
+            bodySource: source, pageKind: Self.kind(declared: reader.declaredKind, textLength: textLength, headlineLinks: reader.headlineLinks, url: url),
             provenance: metadata.provenance)
         return ExtractedPage(article: article, blockFingerprints: Set(written.compactMap(BlockFilter.fingerprint)),
                              advertisedFeeds: reader.advertisedFeeds, headlineLinks: reader.headlineLinkTargets)
@@ -131,8 +133,7 @@ public struct Extractor: Sendable {
 
     /// Article or listing: what the page declares, when its text agrees; otherwise the text and
     /// the headline links decide (a front page has many and little prose of its own).
-    static func kind(declared: PageKind?, text: String, headlineLinks: Int, url: String?) -> PageKind {
-        let length = TextBlock.scalarCount(text)
+    static func kind(declared: PageKind?, textLength length: Int, headlineLinks: Int, url: String?) -> PageKind {
         let isRoot = url.flatMap { URL(string: $0) }.map { $0.path.isEmpty || $0.path == "/" } ?? false
         if declared == .article && length >= 150 && !isRoot { return .article }
         if (declared == .listing || isRoot) && length < 2000 { return .listing }
