@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Queue
 import WorkerSupport
 
 /// `parser extract [--url URL] PATH…`: the extractor on files, one JSON line per file.

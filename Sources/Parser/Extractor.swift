@@ -1,34 +1,5 @@
 import Foundation
-
-/// What a page is: an article, or a page that lists articles (a front page, a section or tag
-/// page), or something else (too little text to tell).
-public enum PageKind: String, Codable, Sendable {
-    case article, listing, other
-}
-
-/// An extracted article: clean body text and metadata.
-public struct Article: Codable, Sendable, Equatable {
-    public var url: String?
-    public var title: String?
-    public var authors: [String]
-    public var published: String?
-    public var modified: String?
-    public var language: String?
-    /// The body: paragraphs, headings, quotes separated by a blank line; list items one per line.
-    public var text: String
-    public var canonicalURL: String?
-    public var siteName: String?
-    public var description: String?
-    public var image: String?
-    public var tags: [String]
-    /// The encoding the page was read as.
-    public var encoding: String
-    /// Which method found the body (`article`, `gentle`, `json-ld`): a debugging aid.
-    public var bodySource: String
-    /// Whether the page is an article; listing pages are not stored as articles.
-    public var pageKind: PageKind
-    public var provenance: [String: String]
-}
+import Queue
 
 /// The extraction cascade, top down: decode the bytes, read metadata, clean the page, find the
 /// body, write it as text blocks, keep the blocks that read as prose. A page whose strict

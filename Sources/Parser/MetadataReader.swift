@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// The facts about an article besides its text, each with where it was found.
 public struct ArticleMetadata: Codable, Sendable, Equatable {

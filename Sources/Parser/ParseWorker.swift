@@ -4,12 +4,6 @@ import Queue
 import Synchronization
 import WorkerSupport
 
-/// What a parse job hands the store stage besides the article itself (the payload body, JSON).
-public struct ParsedPage: Codable, Sendable, Equatable {
-    public var finalURL: String
-    public var fetchedAt: Date
-}
-
 /// The parse-stage worker: leases parse jobs in batches, extracts each page's article, and
 /// completes the batch in one transaction that also creates the store jobs carrying the
 /// articles. Blocks that recur across a host's pages are learnt in the queue database

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Parser
+import Queue
 
 /// Article paragraphs long enough to read as prose.
 let storyParagraphs = [

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Parser
+import Queue
 
 @Suite("Metadata")
 struct MetadataTests {
