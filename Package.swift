@@ -43,11 +43,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The coordinator's commands over the queue: add, stats, jobs, retry, pause/resume, purge.
+        // The coordinator's commands over the queue: add, stats (with the article store's counts), jobs, retry, pause/resume, purge.
         .target(
             name: "Coordinator",
             dependencies: [
-                "Queue", "WorkerSupport",
+                "Queue", "Store", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,7 +78,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Store", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The store stage: the article database (FTS5), near-duplicate detection (MinHash LSH in SQLite), the worker.
+        .target(
+            name: "Store",
+            dependencies: [
+                "CZstd", "Queue", "WorkerSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "CoordinatorCLI", dependencies: ["Coordinator"]),
         .executableTarget(name: "FetcherCLI", dependencies: ["Fetcher"]),
         .executableTarget(name: "ParserCLI", dependencies: ["Parser"]),
@@ -94,6 +103,7 @@ let package = Package(
         .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "TestSupport"]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
         .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

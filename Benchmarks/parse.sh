@@ -26,15 +26,6 @@ python3 "$dev/score_dev.py" --cmd "taskset -c 0 $work/venv/bin/python $here/traf
 
 echo "== parser peak memory over the whole dev set (one process)"
 pages="$work/pages"
-if [[ ! -d "$pages" ]]; then
-    mkdir -p "$pages"
-    python3 - "$dev" "$pages" <<'PY'
-import gzip, os, sys
-src, dst = sys.argv[1], sys.argv[2]
-for name in os.listdir(os.path.join(src, "html")):
-    with gzip.open(os.path.join(src, "html", name)) as f, open(os.path.join(dst, name[:-3]), "wb") as out:
-        out.write(f.read())
-PY
-fi
+python3 "$here/unpack_devset.py" "$dev" "$pages"
 /usr/bin/time -f "peak RSS %M KiB, %U s user" "$parser" extract "$pages" > /dev/null
 echo "largest page: $(ls -S "$pages" | head -1 | xargs -I{} stat -c %s "$pages/{}") bytes"

@@ -2,9 +2,9 @@
 # The main job on the embedded default, as far as it is built: a small news site made from the
 # shared seed stories (../shared/bench/make_site.py) served on 127.0.0.1:8089, the bundled sample
 # sources (its feed, sitemap, home page, a few articles) added to a queue database in ./state,
-# then a fetcher and a parser worker running until the queue is drained, and what
-# `coordinator stats` and a parsed article then show. The store stage is not built yet: articles
-# wait in the queue as store jobs. Offline: everything stays on 127.0.0.1.
+# then a fetcher, a parser and a store worker running until the queue is drained, and what
+# `coordinator stats`, `store stats`, a search and a stored article then show.
+# Offline: everything stays on 127.0.0.1.
 # Safe to re-run: URLs already in the queue are reported as known, not fetched twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ source scripts/install-deps.sh
 swift build -c release --product coordinator
 swift build -c release --product fetcher
 swift build -c release --product parser
+swift build -c release --product store
 bin=.build/release
 state="$PWD/state"
 export WIREROOM_DB="${WIREROOM_DB:-$state/queue.sqlite}"
@@ -41,20 +42,22 @@ echo "== adding the sample sources (${1:-samples/sources.txt})"
 # Our own site: several fetches at once and no pause between them (its robots.txt could still ask for one).
 "$bin/coordinator" hosts 127.0.0.1:8089 --delay 0 --concurrency 8 >/dev/null
 
-echo "== running a fetcher and a parser until the queue is drained"
+echo "== running a fetcher, a parser and a store worker until the queue is drained"
 "$bin/fetcher" run --allow-loopback --in-flight 8 2>"$state/fetcher.log" &
 workers+=($!)
 "$bin/parser" run 2>"$state/parser.log" &
+workers+=($!)
+"$bin/store" run 2>"$state/store.log" &
 workers+=($!)
 pending() {
     "$bin/coordinator" stats --json | python3 -c '
 import json, sys
 stages = json.load(sys.stdin)["stages"]
-print(sum(stages[s].get(k, 0) for s in ("fetch", "parse") for k in ("queued", "leased", "retry")))'
+print(sum(stages[s].get(k, 0) for s in ("fetch", "parse", "store") for k in ("queued", "leased", "retry")))'
 }
 for _ in $(seq 240); do
     left=$(pending)
-    printf "\r   jobs left to fetch or parse: %-6s" "$left"
+    printf "\r   jobs left to fetch, parse or store: %-6s" "$left"
     [[ "$left" == 0 ]] && break
     sleep 1
 done
@@ -66,15 +69,23 @@ echo
 echo "== coordinator stats"
 "$bin/coordinator" stats
 echo
-echo "== one article as the parser extracted it"
-"$bin/parser" extract --url http://127.0.0.1:8089/site1/news/0.html "$site/site1/news/0.html" | python3 -c '
+echo "== store stats"
+"$bin/store" stats
+echo
+echo "== store search Lukashenko (the best three stories)"
+"$bin/store" search Lukashenko --limit 3 || true
+echo
+echo "== one stored article"
+"$bin/store" export | head -1 | python3 -c '
 import json, sys
 article = json.loads(sys.stdin.readline())
 print("title:    ", article.get("title"))
-print("published:", article.get("published"), " language:", article.get("language"))
+print("url:      ", article.get("url"))
+print("published:", article.get("published"), " language:", article.get("language"), " cluster:", article.get("cluster"))
 print(article.get("text", "")[:600], "…")'
 echo
-echo "The queue database is $WIREROOM_DB; worker logs are in $state. Try:"
+echo "The queue database is $WIREROOM_DB, the articles are in $state/articles.sqlite; worker logs are in $state. Try:"
 echo "  $bin/coordinator stats --json"
-echo "  $bin/coordinator jobs list --stage store"
+echo "  $bin/store search 'prison OR leak'"
+echo "  $bin/store export --include-duplicates | head"
 echo "  $bin/coordinator hosts"

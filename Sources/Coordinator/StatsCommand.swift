@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Queue
+import Store
 import WorkerSupport
 
 /// `coordinator stats`: the state of the pipeline at a glance.
@@ -10,11 +11,14 @@ struct StatsCommand: ParsableCommand {
         abstract: "Show per-stage job counts, throughput, oldest waiting job, live workers, top hosts and errors.",
         discussion: """
             --json prints one JSON object: counts under "stages", keyed by stage then state \
-            (queued, scheduled, leased, retry, done, dead), and the other facts beside it.
+            (queued, scheduled, leased, retry, done, dead), and the other facts beside it; \
+            "articles" holds the article database's counts (articles stored, duplicates found, \
+            stories), or null before the store stage has stored anything.
             """
     )
 
     @OptionGroup var queue: QueueOptions
+    @OptionGroup var store: ArticleStoreOptions
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
@@ -28,17 +32,33 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let stats = try queue.open().stats(top: top)
-        print(json ? try StatsReport.json(stats) : StatsReport.table(stats))
+        let storePath = store.resolvedPath(besideQueue: queue.databasePath)
+        let articles = FileManager.default.fileExists(atPath: storePath) ? try ArticleStore(path: storePath).summary() : nil
+        print(json ? try StatsReport.json(stats, articles: articles) : StatsReport.table(stats, articles: articles))
     }
 }
 
 /// Renders `QueueStats` for people (a table) and for machines (JSON).
 enum StatsReport {
-    static func json(_ stats: QueueStats) throws -> String {
-        try JSONOutput.encode(stats)
+    /// The queue's facts and, beside them, the article database's.
+    struct PipelineStats: Encodable {
+        var queue: QueueStats
+        var articles: ArticleStore.Summary?
+
+        func encode(to encoder: Encoder) throws {
+            try queue.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(articles, forKey: .articles)
+        }
+
+        enum CodingKeys: String, CodingKey { case articles }
     }
 
-    static func table(_ stats: QueueStats) -> String {
+    static func json(_ stats: QueueStats, articles: ArticleStore.Summary?) throws -> String {
+        try JSONOutput.encode(PipelineStats(queue: stats, articles: articles))
+    }
+
+    static func table(_ stats: QueueStats, articles: ArticleStore.Summary?) -> String {
         var out: [String] = []
         out.append("Wireroom queue \(stats.database)  at \(ISO8601DateFormatter().string(from: stats.generatedAt))")
         out.append("")
@@ -69,6 +89,12 @@ enum StatsReport {
         }
         out.append("paused hosts: " + (stats.pausedHosts.isEmpty ? "none" : stats.pausedHosts.joined(separator: ", ")))
         out.append("payloads waiting: \(stats.payloads.count) (\(bytes(stats.payloads.bytes)))")
+        if let articles {
+            out.append("articles stored: \(articles.articles), duplicates found: \(articles.duplicates), "
+                       + "stories: \(articles.clusters) (\(articles.clustersWithCopies) with copies)")
+        } else {
+            out.append("articles stored: none yet")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -49,18 +49,11 @@ public final class ParseWorker: Sendable {
 
     /// Runs until `stop()` (or, with `exitWhenIdle`, until no parse job is ready).
     public func run() throws {
-        try queue.registerWorker(id: configuration.workerID, stage: .parse, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
-        defer { try? queue.unregisterWorker(id: configuration.workerID) }
-        logger.info("parse worker started", metadata: ["worker": "\(configuration.workerID)"])
-        while !stopping {
-            let jobs = try queue.lease(stage: .parse, worker: configuration.workerID, limit: configuration.batchSize,
-                                       leaseSeconds: configuration.leaseSeconds)
-            if jobs.isEmpty {
-                if configuration.exitWhenIdle { break }
-                try queue.workerHeartbeat(id: configuration.workerID)
-                Thread.sleep(forTimeInterval: configuration.idleSleep)
-                continue
-            }
+        var leasing = BatchLeasing(stage: .parse, workerID: configuration.workerID, batchSize: configuration.batchSize,
+                                   leaseSeconds: configuration.leaseSeconds)
+        leasing.idleSleep = configuration.idleSleep
+        leasing.exitWhenIdle = configuration.exitWhenIdle
+        try queue.runBatches(leasing, logger: logger, stopping: { stopping }) { jobs in
             let boilerplate = try queue.boilerplate(hosts: Set(jobs.map(\.host)))
             let results = jobs.map { job in (job, parse(job, boilerplate: boilerplate[job.host] ?? [])) }
             try settle(results)
@@ -69,7 +62,6 @@ public final class ParseWorker: Sendable {
                 return (job.host, fingerprints)
             })
         }
-        logger.info("parse worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
     enum Outcome {

@@ -92,7 +92,7 @@ public enum FollowOn: Sendable, Equatable {
 }
 
 /// Why a job failed, as the worker classified it.
-public struct JobFailure: Sendable, Equatable {
+public struct JobFailure: Error, Sendable, Equatable {
     /// A short, stable class such as `timeout`, `http-5xx`, `parse-error`; stats group by it.
     public var errorClass: String
     /// What happened, for a human (may name the URL, status, limit).

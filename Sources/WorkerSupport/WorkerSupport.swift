@@ -65,3 +65,44 @@ extension JobQueue {
         }
     }
 }
+
+/// How a batch worker leases: which stage, as whom, how many jobs at once and for how long.
+public struct BatchLeasing: Sendable {
+    public var stage: Stage
+    public var workerID: String
+    public var batchSize: Int
+    public var leaseSeconds: TimeInterval
+    /// The pause before asking again when nothing is ready.
+    public var idleSleep: TimeInterval = 0.5
+    /// Stop once nothing is ready (tests, one-shot runs).
+    public var exitWhenIdle = false
+
+    public init(stage: Stage, workerID: String, batchSize: Int, leaseSeconds: TimeInterval) {
+        self.stage = stage
+        self.workerID = workerID
+        self.batchSize = batchSize
+        self.leaseSeconds = leaseSeconds
+    }
+}
+
+extension JobQueue {
+    /// The loop of a worker that takes jobs in batches (parse, store): registers the worker,
+    /// leases a batch and hands it to `process`, waits when nothing is ready, and returns once
+    /// `stopping()` says so — after the batch in hand was processed — unregistering the worker.
+    public func runBatches(_ leasing: BatchLeasing, logger: Logger, stopping: () -> Bool, process: ([LeasedJob]) throws -> Void) throws {
+        try registerWorker(id: leasing.workerID, stage: leasing.stage, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        defer { try? unregisterWorker(id: leasing.workerID) }
+        logger.info("\(leasing.stage.rawValue) worker started", metadata: ["worker": "\(leasing.workerID)"])
+        while !stopping() {
+            let jobs = try lease(stage: leasing.stage, worker: leasing.workerID, limit: leasing.batchSize, leaseSeconds: leasing.leaseSeconds)
+            if jobs.isEmpty {
+                if leasing.exitWhenIdle { break }
+                try workerHeartbeat(id: leasing.workerID)
+                Thread.sleep(forTimeInterval: leasing.idleSleep)
+                continue
+            }
+            try process(jobs)
+        }
+        logger.info("\(leasing.stage.rawValue) worker stopped", metadata: ["worker": "\(leasing.workerID)"])
+    }
+}

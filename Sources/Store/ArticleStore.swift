@@ -1,0 +1,276 @@
+import Foundation
+import GRDB
+import Queue
+
+/// Where the article database lives when `--store-db` is not given: `WIREROOM_STORE_DB`, else
+/// `articles.sqlite` beside the queue database (so one state directory holds both).
+public enum ArticleStoreLocation {
+    public static func defaultPath(besideQueue queuePath: String = QueueLocation.defaultDatabasePath(),
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["WIREROOM_STORE_DB"], !path.isEmpty { return path }
+        return ((queuePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("articles.sqlite")
+    }
+}
+
+/// Opening a database that holds a dedup index (the article store's, or `store dedup`'s own).
+enum DedupDatabase {
+    /// `durable: false` is for `store dedup`'s throw-away index: no journal, no fsync.
+    static func open(at path: String, durable: Bool, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            if durable {
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            } else {
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            // A fixed page cache: memory stays flat as the index grows past it.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        DedupIndex.registerMigration(&migrator)
+        migrations(&migrator)
+        try migrator.migrate(database)
+        return database
+    }
+}
+
+/// An article as stored: what the parser extracted, where it came from, and its story cluster.
+public struct StoredArticle: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var jobID: Int64?
+    public var url: String
+    public var canonicalURL: String?
+    public var title: String?
+    public var authors: [String]
+    public var published: String?
+    public var modified: String?
+    public var language: String?
+    public var site: String?
+    public var text: String
+    public var fetchedAt: Date
+    public var storedAt: Date
+    /// The story: the id of the cluster's first article.
+    public var cluster: Int64
+    /// For a copy, the cluster's canonical article (first published, else first seen); else nil.
+    public var duplicateOf: Int64?
+    /// For a copy, its similarity with the article it was matched with.
+    public var similarity: Double?
+}
+
+/// The article database: articles with full-text search (FTS5), and the dedup index that puts
+/// each in its story's cluster. One SQLite file (WAL), separate from the queue's.
+public final class ArticleStore: Sendable {
+    public let path: String
+    private let database: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        database = try DedupDatabase.open(at: path, durable: true, migrations: Self.registerMigrations)
+    }
+
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("articles-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE articles (
+                    id INTEGER PRIMARY KEY,
+                    job_id INTEGER UNIQUE,
+                    url TEXT NOT NULL,
+                    canonical_url TEXT,
+                    title TEXT,
+                    authors TEXT NOT NULL,
+                    published TEXT,
+                    modified TEXT,
+                    language TEXT,
+                    site TEXT,
+                    text TEXT NOT NULL,
+                    fetched_at REAL NOT NULL,
+                    stored_at REAL NOT NULL,
+                    cluster INTEGER NOT NULL,
+                    duplicate_of INTEGER,
+                    similarity REAL
+                );
+                CREATE INDEX articles_cluster ON articles (cluster);
+                CREATE INDEX articles_stored_at ON articles (stored_at);
+                CREATE VIRTUAL TABLE articles_fts USING fts5 (
+                    title, text, content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+                );
+                CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+                    INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+                END;
+                CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+                    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+                END;
+                """)
+        }
+    }
+
+    /// An article to store, from a store job.
+    public struct Incoming: Sendable {
+        public var jobID: Int64?
+        public var article: Article
+        public var url: String
+        public var fetchedAt: Date
+
+        public init(jobID: Int64?, article: Article, url: String, fetchedAt: Date) {
+            self.jobID = jobID
+            self.article = article
+            self.url = url
+            self.fetchedAt = fetchedAt
+        }
+    }
+
+    /// Stores `articles` in one write transaction, each placed in its cluster. An article whose
+    /// job is stored already (the job ran again after a crash) is not stored twice: its earlier
+    /// id comes back. Returns the ids in order.
+    @discardableResult
+    public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Int64] {
+        try database.write { db in
+            try articles.map { incoming in
+                if let jobID = incoming.jobID,
+                   let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE job_id = ?", arguments: [jobID]) {
+                    return existing
+                }
+                return try insert(incoming, now: now, dedup: dedup, in: db)
+            }
+        }
+    }
+
+    private func insert(_ incoming: Incoming, now: Date, dedup: DedupIndex, in db: Database) throws -> Int64 {
+        let article = incoming.article
+        let authors = String(decoding: try JSONEncoder().encode(article.authors), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO articles (job_id, url, canonical_url, title, authors, published, modified, language, site, text,
+                                  fetched_at, stored_at, cluster)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+            """, arguments: [incoming.jobID, incoming.url, article.canonicalURL, article.title, authors, article.published,
+                             article.modified, article.language, article.siteName ?? URL(string: incoming.url)?.host(),
+                             article.text, incoming.fetchedAt.timeIntervalSince1970, now.timeIntervalSince1970])
+        let id = db.lastInsertedRowID
+        let placement = try dedup.place(doc: id, text: article.text, in: db)
+        try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
+                       arguments: [placement.cluster, placement.similarity, id])
+        if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, in: db) }
+        return id
+    }
+
+    /// Points the cluster's copies at its canonical article: the first published (dates are ISO
+    /// 8601, so they order as text), else the first stored.
+    private func settleCanonical(cluster: Int64, in db: Database) throws {
+        let canonical = try Int64.fetchOne(db, sql: """
+            SELECT id FROM articles WHERE cluster = ? ORDER BY published IS NULL, published, id LIMIT 1
+            """, arguments: [cluster]) ?? cluster
+        try db.execute(sql: """
+            UPDATE articles SET duplicate_of = CASE WHEN id = ?1 THEN NULL ELSE ?1 END WHERE cluster = ?2
+            """, arguments: [canonical, cluster])
+    }
+
+    // MARK: - Reading
+
+    /// Articles stored at or after `since`, in the order stored; copies only when asked.
+    public func export(since: Date?, includeDuplicates: Bool, _ body: (StoredArticle) throws -> Void) throws {
+        try database.read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT * FROM articles WHERE stored_at >= ? AND (? OR duplicate_of IS NULL) ORDER BY id
+                """, arguments: [since?.timeIntervalSince1970 ?? 0, includeDuplicates])
+            while let row = try cursor.next() { try body(try Self.article(row)) }
+        }
+    }
+
+    public func article(id: Int64) throws -> StoredArticle? {
+        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [id]).map(Self.article) }
+    }
+
+    public struct SearchHit: Codable, Sendable {
+        public var id: Int64
+        public var title: String?
+        public var url: String
+        public var published: String?
+        public var snippet: String
+        public var duplicates: Int
+    }
+
+    public enum SearchError: Error, CustomStringConvertible {
+        case badQuery(String, reason: String)
+
+        public var description: String {
+            switch self { case .badQuery(let query, let reason): "cannot search for \(query.debugDescription): \(reason)" }
+        }
+    }
+
+    /// Full-text search, best matches first; one hit a story (its canonical article), with the
+    /// number of copies. A query that is not valid FTS5 syntax is searched as plain words.
+    public func search(_ query: String, limit: Int) throws -> [SearchHit] {
+        do {
+            return try search(fts: query, limit: limit)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            let words = query.split(whereSeparator: \.isWhitespace).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            guard !words.isEmpty else { throw SearchError.badQuery(query, reason: "no words to search for") }
+            do {
+                return try search(fts: words.joined(separator: " "), limit: limit)
+            } catch let error as DatabaseError {
+                throw SearchError.badQuery(query, reason: error.message ?? "\(error)")
+            }
+        }
+    }
+
+    private func search(fts: String, limit: Int) throws -> [SearchHit] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, a.title, a.url, a.published,
+                       snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,
+                       (SELECT COUNT(*) FROM articles AS c WHERE c.cluster = a.cluster) - 1 AS duplicates
+                FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid
+                WHERE articles_fts MATCH ? AND a.duplicate_of IS NULL
+                ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?
+                """, arguments: [fts, limit]).map {
+                SearchHit(id: $0["id"], title: $0["title"], url: $0["url"], published: $0["published"],
+                          snippet: $0["snippet"], duplicates: $0["duplicates"])
+            }
+        }
+    }
+
+    public struct Summary: Codable, Sendable, Equatable {
+        /// Articles stored, copies included.
+        public var articles: Int
+        /// Articles stored as copies of an earlier story.
+        public var duplicates: Int
+        /// Stories: clusters, of one article or many.
+        public var clusters: Int
+        /// Clusters of more than one article.
+        public var clustersWithCopies: Int
+        public var languages: [String: Int]
+        public var lastStoredAt: Date?
+    }
+
+    public func summary() throws -> Summary {
+        try database.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COUNT(duplicate_of), COUNT(DISTINCT cluster), MAX(stored_at) FROM articles
+                """)
+            let withCopies = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT cluster) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0
+            let languages = try Row.fetchAll(db, sql: """
+                SELECT COALESCE(language, 'unknown') AS language, COUNT(*) AS count FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 10
+                """)
+            let last: Double? = row?[3]
+            return Summary(articles: row?[0] ?? 0, duplicates: row?[1] ?? 0, clusters: row?[2] ?? 0, clustersWithCopies: withCopies,
+                           languages: Dictionary(uniqueKeysWithValues: languages.map { ($0["language"], $0["count"]) }),
+                           lastStoredAt: last.map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    private static func article(_ row: Row) throws -> StoredArticle {
+        let authors: String = row["authors"]
+        let fetched: Double = row["fetched_at"]
+        let stored: Double = row["stored_at"]
+        return StoredArticle(
+            id: row["id"], jobID: row["job_id"], url: row["url"], canonicalURL: row["canonical_url"], title: row["title"],
+            authors: (try? JSONDecoder().decode([String].self, from: Data(authors.utf8))) ?? [],
+            published: row["published"], modified: row["modified"], language: row["language"], site: row["site"], text: row["text"],
+            fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),
+            cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"])
+    }
+}

@@ -1,0 +1,43 @@
+import CZstd
+import Foundation
+
+/// zstd for the comparable texts the dedup index keeps, with its compression and decompression
+/// contexts made once: setting a context up costs more than compressing one article's words.
+final class ContentCodec {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let compression: OpaquePointer
+    private let decompression: OpaquePointer
+
+    init() {
+        compression = ZSTD_createCCtx()
+        decompression = ZSTD_createDCtx()
+    }
+
+    deinit {
+        ZSTD_freeCCtx(compression)
+        ZSTD_freeDCtx(decompression)
+    }
+
+    func compress(_ bytes: [UInt8]) throws -> Data {
+        var output = Data(count: ZSTD_compressBound(bytes.count))
+        let written = output.withUnsafeMutableBytes { out in
+            bytes.withUnsafeBytes { ZSTD_compressCCtx(compression, out.baseAddress, out.count, $0.baseAddress, $0.count, 1) }
+        }
+        if ZSTD_isError(written) != 0 { throw Failure(description: "zstd: \(String(cString: ZSTD_getErrorName(written)))") }
+        output.count = written
+        return output
+    }
+
+    func decompress(_ data: Data, size: Int) throws -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: size)
+        let read = output.withUnsafeMutableBytes { out in
+            data.withUnsafeBytes { ZSTD_decompressDCtx(decompression, out.baseAddress, out.count, $0.baseAddress, $0.count) }
+        }
+        if ZSTD_isError(read) != 0 { throw Failure(description: "zstd: \(String(cString: ZSTD_getErrorName(read)))") }
+        guard read == size else { throw Failure(description: "stored text decompressed to \(read) bytes, expected \(size)") }
+        return output
+    }
+}

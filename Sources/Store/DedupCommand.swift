@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import GRDB
+
+/// The thresholds of near-duplicate detection as flags, shared by `store dedup` and `store run`.
+struct DedupOptions: ParsableArguments {
+    @Option(help: "Word similarity at or above which two stories are copies (0–1).")
+    var threshold = DedupSettings().threshold
+
+    @Option(help: "This many words inside both texts (not at their ends) that the other lacks mark two different stories.")
+    var distinctWords = DedupSettings().distinctWords
+
+    @Option(help: "MinHash bins per signature.")
+    var bins = DedupSettings().bins
+
+    @Option(help: "LSH bands the signature is cut into (bins must divide evenly).")
+    var bands = DedupSettings().bands
+
+    var settings: DedupSettings {
+        var settings = DedupSettings()
+        settings.threshold = threshold
+        settings.distinctWords = distinctWords
+        settings.bins = bins
+        settings.bands = bands
+        return settings
+    }
+
+    func validate() throws {
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+    }
+}
+
+/// `store dedup FILE.jsonl`: near-duplicate detection over a file, offline, in input order.
+struct DedupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedup",
+        abstract: "Find near-duplicate stories in a JSON Lines file; prints one line per input line.",
+        discussion: """
+            Input lines are {"id", "title", "text", "url"?, "language"?}; id is a string or a number. \
+            Each prints {"id", "cluster", "duplicate_of"}: documents judged copies of one story share \
+            cluster (the id of the cluster's first document), and duplicate_of is that first-seen \
+            document's id, or null for the first. A line that cannot be read prints {"line", "error"} \
+            and the run goes on (exit 1 at the end). The LSH index lives in a temporary SQLite file \
+            (or --index), so memory stays flat however long the input.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The JSON Lines input; - reads standard input.", valueName: "file.jsonl"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Keep the index in this SQLite file (default: a temporary file, removed at the end).", valueName: "path"))
+    var index: String?
+
+    @OptionGroup var dedup: DedupOptions
+
+    /// One input line. `id` is kept as the JSON it was written as, to be printed back unchanged.
+    struct Input: Decodable {
+        var id: JSONScalar
+        var title: String?
+        var text: String
+    }
+
+    func run() throws {
+        let path = index ?? FileManager.default.temporaryDirectory.appendingPathComponent("wireroom-dedup-\(getpid())-\(UUID().uuidString).sqlite").path
+        let database = try DedupDatabase.open(at: path, durable: false)
+        // The temporary index is unlinked while open (it keeps no journal): it goes away with the
+        // process however that ends, even killed.
+        if index == nil { try FileManager.default.removeItem(atPath: path) }
+        let deduplicator = try DedupIndex(settings: dedup.settings)
+        var reader: LineReader
+        do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
+        let decoder = JSONDecoder()
+        let output = BufferedOutput()
+        var lineNumber = 0
+        var failures = 0
+        var batchEnded = false
+        while !batchEnded {
+            // One write transaction per batch of lines: SQLite's cost per commit is paid rarely.
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    for _ in 0..<2_000 {
+                        guard let line = try reader.next() else { batchEnded = true; break }
+                        lineNumber += 1
+                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                        let input: Input
+                        do {
+                            input = try decoder.decode(Input.self, from: line)
+                        } catch {
+                            failures += 1
+                            output.write(#"{"line":\#(lineNumber),"error":\#(JSONScalar.quoted("line \(lineNumber): \(Self.describe(error))"))}"#)
+                            continue
+                        }
+                        let placement = try deduplicator.place(doc: Int64(lineNumber), text: input.text, label: input.id.json, in: db)
+                        let first = placement.cluster == Int64(lineNumber) ? input.id.json : try deduplicator.label(of: placement.cluster, in: db) ?? "null"
+                        output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+                    }
+                    return .commit
+                }
+            }
+        }
+        output.flush()
+        if failures > 0 {
+            FileHandle.standardError.write(Data("store dedup: \(failures) line(s) could not be read; see their error lines\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// A decoding error as a sentence: what was missing or wrong, and where.
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": \(context.debugDescription)"
+        case DecodingError.dataCorrupted(let context): "not JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// A JSON id as written in the input: a string or a number, printed back as it came.
+struct JSONScalar: Decodable {
+    /// The value as JSON text.
+    let json: String
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            json = Self.quoted(text)
+        } else if let number = try? container.decode(Int64.self) {
+            json = String(number)
+        } else if let number = try? container.decode(Double.self) {
+            json = "\(number)"
+        } else {
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath, debugDescription: "an id must be a string or a number"))
+        }
+    }
+
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// Standard output through a buffer: a million short lines written one `write` each would cost
+/// more than the deduplication.
+final class BufferedOutput {
+    private var buffer = Data()
+
+    func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import Queue
+
+/// Thresholds and sizes of near-duplicate detection. The defaults are the ones chosen on the
+/// evaluation in `Benchmarks/dedup.sh` (its figures are in the README).
+public struct DedupSettings: Sendable {
+    /// Word similarity (see `DuplicateJudge`) at or above which two stories are copies.
+    public var threshold = 0.6
+    /// This many uncovered words inside both texts (not at their ends) mark two different stories.
+    public var distinctWords = 20
+    /// Words per shingle.
+    public var shingleWords = 3
+    /// MinHash bins, cut into `bands` bands of `bins / bands` rows.
+    public var bins = 96
+    public var bands = 24
+    /// At most this many candidates (those sharing most band keys) are verified per story.
+    public var candidateLimit = 8
+    /// A line shared word for word by this many pairs of different stories is a site template's
+    /// and no longer counts as story.
+    public var templatePairs = 2
+
+    public init() {}
+
+    /// Checks the settings make sense together; the message names the setting that does not.
+    public func validate() throws {
+        guard (0...1).contains(threshold) else { throw SettingsError("threshold must be between 0 and 1, not \(threshold)") }
+        guard shingleWords >= 1 else { throw SettingsError("shingle size must be at least 1 word, not \(shingleWords)") }
+        guard bands >= 1, bins >= bands, bins % bands == 0 else {
+            throw SettingsError("\(bins) MinHash bins cannot be cut into \(bands) equal bands")
+        }
+        guard candidateLimit >= 1, templatePairs >= 1, distinctWords >= 1 else {
+            throw SettingsError("candidate limit, template pairs and distinct words must be at least 1")
+        }
+    }
+}
+
+public struct SettingsError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Where a story landed: its cluster (the id of the cluster's first document), and, for a
+/// duplicate, the document it was matched with and their similarity.
+public struct DedupPlacement: Equatable, Sendable {
+    public var cluster: Int64
+    public var matched: Int64?
+    public var similarity: Double?
+
+    public var isDuplicate: Bool { matched != nil }
+}
+
+/// The near-duplicate index, kept in SQLite next to whatever else the database holds (the
+/// article store's articles, or nothing for `store dedup`).
+///
+/// Tables: `dedup_documents` (each document's cluster and its comparable text, zstd),
+/// `dedup_keys` (LSH band keys and the exact-text key, each → documents; the only lookup a new
+/// document makes), and the template lines learnt so far. A new document costs one indexed
+/// lookup of its keys, a verification of the few candidates found, and its inserts — the same at
+/// a million documents as at a thousand, which is what LSH is for.
+///
+/// `place` must run inside a write transaction: the lookup and the insert then see and change
+/// one state, so two workers placing copies of one story at once cannot both found a cluster.
+public final class DedupIndex {
+    public let settings: DedupSettings
+    private let judge: DuplicateJudge
+    private let codec = ContentCodec()
+    private var template: Set<UInt64> = []
+    private var templateSeen: Int64 = 0
+
+    public init(settings: DedupSettings = DedupSettings()) throws {
+        try settings.validate()
+        self.settings = settings
+        judge = DuplicateJudge(threshold: settings.threshold, distinctWords: settings.distinctWords, shingleWords: settings.shingleWords)
+    }
+
+    /// The index's tables, as a migration of the database that holds them.
+    public static func registerMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("dedup-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE dedup_documents (
+                    doc INTEGER PRIMARY KEY,
+                    cluster INTEGER NOT NULL,
+                    label TEXT,
+                    content BLOB NOT NULL,
+                    content_size INTEGER NOT NULL
+                );
+                CREATE TABLE dedup_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+                CREATE TABLE dedup_template_candidates (line INTEGER PRIMARY KEY, pairs INTEGER NOT NULL);
+                CREATE TABLE dedup_template_lines (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL UNIQUE);
+                """)
+        }
+    }
+
+    /// Finds `text`'s cluster and records the document as `doc` (`label` is kept for the caller).
+    /// A document already recorded keeps its placement.
+    public func place(doc: Int64, text: String, label: String? = nil, in db: Database) throws -> DedupPlacement {
+        if let existing = try placement(of: doc, in: db) { return existing }
+        try refreshTemplate(db)
+        let story = StoryText(text: text, template: template)
+        let keys = keys(of: story)
+        // Documents indexed before a template line was learnt carry it in their keys: a text that
+        // lost template lines also looks them up with its keys as it would have had them.
+        let lookup = story.leftOutTemplate ? Array(Set(keys + self.keys(of: StoryText(text: text)))) : keys
+        var best: (doc: Int64, cluster: Int64, similarity: Double)?
+        for candidate in try candidates(lookup, in: db) {
+            let verdict = judge.judge(try storedText(candidate.content, size: candidate.size), story)
+            if verdict.isDuplicate {
+                if verdict.similarity > best?.similarity ?? -1 { best = (candidate.doc, candidate.cluster, verdict.similarity) }
+            } else if !verdict.sharedLines.isEmpty {
+                try learnTemplate(verdict.sharedLines, in: db)
+            }
+        }
+        let placement = DedupPlacement(cluster: best?.cluster ?? doc, matched: best?.doc, similarity: best?.similarity)
+        try record(doc: doc, cluster: placement.cluster, label: label, story: story, keys: keys, in: db)
+        return placement
+    }
+
+    /// The LSH band keys of a story's signature, and the key of its exact words.
+    private func keys(of story: StoryText) -> [Int64] {
+        let shingles = StorySignature.shingles(story.wordHashes, size: settings.shingleWords)
+        guard !shingles.isEmpty else { return [] }
+        let exact = Int64(bitPattern: Hashing.mix(story.wordHashes.reduce(0xE7AC7) { Hashing.mix($0 ^ $1) }))
+        return StorySignature(shingles: shingles, binCount: settings.bins).bandKeys(bands: settings.bands) + [exact]
+    }
+
+    /// The label of `doc` (for `store dedup`, the input's id).
+    public func label(of doc: Int64, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT label FROM dedup_documents WHERE doc = ?", arguments: [doc])
+    }
+
+    /// Numbers of documents and of clusters with more than one member.
+    public static func counts(in db: Database) throws -> (documents: Int, duplicates: Int, clusters: Int) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT cluster) FROM dedup_documents
+            """)
+        let documents: Int = row?[0] ?? 0
+        let duplicates: Int = row?[1] ?? 0
+        return (documents, duplicates, documents - duplicates)
+    }
+
+    // MARK: - Steps
+
+    private func placement(of doc: Int64, in db: Database) throws -> DedupPlacement? {
+        guard let cluster = try Int64.fetchOne(db, sql: "SELECT cluster FROM dedup_documents WHERE doc = ?", arguments: [doc]) else {
+            return nil
+        }
+        return DedupPlacement(cluster: cluster, matched: cluster == doc ? nil : cluster, similarity: nil)
+    }
+
+    private struct Candidate {
+        var doc: Int64
+        var cluster: Int64
+        var content: Data
+        var size: Int
+    }
+
+    /// The documents sharing most keys with `keys`, at most `candidateLimit`. Most documents have
+    /// none, so the first query is the plain index lookup; documents are read only for hits.
+    private func candidates(_ keys: [Int64], in db: Database) throws -> [Candidate] {
+        guard !keys.isEmpty else { return [] }
+        let lookup = try db.cachedStatement(sql: "SELECT doc FROM dedup_keys WHERE key IN (\(SQLPlaceholders.list(keys.count)))")
+        var hits: [Int64: Int] = [:]
+        let cursor = try Int64.fetchCursor(lookup, arguments: StatementArguments(keys))
+        while let doc = try cursor.next() { hits[doc, default: 0] += 1 }
+        guard !hits.isEmpty else { return [] }
+        let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(settings.candidateLimit)
+        let read = try db.cachedStatement(sql: "SELECT cluster, content, content_size FROM dedup_documents WHERE doc = ?")
+        return try chosen.compactMap { doc, _ in
+            try Row.fetchOne(read, arguments: [doc]).map { Candidate(doc: doc, cluster: $0[0], content: $0[1], size: $0[2]) }
+        }
+    }
+
+    private func storedText(_ content: Data, size: Int) throws -> StoryText {
+        StoryText(normalized: try codec.decompress(content, size: size), template: template)
+    }
+
+    private func record(doc: Int64, cluster: Int64, label: String?, story: StoryText, keys: [Int64], in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO dedup_documents (doc, cluster, label, content, content_size) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [doc, cluster, label, try codec.compress(story.normalized), story.normalized.count])
+        guard !keys.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES \(Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", "))
+            """)
+        try insert.execute(arguments: StatementArguments(keys.flatMap { [$0, doc] }))
+    }
+
+    /// Counts each line two different stories share; at `templatePairs` the line is template.
+    private func learnTemplate(_ lines: [UInt64], in db: Database) throws {
+        for line in lines {
+            let key = Int64(bitPattern: line)
+            let pairs = try Int.fetchOne(db.cachedStatement(sql: """
+                INSERT INTO dedup_template_candidates (line, pairs) VALUES (?, 1)
+                ON CONFLICT (line) DO UPDATE SET pairs = pairs + 1 RETURNING pairs
+                """), arguments: [key]) ?? 0
+            if pairs == settings.templatePairs {
+                try db.execute(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)", arguments: [key])
+            }
+        }
+    }
+
+    /// Reads template lines learnt since the last look (by this process or another worker).
+    private func refreshTemplate(_ db: Database) throws {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, line FROM dedup_template_lines WHERE seq > ? ORDER BY seq"),
+                                    arguments: [templateSeen])
+        for row in rows {
+            template.insert(UInt64(bitPattern: row[1]))
+            templateSeen = row[0]
+        }
+    }
+}
+
+/// `?, ?, …`: the placeholders of an SQL `IN` list of parameters.
+enum SQLPlaceholders {
+    static func list(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}

@@ -1,0 +1,72 @@
+/// Decides whether two stories that LSH put side by side are copies of one story, from their
+/// words rather than from the signatures' estimate.
+///
+/// Each word of one text counts as covered when a shingle it belongs to occurs in the other text.
+/// The similarity is the share of both texts' words that are covered (a Dice coefficient over
+/// words): a copy with other chrome, a trimmed last paragraph or a few edited words keeps most of
+/// its words covered. What raw shingle overlap cannot see is *where* the uncovered words are, and
+/// that tells a shared story from a shared site template: two different stories inside one
+/// template each have many uncovered words between covered ones (their own story between the
+/// shared header and footer), while copies of one story differ at their ends (chrome, trims) or
+/// in a few words (edits). So a pair whose texts both hold `distinctWords` or more uncovered words
+/// inside (between their first and last covered word) is not a duplicate, however high its
+/// similarity.
+struct DuplicateJudge {
+    var threshold: Double
+    var distinctWords: Int
+    var shingleWords: Int
+
+    struct Verdict {
+        var isDuplicate: Bool
+        var similarity: Double
+        /// Lines the two texts share word for word: when the texts are different stories, these
+        /// are template candidates.
+        var sharedLines: [UInt64]
+    }
+
+    func judge(_ first: StoryText, _ second: StoryText) -> Verdict {
+        let firstShingles = StorySignature.shingles(first.wordHashes, size: shingleWords)
+        let secondShingles = StorySignature.shingles(second.wordHashes, size: shingleWords)
+        let firstCoverage = coverage(of: first, shingles: firstShingles, by: Set(secondShingles))
+        let secondCoverage = coverage(of: second, shingles: secondShingles, by: Set(firstShingles))
+        let total = first.wordCount + second.wordCount
+        let similarity = total == 0 ? 0 : Double(firstCoverage.covered + secondCoverage.covered) / Double(total)
+        let distinctStories = min(firstCoverage.interiorUncovered, secondCoverage.interiorUncovered) >= distinctWords
+        let secondLines = Set(second.lines.map(\.hash))
+        return Verdict(isDuplicate: similarity >= threshold && !distinctStories, similarity: similarity,
+                       sharedLines: first.lines.map(\.hash).filter(secondLines.contains))
+    }
+
+    struct Coverage {
+        var covered = 0
+        /// Uncovered words with covered words on both sides (not the chrome or trim at the ends).
+        var interiorUncovered = 0
+    }
+
+    private func coverage(of text: StoryText, shingles: [UInt64], by other: Set<UInt64>) -> Coverage {
+        let count = text.wordCount
+        guard count > 0 else { return Coverage() }
+        var covered = [Bool](repeating: false, count: count)
+        if count < shingleWords {
+            if other.contains(shingles[0]) { covered = [Bool](repeating: true, count: count) }
+        } else {
+            for (start, shingle) in shingles.enumerated() where other.contains(shingle) {
+                for word in start..<(start + shingleWords) { covered[word] = true }
+            }
+        }
+        var result = Coverage()
+        var gap = 0
+        var seenCovered = false
+        for isCovered in covered {
+            if isCovered {
+                if seenCovered { result.interiorUncovered += gap }
+                seenCovered = true
+                gap = 0
+                result.covered += 1
+            } else {
+                gap += 1
+            }
+        }
+        return result
+    }
+}

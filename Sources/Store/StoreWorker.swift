@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import Queue
+import Synchronization
+import WorkerSupport
+
+/// The store-stage worker: leases store jobs in batches, stores their articles in the article
+/// database in one transaction (each placed in its story's cluster), then completes the jobs.
+///
+/// A crash between the two commits leaves articles stored whose jobs are not complete; the jobs
+/// come back when their leases expire and find their articles stored (by job id), so nothing is
+/// stored twice or lost. Two workers place their batches one transaction after the other, so
+/// copies of one story arriving at both at once still land in one cluster.
+public final class StoreWorker: Sendable {
+    public struct Configuration: Sendable {
+        public var workerID: String
+        public var batchSize = 64
+        public var leaseSeconds: TimeInterval = 120
+        public var idleSleep: TimeInterval = 0.5
+        public var exitWhenIdle = false
+
+        public init(workerID: String) {
+            self.workerID = workerID
+        }
+    }
+
+    private let queue: JobQueue
+    private let store: ArticleStore
+    private let settings: DedupSettings
+    private let configuration: Configuration
+    private let logger: Logger
+    private let stopRequested = Mutex(false)
+
+    public init(queue: JobQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), configuration: Configuration, logger: Logger) {
+        self.queue = queue
+        self.store = store
+        self.settings = settings
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Stops leasing; the batch in hand is stored and its jobs completed.
+    public func stop() { stopRequested.withLock { $0 = true } }
+
+    public func run() throws {
+        let dedup = try DedupIndex(settings: settings)
+        var leasing = BatchLeasing(stage: .store, workerID: configuration.workerID, batchSize: configuration.batchSize,
+                                   leaseSeconds: configuration.leaseSeconds)
+        leasing.idleSleep = configuration.idleSleep
+        leasing.exitWhenIdle = configuration.exitWhenIdle
+        try queue.runBatches(leasing, logger: logger, stopping: { stopRequested.withLock { $0 } }) { jobs in
+            try storeBatch(jobs, dedup: dedup)
+        }
+    }
+
+    private func storeBatch(_ jobs: [LeasedJob], dedup: DedupIndex) throws {
+        var incoming: [(LeasedJob, ArticleStore.Incoming)] = []
+        var failures: [(job: LeasedJob, failure: JobFailure)] = []
+        for job in jobs {
+            switch Self.incoming(job) {
+            case .success(let article):
+                incoming.append((job, article))
+            case .failure(let failure):
+                logger.warning("store job unreadable", metadata: ["job": "\(job.id)", "error": "\(failure.message)"])
+                failures.append((job, failure))
+            }
+        }
+        let ids = try store.store(incoming.map(\.1), dedup: dedup)
+        for ((job, _), id) in zip(incoming, ids) {
+            logger.debug("article stored", metadata: ["job": "\(job.id)", "article": "\(id)", "url": "\(job.url)"])
+        }
+        try queue.settle(completions: incoming.map { Completion(jobID: $0.0.id, leaseToken: $0.0.leaseToken) },
+                         failures: failures, logger: logger)
+    }
+
+    /// The article a store job carries: its payload's body (the article, JSON) and metadata.
+    static func incoming(_ job: LeasedJob) -> Result<ArticleStore.Incoming, JobFailure> {
+        guard let payload = job.payload else {
+            return .failure(JobFailure(errorClass: "no-payload", message: "store job \(job.id) carries no article (\(job.url))", retryable: false))
+        }
+        do {
+            let page = try payload.decodeMetadata(ParsedPage.self)
+            let article = try JSONDecoder().decode(Article.self, from: payload.body)
+            return .success(ArticleStore.Incoming(jobID: job.id, article: article, url: article.url ?? page.finalURL, fetchedAt: page.fetchedAt))
+        } catch {
+            return .failure(JobFailure(errorClass: "bad-payload", message: "the article of store job \(job.id) (\(job.url)) is unreadable: \(error)",
+                                       retryable: false))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Word shingles of a story and their MinHash signature, cut into LSH band keys.
+///
+/// The signature is one-permutation MinHash (Li, Owen & Zhang 2012): each shingle is hashed once
+/// and falls into one of `bins` bins by its hash's high bits; a bin keeps its smallest low half.
+/// That costs one hash per shingle instead of one per shingle and bin, the difference between
+/// thousands and hundreds of documents a second. Bins that no shingle reached (short texts) borrow
+/// from a bin chosen by a hash of their index and an attempt counter — optimal densification
+/// (Shrivastava 2017) — which keeps two signatures' agreement an unbiased estimate of the texts'
+/// Jaccard similarity.
+struct StorySignature: Equatable {
+    private(set) var bins: [UInt32]
+
+    /// Shingles of `size` consecutive words; a text shorter than that is one shingle.
+    static func shingles(_ words: [UInt64], size: Int) -> [UInt64] {
+        guard words.count >= size else { return words.isEmpty ? [] : [words.reduce(0) { Hashing.mix($0 ^ $1) }] }
+        var result: [UInt64] = []
+        result.reserveCapacity(words.count - size + 1)
+        for start in 0...(words.count - size) {
+            var hash: UInt64 = 0
+            for offset in 0..<size { hash = Hashing.mix(hash ^ words[start + offset]) }
+            result.append(hash)
+        }
+        return result
+    }
+
+    init(shingles: [UInt64], binCount: Int) {
+        var bins = [UInt32](repeating: .max, count: binCount)
+        var filled = [Bool](repeating: false, count: binCount)
+        for shingle in shingles {
+            let bin = Int(((shingle >> 32) &* UInt64(binCount)) >> 32)
+            let value = UInt32(truncatingIfNeeded: shingle)
+            if value <= bins[bin] { bins[bin] = value }
+            filled[bin] = true
+        }
+        if !shingles.isEmpty && filled.contains(false) {
+            let source = bins
+            for bin in 0..<binCount where !filled[bin] {
+                var attempt: UInt64 = 1
+                while true {
+                    let donor = Int(((Hashing.mix(UInt64(bin) << 32 | attempt) >> 32) &* UInt64(binCount)) >> 32)
+                    if filled[donor] { bins[bin] = source[donor]; break }
+                    attempt += 1
+                }
+            }
+        }
+        self.bins = bins
+    }
+
+    /// One key per band of `bins.count / bands` rows: two signatures that agree on every row of a
+    /// band share that band's key. The band's number is part of the key.
+    func bandKeys(bands: Int) -> [Int64] {
+        let rows = bins.count / bands
+        return (0..<bands).map { band in
+            var hash = Hashing.mix(UInt64(band) &+ 0x5EED)
+            for row in (band * rows)..<((band + 1) * rows) { hash = Hashing.mix(hash ^ UInt64(bins[row])) }
+            return Int64(bitPattern: hash)
+        }
+    }
+
+    /// The share of bins on which two signatures agree: an estimate of the texts' Jaccard similarity.
+    func agreement(with other: StorySignature) -> Double {
+        guard bins.count == other.bins.count, !bins.isEmpty else { return 0 }
+        return Double(zip(bins, other.bins).count { $0 == $1 }) / Double(bins.count)
+    }
+}

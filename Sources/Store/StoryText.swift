@@ -1,0 +1,281 @@
+import Foundation
+
+/// An article's text in the form near-duplicate detection compares: the lines that carry the
+/// story, each reduced to its words — lower case, Unicode-normalized (NFKC), without punctuation,
+/// so quote styles, dashes, spacing and letter case no longer matter.
+///
+/// Syndicated copies differ from the original mostly in the chrome around the story, so lines
+/// that read as chrome are left out: bylines, share prompts, copyright and credit lines,
+/// "read more" links, newsletter and follow prompts, and lines of three words or fewer
+/// (navigation, section labels, headings). A wire dateline ("LONDON (Reuters) -") is cut from the
+/// start of a line. Lines the store has learnt as a site template's (`template`) are left out
+/// too. If nothing is left, every line with words counts: a text made only of short lines is
+/// still compared with its copies.
+struct StoryText {
+    /// Line separators `\n`, word separators one space: the form stored for verification.
+    private(set) var normalized: [UInt8] = []
+    /// One hash per word, in text order.
+    private(set) var wordHashes: [UInt64] = []
+    /// Each kept line: its words' range in `wordHashes` and the line's own hash.
+    private(set) var lines: [Line] = []
+    /// Whether lines were left out as template lines.
+    private(set) var leftOutTemplate = false
+
+    struct Line {
+        var words: Range<Int>
+        var hash: UInt64
+    }
+
+    /// Lines of at most this many words are chrome (navigation, labels, headings, bylines).
+    static let shortLineWords = 3
+
+    init(text: String, template: Set<UInt64> = []) {
+        var source = text
+        var keepAll = false
+        var normalizedAlready = false
+        while true {
+            let result = Array(source.utf8).withUnsafeBufferPointer {
+                read($0, template: template, keepAll: keepAll, stored: false, normalizedAlready: normalizedAlready)
+            }
+            switch result {
+            case .read:
+                return
+            case .needsCompatibilityNormalization:
+                source = source.precomposedStringWithCompatibilityMapping
+                normalizedAlready = true
+            case .nothingKept:
+                keepAll = true
+            }
+            self = StoryText()
+        }
+    }
+
+    /// Reads the stored form back (verification of a candidate); lines in `template` left out.
+    init(normalized stored: [UInt8], template: Set<UInt64>) {
+        _ = stored.withUnsafeBufferPointer { read($0, template: template, keepAll: true, stored: true, normalizedAlready: true) }
+    }
+
+    private init() {}
+
+    var wordCount: Int { wordHashes.count }
+
+    /// The word hashes of a phrase, as `StoryText` hashes words.
+    static func wordHashes(of phrase: String) -> [UInt64] {
+        var text = StoryText()
+        _ = Array(phrase.utf8).withUnsafeBufferPointer { text.read($0, template: [], keepAll: true, stored: false, normalizedAlready: false) }
+        return text.wordHashes
+    }
+
+    // MARK: - Reading
+
+    private enum ReadResult {
+        case read
+        /// The text holds what NFKC changes and the word splitter would not see through.
+        case needsCompatibilityNormalization
+        /// Every line was chrome or template: read again keeping them.
+        case nothingKept
+    }
+
+    /// Reads `bytes` line by line into `normalized`, `wordHashes` and `lines`, writing each line's
+    /// words in place and taking them back out if the line is chrome or template.
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, template: Set<UInt64>, keepAll: Bool, stored: Bool,
+                               normalizedAlready: Bool) -> ReadResult {
+        // Bounds that cannot be exceeded: lower-casing grows a letter by at most half, a space or
+        // line break stands for at least one byte read, and words are at least one byte apart.
+        var text = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
+        var hashes = [UInt64](repeating: 0, count: bytes.count / 2 + 2)
+        var droppedAny = false
+        var leftOutTemplate = false
+        var lines: [Line] = []
+        let written = text.withUnsafeMutableBufferPointer { text in
+            hashes.withUnsafeMutableBufferPointer { hashes -> (text: Int, words: Int)? in
+                var writer = WordWriter(text: text, hashes: hashes, normalizedAlready: normalizedAlready)
+                var start = 0
+                while start < bytes.count {
+                    var end = start
+                    while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                    defer { start = end + 1 }
+                    let textMark = writer.length
+                    let wordMark = writer.wordCount
+                    writer.beginLine()
+                    if stored {
+                        writer.storedWords(bytes, start, end)
+                    } else if !writer.words(bytes, Self.afterDateline(bytes, start, end), end) {
+                        return nil
+                    }
+                    let words = UnsafeBufferPointer(rebasing: hashes[wordMark..<writer.wordCount])
+                    let lineHash = words.reduce(0x9E37_79B9_7F4A_7C15) { Hashing.mix($0 ^ $1) }
+                    let isTemplate = !words.isEmpty && (stored || !keepAll) && template.contains(lineHash)
+                    leftOutTemplate = leftOutTemplate || isTemplate
+                    if words.isEmpty || isTemplate || !keepAll && ChromeLines.isChrome(words, hasCopyrightSign: writer.hasCopyrightSign) {
+                        droppedAny = droppedAny || !words.isEmpty
+                        writer.length = textMark
+                        writer.wordCount = wordMark
+                        continue
+                    }
+                    lines.append(Line(words: wordMark..<writer.wordCount, hash: lineHash))
+                }
+                return (writer.length, writer.wordCount)
+            }
+        }
+        guard let written else { return .needsCompatibilityNormalization }
+        normalized = Array(text[..<written.text])
+        wordHashes = Array(hashes[..<written.words])
+        self.lines = lines
+        self.leftOutTemplate = leftOutTemplate
+        return wordHashes.isEmpty && droppedAny && !keepAll ? .nothingKept : .read
+    }
+
+    /// Writes lower-case words — runs of letters, digits and combining marks — into buffers
+    /// sized beforehand, with their hashes. ASCII is handled byte by byte; other scalars through
+    /// their Unicode properties.
+    private struct WordWriter {
+        let text: UnsafeMutableBufferPointer<UInt8>
+        let hashes: UnsafeMutableBufferPointer<UInt64>
+        /// After NFKC, what it left (a lone combining mark, U+FFFD) is read as it is.
+        let normalizedAlready: Bool
+        var length = 0
+        var wordCount = 0
+        var hash: UInt64 = Hashing.fnvOffset
+        var inWord = false
+        /// Set when the line held `©`, which has no word of its own.
+        var hasCopyrightSign = false
+
+        mutating func beginLine() {
+            if length > 0 { put(0x0A) }
+            hasCopyrightSign = false
+        }
+
+        @inline(__always)
+        private mutating func put(_ byte: UInt8) {
+            text[length] = byte
+            length += 1
+        }
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            if !inWord {
+                if length > 0, text[length - 1] != 0x0A { put(0x20) }
+                inWord = true
+            }
+            put(byte)
+            hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime
+        }
+
+        @inline(__always)
+        mutating func finishWord() {
+            guard inWord else { return }
+            hashes[wordCount] = Hashing.mix(hash)
+            wordCount += 1
+            hash = Hashing.fnvOffset
+            inWord = false
+        }
+
+        /// False when the line needs NFKC first: combining marks (U+0300–U+036F), ligatures
+        /// (U+FB00–U+FB4F), full-width forms (U+FF00–U+FFEF). Precomposed letters (é, ü) need nothing.
+        mutating func words(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+            var index = start
+            while index < end {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if StoryText.isASCIIWordByte(byte) { append(StoryText.asciiLowercase(byte)) } else { finishWord() }
+                    index += 1
+                    continue
+                }
+                let (decoded, length) = StoryText.decodeScalar(bytes, at: index, end: end)
+                defer { index += length }
+                guard let scalar = decoded else { finishWord(); continue }
+                switch scalar.value {
+                case 0xA9: hasCopyrightSign = true
+                case 0x300...0x36F, 0xFB00...0xFB4F, 0xFF00...0xFFEF: if !normalizedAlready { return false }
+                default: break
+                }
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .uppercaseLetter, .titlecaseLetter:
+                    for byte in properties.lowercaseMapping.utf8 { append(byte) }
+                case .lowercaseLetter, .otherLetter, .modifierLetter, .decimalNumber, .letterNumber, .otherNumber,
+                     .nonspacingMark, .spacingMark, .enclosingMark:
+                    for offset in 0..<length { append(bytes[index + offset]) }
+                default:
+                    finishWord()
+                }
+            }
+            finishWord()
+            return true
+        }
+
+        /// Words of a stored line: already normalized, split on spaces.
+        mutating func storedWords(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+            for index in start..<end {
+                if bytes[index] == 0x20 { finishWord() } else { append(bytes[index]) }
+            }
+            finishWord()
+        }
+    }
+
+    /// An ASCII letter or digit.
+    @inline(__always)
+    static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
+    }
+
+    /// An ASCII letter or digit in lower case.
+    @inline(__always)
+    static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
+    fileprivate static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> (Unicode.Scalar?, Int) {
+        let lead = bytes[index]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard length > 1, index + length <= end else { return (nil, 1) }
+        var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for offset in 1..<length {
+            let next = bytes[index + offset]
+            guard next & 0xC0 == 0x80 else { return (nil, offset) }
+            value = value << 6 | UInt32(next & 0x3F)
+        }
+        return (Unicode.Scalar(value), length)
+    }
+
+    /// Where a line's text starts once a wire dateline — capitals, then a parenthesised agency or
+    /// place, then a dash, as in "LONDON (Reuters) - " or "(AP) — " — is cut off.
+    static func afterDateline(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var index = start
+        let limit = min(end, start + 60)
+        while index < limit, bytes[index] != 0x28 {
+            let byte = bytes[index]
+            guard byte >= 0x80 || byte == 0x20 || byte == 0x2C || byte == 0x2E || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) else {
+                return start
+            }
+            index += 1
+        }
+        guard index < limit else { return start }
+        while index < limit, bytes[index] != 0x29 { index += 1 }
+        index += 1
+        while index < end, bytes[index] == 0x20 { index += 1 }
+        // '-', or the UTF-8 of '–' / '—' (E2 80 93 / E2 80 94).
+        if index < end, bytes[index] == 0x2D { return index + 1 }
+        if index + 2 < end, bytes[index] == 0xE2, bytes[index + 1] == 0x80, bytes[index + 2] == 0x93 || bytes[index + 2] == 0x94 {
+            return index + 3
+        }
+        return start
+    }
+}
+
+/// The hashes near-duplicate detection is built on: stable across processes and machines
+/// (stored signatures and keys must mean the same thing tomorrow), and cheap.
+enum Hashing {
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// SplitMix64's finalizer: spreads every input bit over the output.
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Queue
+import Testing
+import TestSupport
+@testable import Store
+
+/// An article as the parser would hand it over.
+func article(_ text: String, title: String, url: String, published: String? = nil, language: String = "en") -> Article {
+    Article(url: url, title: title, authors: ["Anna Berg"], published: published, modified: nil, language: language, text: text,
+            canonicalURL: nil, siteName: nil, description: nil, image: nil, tags: [], encoding: "utf-8", bodySource: "article",
+            pageKind: .article, provenance: [:])
+}
+
+func incoming(_ article: Article, job: Int64) -> ArticleStore.Incoming {
+    ArticleStore.Incoming(jobID: job, article: article, url: article.url ?? "", fetchedAt: Date(timeIntervalSince1970: 1_760_000_000))
+}
+
+@Suite("Article store")
+struct ArticleStoreTests {
+    @Test("copies point to the first-published article, even when it is stored after them")
+    func canonicalIsFirstPublished() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        let dedup = try DedupIndex()
+        let ids = try store.store([
+            incoming(article(Stories.withChrome, title: "Bridge to close", url: "https://coastal.example/bridge", published: "2025-05-14"), job: 1),
+            incoming(article(Stories.trimmed, title: "Harbour bridge shut for repairs", url: "https://post.example/b", published: "2025-05-13T18:00:00Z"), job: 2),
+            incoming(article(Stories.sameNamesOtherStory, title: "New ferry", url: "https://coastal.example/ferry", published: "2025-05-20"), job: 3),
+        ], dedup: dedup)
+        let later = try store.store([incoming(article(Stories.original, title: "Council closes bridge", url: "https://wire.example/1"), job: 4)], dedup: dedup)
+
+        let first = try #require(try store.article(id: ids[0]))
+        let second = try #require(try store.article(id: ids[1]))
+        let unpublished = try #require(try store.article(id: later[0]))
+        #expect(first.cluster == ids[0] && second.cluster == ids[0] && unpublished.cluster == ids[0])
+        #expect(second.duplicateOf == nil, "the earliest published copy is canonical")
+        #expect(first.duplicateOf == ids[1] && unpublished.duplicateOf == ids[1])
+        #expect((unpublished.similarity ?? 0) >= DedupSettings().threshold)
+        #expect(try store.article(id: ids[2])?.duplicateOf == nil)
+        #expect(first.authors == ["Anna Berg"] && first.site == "coastal.example", "the site falls back to the URL's host")
+
+        let summary = try store.summary()
+        #expect(summary.articles == 4 && summary.duplicates == 2 && summary.clusters == 2 && summary.clustersWithCopies == 1)
+        #expect(summary.languages == ["en": 4])
+    }
+
+    @Test("a job stored again after a crash is not stored twice")
+    func idempotentByJob() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        let dedup = try DedupIndex()
+        let first = try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 7)], dedup: dedup)
+        let again = try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 7)], dedup: dedup)
+        #expect(first == again)
+        #expect(try store.summary().articles == 1)
+    }
+
+    @Test("search finds stories by words and phrases with a snippet, one hit a story; a malformed query is searched as words")
+    func search() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        let dedup = try DedupIndex()
+        try store.store([
+            incoming(article(Stories.original, title: "Council closes harbour bridge", url: "https://a.example/1"), job: 1),
+            incoming(article(Stories.edited, title: "Bridge closed", url: "https://b.example/2"), job: 2),
+            incoming(article(Stories.sameNamesOtherStory, title: "New ferry opens", url: "https://a.example/3"), job: 3),
+        ], dedup: dedup)
+        let hits = try store.search("corrosion", limit: 10)
+        #expect(hits.count == 1, "the copy is folded into its story")
+        #expect(hits.first?.title == "Council closes harbour bridge" && hits.first?.duplicates == 1)
+        #expect(hits.first?.snippet.contains("[corrosion]") == true, "\(hits.first?.snippet ?? "")")
+        #expect(try store.search("\"ferry bridge\"", limit: 10).isEmpty)
+        #expect(try store.search("ferry", limit: 10).count == 2)
+        #expect(try store.search("Peter AND bakery", limit: 10).count == 2)
+        #expect(try store.search("north-side (quay", limit: 10).map(\.title) == ["Council closes harbour bridge"], "not FTS5 syntax: searched as words")
+        #expect(throws: ArticleStore.SearchError.self) { try store.search("   ", limit: 10) }
+    }
+
+    @Test("export gives canonical articles, copies on request, and those stored since a time")
+    func export() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        let dedup = try DedupIndex()
+        try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 1)], dedup: dedup,
+                        now: Date(timeIntervalSince1970: 1_000))
+        try store.store([incoming(article(Stories.trimmed, title: "B", url: "https://b.example/1"), job: 2),
+                         incoming(article(Stories.shortStoryA, title: "C", url: "https://c.example/1"), job: 3)], dedup: dedup,
+                        now: Date(timeIntervalSince1970: 2_000))
+        func titles(since: Date?, copies: Bool) throws -> [String?] {
+            var titles: [String?] = []
+            try store.export(since: since, includeDuplicates: copies) { titles.append($0.title) }
+            return titles
+        }
+        #expect(try titles(since: nil, copies: false) == ["A", "C"])
+        #expect(try titles(since: nil, copies: true) == ["A", "B", "C"])
+        #expect(try titles(since: Date(timeIntervalSince1970: 1_500), copies: true) == ["B", "C"])
+    }
+}

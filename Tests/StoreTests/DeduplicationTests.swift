@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import Store
+
+/// A dedup index in a temporary SQLite file, fed texts in order.
+struct IndexUnderTest {
+    let directory: TemporaryDirectory
+    let database: DatabaseQueue
+    let index: DedupIndex
+
+    init(settings: DedupSettings = DedupSettings()) throws {
+        directory = try TemporaryDirectory()
+        database = try DedupDatabase.open(at: directory.path("dedup.sqlite"), durable: false)
+        index = try DedupIndex(settings: settings)
+    }
+
+    /// Places each text as documents 1, 2, …; returns their placements.
+    func place(_ texts: [String]) throws -> [DedupPlacement] {
+        try database.write { db in
+            try texts.enumerated().map { offset, text in try index.place(doc: Int64(offset + 1), text: text, in: db) }
+        }
+    }
+}
+
+@Suite("Near-duplicate detection")
+struct DeduplicationTests {
+    @Test("a story's copies — re-headlined, trimmed, with other chrome, lightly edited — join the original's cluster")
+    func copiesJoinTheStory() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let placements = try index.place([Stories.original, Stories.reheadlined, Stories.trimmed, Stories.withChrome, Stories.edited])
+        #expect(placements[0] == DedupPlacement(cluster: 1, matched: nil, similarity: nil))
+        for (name, placement) in zip(["re-headlined", "trimmed", "with chrome", "edited"], placements.dropFirst()) {
+            #expect(placement.cluster == 1, "\(name) copy")
+            #expect(placement.isDuplicate, "\(name) copy")
+            #expect((placement.similarity ?? 0) >= DedupSettings().threshold, "\(name) copy")
+        }
+        #expect(placements[1].similarity == 1, "an exact copy is similarity 1")
+    }
+
+    @Test("the same people and places in a different story stay apart")
+    func sameNamesDifferentStory() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let placements = try index.place([Stories.original, Stories.sameNamesOtherStory])
+        #expect(placements.map(\.cluster) == [1, 2])
+        #expect(!placements[1].isDuplicate)
+    }
+
+    @Test("different short stories inside one heavy site template stay apart; the template is learnt")
+    func sharedTemplate() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let third = "Road works on the ring road will close two lanes near the stadium for a week. Drivers are asked to use the tunnel instead, and buses will leave five minutes earlier."
+        let fourth = "A group of volunteers cleaned up the beach north of the harbour on Saturday morning. They collected more than two hundred kilograms of plastic, most of it fishing gear."
+        let placements = try index.place([Stories.shortStoryA, Stories.shortStoryB, third, fourth].map(Stories.inTemplate))
+        #expect(placements.map(\.cluster) == [1, 2, 3, 4])
+        let learnt = try index.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_template_lines") ?? 0 }
+        #expect(learnt > 0, "lines the pages share became template lines")
+        // With the template known, a copy of the first story — indexed before the template was
+        // learnt — still finds it, and so does the bare story.
+        let copies = try index.database.write { db in
+            try [Stories.inTemplate(Stories.shortStoryA), Stories.shortStoryA].enumerated().map { offset, text in
+                try index.index.place(doc: Int64(5 + offset), text: text, in: db)
+            }
+        }
+        #expect(copies.map(\.cluster) == [1, 1])
+    }
+
+    @Test("a short story syndicated into another site's template still matches it, and unrelated stories never do")
+    func storyAcrossTemplates() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let placements = try index.place([Stories.original, Stories.shortStoryA, Stories.inTemplate(Stories.original)])
+        #expect(placements.map(\.cluster) == [1, 2, 1])
+    }
+
+    @Test("the seed stories — one leak and one prison visit reported in Dutch and English, one other story — are five stories")
+    func seeds() throws {
+        let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/seeds")
+        let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(names.count == 5)
+        let texts = try names.map { try String(contentsOf: seeds.appendingPathComponent($0), encoding: .utf8) }
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        #expect(try index.place(texts).map(\.cluster) == [1, 2, 3, 4, 5])
+    }
+
+    @Test("placing a document twice keeps its first placement")
+    func idempotent() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        _ = try index.place([Stories.original, Stories.trimmed])
+        let again = try index.database.write { db in try index.index.place(doc: 2, text: "something else entirely", in: db) }
+        #expect(again.cluster == 1 && again.isDuplicate)
+    }
+
+    @Test("settings that do not fit together are refused with the reason")
+    func badSettings() throws {
+        var settings = DedupSettings()
+        settings.bins = 100
+        settings.bands = 24
+        #expect(throws: SettingsError.self) { try DedupIndex(settings: settings) }
+        settings = DedupSettings()
+        settings.threshold = 1.5
+        #expect(throws: SettingsError.self) { try DedupIndex(settings: settings) }
+    }
+}
+
+@Suite("Story text normalization")
+struct StoryTextTests {
+    func words(_ text: String) -> String { String(decoding: StoryText(text: text).normalized, as: UTF8.self) }
+
+    @Test("case, punctuation, quote styles, spacing and Unicode forms do not matter")
+    func normalization() {
+        let plain = words("\"Don't panic,\" said the Mayor — calmly, in Zürich's café.")
+        #expect(plain == "don t panic said the mayor calmly in zürich s café")
+        #expect(words("\u{201C}Don\u{2019}t   PANIC,\u{201D} said the mayor – calmly, in Zu\u{0308}rich\u{2019}s cafe\u{0301}.") == plain)
+        #expect(words("The ﬁnal ＡＢＣ of it all") == "the final abc of it all")
+    }
+
+    @Test("chrome lines are left out: bylines, share and follow prompts, copyright, credits, read-more links, short lines")
+    func chrome() {
+        let text = """
+            By Anna Berg
+            Share on Facebook
+            Delen op WhatsApp
+            Photo: Jan Smit/ANP
+            Home
+            LONDON (Reuters) - The council voted to close the bridge for repairs this summer.
+            Read more: Ferry timetable for the summer season
+            © 2025 Coastal Times
+            Copyright Harbourton Courier 2024
+            Sign up for our daily newsletter
+            """
+        #expect(words(text) == "the council voted to close the bridge for repairs this summer")
+    }
+
+    @Test("a sentence of a story that mentions a newsletter is story, not chrome")
+    func longLinesAreStory() {
+        let sentence = "The newsletter, which the council sends to every household twice a year, announced the closure of the bridge in March."
+        #expect(words(sentence) == "the newsletter which the council sends to every household twice a year announced the closure of the bridge in march")
+    }
+
+    @Test("a text made only of short lines is still compared: nothing is left out then")
+    func onlyShortLines() {
+        #expect(words("Home\nNews\nSport") == "home\nnews\nsport")
+    }
+}

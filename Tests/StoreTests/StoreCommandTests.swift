@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import Queue
+import Synchronization
+import Testing
+import TestSupport
+@testable import Store
+
+@Suite("store commands", .serialized)
+struct StoreCommandTests {
+    @Test("store dedup: one line per input in order, ids as given, copies pointing at the first-seen member")
+    func dedupContract() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let lines = [
+            ["id": "a", "title": "Council closes bridge", "text": Stories.original],
+            ["id": 2, "title": "Other", "text": Stories.sameNamesOtherStory, "url": "https://b.example/", "language": "en"],
+            ["id": "c", "title": "Bridge shut", "text": Stories.withChrome],
+            ["id": 4, "title": "Edited", "text": Stories.edited],
+        ] as [[String: Any]]
+        let input = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+        try input.write(toFile: directory.path("in.jsonl"), atomically: true, encoding: .utf8)
+        let run = try runProduct("store", ["dedup", directory.path("in.jsonl")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n") == [
+            #"{"id":"a","cluster":"a","duplicate_of":null}"#,
+            #"{"id":2,"cluster":2,"duplicate_of":null}"#,
+            #"{"id":"c","cluster":"a","duplicate_of":"a"}"#,
+            #"{"id":4,"cluster":"a","duplicate_of":"a"}"#,
+        ])
+    }
+
+    @Test("store dedup: a bad line gets an error line naming it, the run goes on and exits 1")
+    func dedupBadLines() throws {
+        let input = """
+            {"id": 1, "text": "\(Stories.shortStoryA)"}
+            not json at all
+            {"id": 3, "title": "no text"}
+            {"id": [1], "text": "an id that is a list"}
+
+            {"id": 5, "text": "\(Stories.shortStoryA)"}
+            """
+        let run = try runProduct("store", ["dedup", "-"], stdin: Data(input.utf8))
+        #expect(run.status == 1)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(lines)")
+        #expect(lines[0] == #"{"id":1,"cluster":1,"duplicate_of":null}"#)
+        #expect(lines[1].hasPrefix(#"{"line":2,"error":"line 2: not JSON"#))
+        #expect(lines[2] == #"{"line":3,"error":"line 3: missing \"text\""}"#)
+        #expect(lines[3].hasPrefix(#"{"line":4,"error":"line 4: "#) && lines[3].contains("string or a number"))
+        #expect(lines[4] == #"{"id":5,"cluster":1,"duplicate_of":1}"#)
+        #expect(run.stderr.contains("3 line(s) could not be read"))
+        let missing = try runProduct("store", ["dedup", "/nonexistent/input.jsonl"])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/input.jsonl"))
+    }
+
+    /// A queue holding one store job per article, as the parse stage leaves them.
+    static func queue(with articles: [Article], at path: String) throws -> JobQueue {
+        let queue = try JobQueue.openWithoutPoliteness(at: path)
+        _ = try queue.add(articles.compactMap(\.url))
+        let byURL = Dictionary(uniqueKeysWithValues: articles.map { ($0.url ?? "", $0) })
+        for job in try queue.lease(stage: .fetch, worker: "f", limit: articles.count, leaseSeconds: 60) {
+            let body = try byURL[job.url].map { try JSONEncoder().encode($0) } ?? Data("not an article".utf8)
+            let payload = try Payload(metadata: ParsedPage(finalURL: job.url, fetchedAt: Date(timeIntervalSince1970: 1_760_000_000)), body: body)
+            try queue.complete(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)])
+        }
+        return queue
+    }
+
+    @Test("two store workers racing over copies of the same stories make one cluster and one canonical article per story")
+    func racingWorkers() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var articles: [Article] = []
+        for copy in 0..<30 {
+            let bridge = [Stories.original, Stories.trimmed, Stories.withChrome, Stories.edited][copy % 4]
+            articles.append(article(bridge, title: "Bridge \(copy)", url: "https://outlet\(copy).example/bridge"))
+            articles.append(article(Stories.sameNamesOtherStory, title: "Ferry \(copy)", url: "https://outlet\(copy).example/ferry"))
+        }
+        let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
+        let arguments = ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"),
+                         "--batch", "4", "--exit-when-idle"]
+        let runs = Mutex<[ProcessRun]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            let run = try? runProduct("store", arguments + ["--worker-id", "store-\(worker)"])
+            runs.withLock { $0.append(contentsOf: run.map { [$0] } ?? []) }
+        }
+        for run in runs.withLock({ $0 }) { #expect(run.status == 0, "\(run.stderr)") }
+        #expect(try queue.count(.store, .done) == 60)
+
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        let summary = try store.summary()
+        #expect(summary.articles == 60 && summary.clusters == 2 && summary.duplicates == 58)
+        var canonical: [String?] = []
+        try store.export(since: nil, includeDuplicates: false) { canonical.append($0.title) }
+        #expect(canonical.count == 2, "\(canonical)")
+    }
+
+    @Test("store run parks a job whose article is unreadable as dead, with the reason, and stores the rest")
+    func badPayload() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try Self.queue(with: [article(Stories.original, title: "Bridge", url: "https://a.example/bridge")], at: directory.path("queue.sqlite"))
+        // A second URL whose store job carries no article JSON.
+        _ = try queue.add(["https://b.example/broken"])
+        for job in try queue.lease(stage: .fetch, worker: "f", limit: 1, leaseSeconds: 60) {
+            let payload = try Payload(metadata: ParsedPage(finalURL: job.url, fetchedAt: Date()), body: Data("{".utf8))
+            try queue.complete(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)])
+        }
+        let run = try runProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"), "--exit-when-idle"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try queue.count(.store, .done) == 1)
+        let dead = try #require(try queue.jobs(matching: JobFilter(stage: .store, state: .dead)).first)
+        #expect(dead.url == "https://b.example/broken" && dead.lastError?.hasPrefix("bad-payload:") == true, "\(dead.lastError ?? "")")
+
+        let stats = try runProduct("store", ["stats", "--json", "--store-db", directory.path("articles.sqlite")])
+        #expect(stats.status == 0 && stats.stdout.contains(#""articles":1"#), "\(stats.stdout)")
+        let search = try runProduct("store", ["search", "corrosion", "--store-db", directory.path("articles.sqlite")])
+        #expect(search.status == 0 && search.stdout.contains("Bridge") && search.stdout.contains("[corrosion]"), "\(search.stdout)")
+        let export = try runProduct("store", ["export", "--since", "2020-01-01", "--store-db", directory.path("articles.sqlite")])
+        #expect(export.stdout.split(separator: "\n").count == 1 && export.stdout.contains(#""url":"https://a.example/bridge""#))
+        let badSince = try runProduct("store", ["export", "--since", "yesterday", "--store-db", directory.path("articles.sqlite")])
+        #expect(badSince.status != 0 && badSince.stderr.contains("ISO 8601"))
+        let missing = try runProduct("store", ["stats", "--store-db", directory.path("nothing.sqlite")])
+        #expect(missing.status != 0 && missing.stderr.contains("no article database at \(directory.path("nothing.sqlite"))"))
+    }
+}
