@@ -129,17 +129,19 @@ public final class ArticleStore: Sendable {
     @discardableResult
     public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Int64] {
         try database.write { db in
-            try articles.map { incoming in
-                if let jobID = incoming.jobID,
-                   let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE job_id = ?", arguments: [jobID]) {
-                    return existing
+            try dedup.batch(in: db) { batch in
+                try articles.map { incoming in
+                    if let jobID = incoming.jobID,
+                       let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE job_id = ?", arguments: [jobID]) {
+                        return existing
+                    }
+                    return try insert(incoming, now: now, batch: batch, in: db)
                 }
-                return try insert(incoming, now: now, dedup: dedup, in: db)
             }
         }
     }
 
-    private func insert(_ incoming: Incoming, now: Date, dedup: DedupIndex, in db: Database) throws -> Int64 {
+    private func insert(_ incoming: Incoming, now: Date, batch: DedupIndex.Batch, in db: Database) throws -> Int64 {
         let article = incoming.article
         let authors = String(decoding: try JSONEncoder().encode(article.authors), as: UTF8.self)
         try db.execute(sql: """
@@ -150,7 +152,7 @@ public final class ArticleStore: Sendable {
                              article.modified, article.language, article.siteName ?? URL(string: incoming.url)?.host(),
                              article.text, incoming.fetchedAt.timeIntervalSince1970, now.timeIntervalSince1970])
         let id = db.lastInsertedRowID
-        let placement = try dedup.place(doc: id, text: article.text, in: db)
+        let placement = try batch.place(doc: id, text: article.text)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, id])
         if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, in: db) }

@@ -78,21 +78,23 @@ struct DedupCommand: ParsableCommand {
             // One write transaction per batch of lines: SQLite's cost per commit is paid rarely.
             try database.writeWithoutTransaction { db in
                 try db.inTransaction {
-                    for _ in 0..<2_000 {
-                        guard let line = try reader.next() else { batchEnded = true; break }
-                        lineNumber += 1
-                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                        let input: Input
-                        do {
-                            input = try decoder.decode(Input.self, from: line)
-                        } catch {
-                            failures += 1
-                            output.write(#"{"line":\#(lineNumber),"error":\#(JSONScalar.quoted("line \(lineNumber): \(Self.describe(error))"))}"#)
-                            continue
+                    try deduplicator.batch(in: db) { batch in
+                        for _ in 0..<5_000 {
+                            guard let line = try reader.next() else { batchEnded = true; break }
+                            lineNumber += 1
+                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                            let input: Input
+                            do {
+                                input = try decoder.decode(Input.self, from: line)
+                            } catch {
+                                failures += 1
+                                output.write(#"{"line":\#(lineNumber),"error":\#(JSONScalar.quoted("line \(lineNumber): \(Self.describe(error))"))}"#)
+                                continue
+                            }
+                            let placement = try batch.place(doc: Int64(lineNumber), text: input.text, label: input.id.json)
+                            let first = placement.cluster == Int64(lineNumber) ? input.id.json : try batch.label(of: placement.cluster) ?? "null"
+                            output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
                         }
-                        let placement = try deduplicator.place(doc: Int64(lineNumber), text: input.text, label: input.id.json, in: db)
-                        let first = placement.cluster == Int64(lineNumber) ? input.id.json : try deduplicator.label(of: placement.cluster, in: db) ?? "null"
-                        output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
                     }
                     return .commit
                 }

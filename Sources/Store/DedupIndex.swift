@@ -59,14 +59,20 @@ public struct DedupPlacement: Equatable, Sendable {
 /// lookup of its keys, a verification of the few candidates found, and its inserts — the same at
 /// a million documents as at a thousand, which is what LSH is for.
 ///
-/// `place` must run inside a write transaction: the lookup and the insert then see and change
-/// one state, so two workers placing copies of one story at once cannot both found a cluster.
+/// Documents are placed inside the caller's write transaction, through `batch(in:_:)`: the
+/// lookups and the inserts then see and change one state, so two workers placing copies of one
+/// story at once cannot both found a cluster. A batch's keys are written when it ends, sorted:
+/// in key order, each page of the key index is visited once for all the keys it receives, not
+/// once per key; until then the batch's own lookups find them in memory.
 public final class DedupIndex {
     public let settings: DedupSettings
     private let judge: DuplicateJudge
     private let codec = ContentCodec()
     private var template: Set<UInt64> = []
     private var templateSeen: Int64 = 0
+    /// Keys of the current batch, not yet written; and the same by key, for the batch's lookups.
+    private var pendingKeys: [(key: Int64, doc: Int64)] = []
+    private var pendingDocs: [Int64: [Int64]] = [:]
 
     public init(settings: DedupSettings = DedupSettings()) throws {
         try settings.validate()
@@ -92,9 +98,35 @@ public final class DedupIndex {
         }
     }
 
-    /// Finds `text`'s cluster and records the document as `doc` (`label` is kept for the caller).
-    /// A document already recorded keeps its placement.
-    public func place(doc: Int64, text: String, label: String? = nil, in db: Database) throws -> DedupPlacement {
+    /// Places documents inside the caller's write transaction (see the type's note); the batch's
+    /// keys are written when `body` returns.
+    public func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
+        defer { pendingKeys.removeAll(keepingCapacity: true); pendingDocs.removeAll(keepingCapacity: true) }
+        let result = try body(Batch(index: self, db: db))
+        pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)")
+        for (key, doc) in pendingKeys { try insert.execute(arguments: [key, doc]) }
+        return result
+    }
+
+    /// The documents placed in one `batch(in:_:)`.
+    public struct Batch {
+        let index: DedupIndex
+        let db: Database
+
+        /// Finds `text`'s cluster and records the document as `doc` (`label` is kept for the
+        /// caller). A document already recorded keeps its placement.
+        public func place(doc: Int64, text: String, label: String? = nil) throws -> DedupPlacement {
+            try index.place(doc: doc, text: text, label: label, in: db)
+        }
+
+        /// The label of `doc` (for `store dedup`, the input's id).
+        public func label(of doc: Int64) throws -> String? {
+            try String.fetchOne(db, sql: "SELECT label FROM dedup_documents WHERE doc = ?", arguments: [doc])
+        }
+    }
+
+    private func place(doc: Int64, text: String, label: String?, in db: Database) throws -> DedupPlacement {
         if let existing = try placement(of: doc, in: db) { return existing }
         try refreshTemplate(db)
         let story = StoryText(text: text, template: template)
@@ -124,21 +156,6 @@ public final class DedupIndex {
         return StorySignature(shingles: shingles, binCount: settings.bins).bandKeys(bands: settings.bands) + [exact]
     }
 
-    /// The label of `doc` (for `store dedup`, the input's id).
-    public func label(of doc: Int64, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT label FROM dedup_documents WHERE doc = ?", arguments: [doc])
-    }
-
-    /// Numbers of documents and of clusters with more than one member.
-    public static func counts(in db: Database) throws -> (documents: Int, duplicates: Int, clusters: Int) {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT cluster) FROM dedup_documents
-            """)
-        let documents: Int = row?[0] ?? 0
-        let duplicates: Int = row?[1] ?? 0
-        return (documents, duplicates, documents - duplicates)
-    }
-
     // MARK: - Steps
 
     private func placement(of doc: Int64, in db: Database) throws -> DedupPlacement? {
@@ -163,6 +180,9 @@ public final class DedupIndex {
         var hits: [Int64: Int] = [:]
         let cursor = try Int64.fetchCursor(lookup, arguments: StatementArguments(keys))
         while let doc = try cursor.next() { hits[doc, default: 0] += 1 }
+        if !pendingDocs.isEmpty {
+            for key in keys { for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += 1 } }
+        }
         guard !hits.isEmpty else { return [] }
         let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(settings.candidateLimit)
         let read = try db.cachedStatement(sql: "SELECT cluster, content, content_size FROM dedup_documents WHERE doc = ?")
@@ -179,11 +199,10 @@ public final class DedupIndex {
         try db.cachedStatement(sql: """
             INSERT INTO dedup_documents (doc, cluster, label, content, content_size) VALUES (?, ?, ?, ?, ?)
             """).execute(arguments: [doc, cluster, label, try codec.compress(story.normalized), story.normalized.count])
-        guard !keys.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES \(Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", "))
-            """)
-        try insert.execute(arguments: StatementArguments(keys.flatMap { [$0, doc] }))
+        for key in keys {
+            pendingKeys.append((key, doc))
+            pendingDocs[key, default: []].append(doc)
+        }
     }
 
     /// Counts each line two different stories share; at `templatePairs` the line is template.

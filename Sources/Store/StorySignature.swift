@@ -7,7 +7,7 @@
 /// from a bin chosen by a hash of their index and an attempt counter — optimal densification
 /// (Shrivastava 2017) — which keeps two signatures' agreement an unbiased estimate of the texts'
 /// Jaccard similarity.
-struct StorySignature: Equatable {
+struct StorySignature {
     private(set) var bins: [UInt32]
 
     /// Shingles of `size` consecutive words; a text shorter than that is one shingle.
@@ -55,11 +55,5 @@ struct StorySignature: Equatable {
             for row in (band * rows)..<((band + 1) * rows) { hash = Hashing.mix(hash ^ UInt64(bins[row])) }
             return Int64(bitPattern: hash)
         }
-    }
-
-    /// The share of bins on which two signatures agree: an estimate of the texts' Jaccard similarity.
-    func agreement(with other: StorySignature) -> Double {
-        guard bins.count == other.bins.count, !bins.isEmpty else { return 0 }
-        return Double(zip(bins, other.bins).count { $0 == $1 }) / Double(bins.count)
     }
 }

@@ -19,7 +19,9 @@ struct IndexUnderTest {
     /// Places each text as documents 1, 2, …; returns their placements.
     func place(_ texts: [String]) throws -> [DedupPlacement] {
         try database.write { db in
-            try texts.enumerated().map { offset, text in try index.place(doc: Int64(offset + 1), text: text, in: db) }
+            try index.batch(in: db) { batch in
+                try texts.enumerated().map { offset, text in try batch.place(doc: Int64(offset + 1), text: text) }
+            }
         }
     }
 }
@@ -62,8 +64,10 @@ struct DeduplicationTests {
         // With the template known, a copy of the first story — indexed before the template was
         // learnt — still finds it, and so does the bare story.
         let copies = try index.database.write { db in
-            try [Stories.inTemplate(Stories.shortStoryA), Stories.shortStoryA].enumerated().map { offset, text in
-                try index.index.place(doc: Int64(5 + offset), text: text, in: db)
+            try index.index.batch(in: db) { batch in
+                try [Stories.inTemplate(Stories.shortStoryA), Stories.shortStoryA].enumerated().map { offset, text in
+                    try batch.place(doc: Int64(5 + offset), text: text)
+                }
             }
         }
         #expect(copies.map(\.cluster) == [1, 1])
@@ -93,7 +97,9 @@ struct DeduplicationTests {
         let index = try IndexUnderTest()
         defer { index.directory.remove() }
         _ = try index.place([Stories.original, Stories.trimmed])
-        let again = try index.database.write { db in try index.index.place(doc: 2, text: "something else entirely", in: db) }
+        let again = try index.database.write { db in
+            try index.index.batch(in: db) { try $0.place(doc: 2, text: "something else entirely") }
+        }
         #expect(again.cluster == 1 && again.isDuplicate)
     }
 
