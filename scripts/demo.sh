@@ -76,15 +76,16 @@ echo "== store search Lukashenko (the best three stories)"
 "$bin/store" search Lukashenko --limit 3 || true
 echo
 echo "== one stored article"
-"$bin/store" export | head -1 | python3 -c '
+"$bin/store" export > "$state/articles.jsonl"
+python3 -c '
 import json, sys
 article = json.loads(sys.stdin.readline())
 print("title:    ", article.get("title"))
 print("url:      ", article.get("url"))
 print("published:", article.get("published"), " language:", article.get("language"), " cluster:", article.get("cluster"))
-print(article.get("text", "")[:600], "…")'
+print(article.get("text", "")[:600], "…")' < "$state/articles.jsonl"
 echo
-echo "The queue database is $WIREROOM_DB, the articles are in $state/articles.sqlite; worker logs are in $state. Try:"
+echo "The queue database is $WIREROOM_DB, the articles are in $state/articles.sqlite (exported to $state/articles.jsonl); worker logs are in $state. Try:"
 echo "  $bin/coordinator stats --json"
 echo "  $bin/store search 'prison OR leak'"
 echo "  $bin/store export --include-duplicates | head"

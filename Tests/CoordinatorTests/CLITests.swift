@@ -1,4 +1,6 @@
 import Foundation
+import Queue
+import Store
 import Testing
 import TestSupport
 
@@ -63,9 +65,36 @@ struct CLITests {
         #expect(Set(stages["parse"]?.keys.map { $0 } ?? []) == ["queued", "scheduled", "leased", "retry", "done", "dead"])
         #expect(object["top_hosts_by_queued"] != nil && object["throughput"] != nil && object["live_workers"] != nil)
 
+        #expect(object["articles"] is NSNull, "no article database yet")
+
         let table = try Self.coordinator(["stats", "--db", db])
         #expect(table.stdout.contains("fetch       2"))
         #expect(table.stdout.contains("top hosts by queued: example.com (1), example.org (1)"))
+        #expect(table.stdout.contains("articles stored: none yet"))
+    }
+
+    @Test("stats counts the articles stored beside the queue: articles, duplicates found, stories")
+    func statsArticles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
+        let text = "The council voted on Tuesday to close the old harbour bridge for eighteen months after engineers found corrosion in two of its steel supports."
+        let article = { (url: String) in
+            Article(url: url, title: "Bridge", authors: [], published: nil, modified: nil, language: "en", text: text, canonicalURL: nil,
+                    siteName: nil, description: nil, image: nil, tags: [], encoding: "utf-8", bodySource: "article", pageKind: .article, provenance: [:])
+        }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        try store.store(["https://a.example/1", "https://b.example/2"].enumerated().map { offset, url in
+            ArticleStore.Incoming(jobID: Int64(offset), article: article(url), url: url, fetchedAt: Date())
+        }, dedup: try DedupIndex())
+
+        let run = try Self.coordinator(["stats", "--db", db, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let articles = try #require(object["articles"] as? [String: Any])
+        #expect(articles["articles"] as? Int == 2 && articles["duplicates"] as? Int == 1 && articles["clusters"] as? Int == 1)
+        let table = try Self.coordinator(["stats", "--db", db])
+        #expect(table.stdout.contains("articles stored: 2, duplicates found: 1, stories: 1 (1 with copies)"), "\(table.stdout)")
     }
 
     @Test("a missing database is an error for stats and is not created")
