@@ -48,7 +48,7 @@ struct DedupCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The JSON Lines input; - reads standard input.", valueName: "file.jsonl"))
     var file: String
 
-    @Option(help: ArgumentHelp("Keep the index in this SQLite file (default: a temporary file, removed at the end).", valueName: "path"))
+    @Option(help: ArgumentHelp("Keep the index in this SQLite file (default: a temporary file, gone when the run ends).", valueName: "path"))
     var index: String?
 
     @OptionGroup var dedup: DedupOptions
@@ -61,39 +61,28 @@ struct DedupCommand: ParsableCommand {
     }
 
     func run() throws {
+        var reader: LineReader
+        do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
         let path = index ?? FileManager.default.temporaryDirectory.appendingPathComponent("wireroom-dedup-\(getpid())-\(UUID().uuidString).sqlite").path
         let database = try DedupDatabase.open(at: path, durable: false)
         // The temporary index is unlinked while open (it keeps no journal): it goes away with the
         // process however that ends, even killed.
         if index == nil { try FileManager.default.removeItem(atPath: path) }
         let deduplicator = try DedupIndex(settings: dedup.settings)
-        var reader: LineReader
-        do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
         let decoder = JSONDecoder()
         let output = BufferedOutput()
         var lineNumber = 0
         var failures = 0
-        var batchEnded = false
-        while !batchEnded {
+        var atEnd = false
+        while !atEnd {
             // One write transaction per batch of lines: SQLite's cost per commit is paid rarely.
             try database.writeWithoutTransaction { db in
                 try db.inTransaction {
                     try deduplicator.batch(in: db) { batch in
                         for _ in 0..<5_000 {
-                            guard let line = try reader.next() else { batchEnded = true; break }
+                            guard let line = try reader.next() else { atEnd = true; break }
                             lineNumber += 1
-                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                            let input: Input
-                            do {
-                                input = try decoder.decode(Input.self, from: line)
-                            } catch {
-                                failures += 1
-                                output.write(#"{"line":\#(lineNumber),"error":\#(JSONScalar.quoted("line \(lineNumber): \(Self.describe(error))"))}"#)
-                                continue
-                            }
-                            let placement = try batch.place(doc: Int64(lineNumber), text: input.text, label: input.id.json)
-                            let first = placement.cluster == Int64(lineNumber) ? input.id.json : try batch.label(of: placement.cluster) ?? "null"
-                            output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+                            if try !place(line, number: lineNumber, in: batch, decoder: decoder, output: output) { failures += 1 }
                         }
                     }
                     return .commit
@@ -105,6 +94,23 @@ struct DedupCommand: ParsableCommand {
             FileHandle.standardError.write(Data("store dedup: \(failures) line(s) could not be read; see their error lines\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// Places one input line and prints its answer; false (and an error line) when the line
+    /// cannot be read. A blank line is skipped.
+    private func place(_ line: Data, number: Int, in batch: DedupIndex.Batch, decoder: JSONDecoder, output: BufferedOutput) throws -> Bool {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+        let input: Input
+        do {
+            input = try decoder.decode(Input.self, from: line)
+        } catch {
+            output.write(#"{"line":\#(number),"error":\#(JSONScalar.quoted("line \(number): \(Self.describe(error))"))}"#)
+            return false
+        }
+        let placement = try batch.place(doc: Int64(number), text: input.text, label: input.id.json)
+        let first = placement.cluster == Int64(number) ? input.id.json : try batch.label(of: placement.cluster) ?? "null"
+        output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+        return true
     }
 
     /// A decoding error as a sentence: what was missing or wrong, and where.

@@ -68,12 +68,11 @@ struct StoreRunCommand: ParsableCommand {
         bootstrapWorkerLogging()
         let logger = Logger(label: "wireroom.store")
         let queue = try JobQueue.open(at: queueOptions.databasePath)
-        var configuration = StoreWorker.Configuration(workerID: queueOptions.workerName(stage: "store"))
-        configuration.batchSize = batch
-        configuration.exitWhenIdle = exitWhenIdle
+        var leasing = BatchLeasing.store(workerID: queueOptions.workerName(stage: "store"))
+        leasing.batchSize = batch
+        leasing.exitWhenIdle = exitWhenIdle
         let store = try ArticleStore(path: storeOptions.resolvedPath(besideQueue: queueOptions.databasePath))
-        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings,
-                                 configuration: configuration, logger: logger)
+        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing, logger: logger)
         let signals = StopSignals(logger: logger) { worker.stop() }
         try worker.run()
         withExtendedLifetime(signals) {}

@@ -12,30 +12,19 @@ import WorkerSupport
 /// stored twice or lost. Two workers place their batches one transaction after the other, so
 /// copies of one story arriving at both at once still land in one cluster.
 public final class StoreWorker: Sendable {
-    public struct Configuration: Sendable {
-        public var workerID: String
-        public var batchSize = 64
-        public var leaseSeconds: TimeInterval = 120
-        public var idleSleep: TimeInterval = 0.5
-        public var exitWhenIdle = false
-
-        public init(workerID: String) {
-            self.workerID = workerID
-        }
-    }
-
     private let queue: JobQueue
     private let store: ArticleStore
     private let settings: DedupSettings
-    private let configuration: Configuration
+    private let leasing: BatchLeasing
     private let logger: Logger
     private let stopRequested = Mutex(false)
 
-    public init(queue: JobQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), configuration: Configuration, logger: Logger) {
+    /// `leasing` is for the store stage (`BatchLeasing.store(workerID:)` gives the defaults).
+    public init(queue: JobQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing, logger: Logger) {
         self.queue = queue
         self.store = store
         self.settings = settings
-        self.configuration = configuration
+        self.leasing = leasing
         self.logger = logger
     }
 
@@ -44,10 +33,6 @@ public final class StoreWorker: Sendable {
 
     public func run() throws {
         let dedup = try DedupIndex(settings: settings)
-        var leasing = BatchLeasing(stage: .store, workerID: configuration.workerID, batchSize: configuration.batchSize,
-                                   leaseSeconds: configuration.leaseSeconds)
-        leasing.idleSleep = configuration.idleSleep
-        leasing.exitWhenIdle = configuration.exitWhenIdle
         try queue.runBatches(leasing, logger: logger, stopping: { stopRequested.withLock { $0 } }) { jobs in
             try storeBatch(jobs, dedup: dedup)
         }
@@ -86,5 +71,12 @@ public final class StoreWorker: Sendable {
             return .failure(JobFailure(errorClass: "bad-payload", message: "the article of store job \(job.id) (\(job.url)) is unreadable: \(error)",
                                        retryable: false))
         }
+    }
+}
+
+extension BatchLeasing {
+    /// The store stage's leasing: batches of 64, leases of two minutes (a batch takes well under a second).
+    public static func store(workerID: String) -> BatchLeasing {
+        BatchLeasing(stage: .store, workerID: workerID, batchSize: 64, leaseSeconds: 120)
     }
 }
