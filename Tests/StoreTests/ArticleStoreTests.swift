@@ -17,12 +17,16 @@ func incoming(_ article: Article, job: Int64) -> ArticleStore.Incoming {
 
 @Suite("Article store")
 struct ArticleStoreTests {
+    /// A new article database in a temporary directory, and a dedup index to store with.
+    static func emptyStore() throws -> (TemporaryDirectory, ArticleStore, DedupIndex) {
+        let directory = try TemporaryDirectory()
+        return (directory, try ArticleStore(path: directory.path("articles.sqlite")), try DedupIndex())
+    }
+
     @Test("copies point to the first-published article, even when it is stored after them")
     func canonicalIsFirstPublished() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, dedup) = try Self.emptyStore()
         defer { directory.remove() }
-        let store = try ArticleStore(path: directory.path("articles.sqlite"))
-        let dedup = try DedupIndex()
         let ids = try store.store([
             incoming(article(Stories.withChrome, title: "Bridge to close", url: "https://coastal.example/bridge", published: "2025-05-14"), job: 1),
             incoming(article(Stories.trimmed, title: "Harbour bridge shut for repairs", url: "https://post.example/b", published: "2025-05-13T18:00:00Z"), job: 2),
@@ -47,10 +51,8 @@ struct ArticleStoreTests {
 
     @Test("a job stored again after a crash is not stored twice")
     func idempotentByJob() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, dedup) = try Self.emptyStore()
         defer { directory.remove() }
-        let store = try ArticleStore(path: directory.path("articles.sqlite"))
-        let dedup = try DedupIndex()
         let first = try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 7)], dedup: dedup)
         let again = try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 7)], dedup: dedup)
         #expect(first == again)
@@ -59,10 +61,8 @@ struct ArticleStoreTests {
 
     @Test("search finds stories by words and phrases with a snippet, one hit a story; a malformed query is searched as words")
     func search() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, dedup) = try Self.emptyStore()
         defer { directory.remove() }
-        let store = try ArticleStore(path: directory.path("articles.sqlite"))
-        let dedup = try DedupIndex()
         try store.store([
             incoming(article(Stories.original, title: "Council closes harbour bridge", url: "https://a.example/1"), job: 1),
             incoming(article(Stories.edited, title: "Bridge closed", url: "https://b.example/2"), job: 2),
@@ -81,10 +81,8 @@ struct ArticleStoreTests {
 
     @Test("export gives canonical articles, copies on request, and those stored since a time")
     func export() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, store, dedup) = try Self.emptyStore()
         defer { directory.remove() }
-        let store = try ArticleStore(path: directory.path("articles.sqlite"))
-        let dedup = try DedupIndex()
         try store.store([incoming(article(Stories.original, title: "A", url: "https://a.example/1"), job: 1)], dedup: dedup,
                         now: Date(timeIntervalSince1970: 1_000))
         try store.store([incoming(article(Stories.trimmed, title: "B", url: "https://b.example/1"), job: 2),
