@@ -36,9 +36,10 @@ final class ContentCodec {
     }
 
     func decompress(_ data: Data, size: Int) throws -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: size)
-        let read = output.withUnsafeMutableBytes { out in
-            data.withUnsafeBytes { ZSTD_decompressDCtx(decompression, out.baseAddress, out.count, $0.baseAddress, $0.count) }
+        var read = 0
+        let output = [UInt8](unsafeUninitializedCapacity: size) { out, count in
+            read = data.withUnsafeBytes { ZSTD_decompressDCtx(decompression, out.baseAddress, size, $0.baseAddress, $0.count) }
+            count = ZSTD_isError(read) != 0 ? 0 : read
         }
         if ZSTD_isError(read) != 0 { throw Failure(description: "zstd: \(String(cString: ZSTD_getErrorName(read)))") }
         guard read == size else { throw Failure(description: "stored text decompressed to \(read) bytes, expected \(size)") }

@@ -27,12 +27,12 @@ struct DuplicateJudge {
     func judge(_ first: StoryText, _ second: StoryText) -> Verdict {
         let firstShingles = StorySignature.shingles(first.wordHashes, size: shingleWords)
         let secondShingles = StorySignature.shingles(second.wordHashes, size: shingleWords)
-        let firstCoverage = coverage(of: first, shingles: firstShingles, by: Set(secondShingles))
-        let secondCoverage = coverage(of: second, shingles: secondShingles, by: Set(firstShingles))
+        let firstCoverage = coverage(of: first, shingles: firstShingles, by: HashSet64(secondShingles))
+        let secondCoverage = coverage(of: second, shingles: secondShingles, by: HashSet64(firstShingles))
         let total = first.wordCount + second.wordCount
         let similarity = total == 0 ? 0 : Double(firstCoverage.covered + secondCoverage.covered) / Double(total)
         let distinctStories = min(firstCoverage.interiorUncovered, secondCoverage.interiorUncovered) >= distinctWords
-        let secondLines = Set(second.lines.map(\.hash))
+        let secondLines = HashSet64(second.lines.map(\.hash))
         return Verdict(isDuplicate: similarity >= threshold && !distinctStories, similarity: similarity,
                        sharedLines: first.lines.map(\.hash).filter(secondLines.contains))
     }
@@ -43,7 +43,7 @@ struct DuplicateJudge {
         var interiorUncovered = 0
     }
 
-    private func coverage(of text: StoryText, shingles: [UInt64], by other: Set<UInt64>) -> Coverage {
+    private func coverage(of text: StoryText, shingles: [UInt64], by other: HashSet64) -> Coverage {
         let count = text.wordCount
         guard count > 0 else { return Coverage() }
         var covered = [Bool](repeating: false, count: count)

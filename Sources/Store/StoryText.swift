@@ -82,14 +82,16 @@ struct StoryText {
                                normalizedAlready: Bool) -> ReadResult {
         // Bounds that cannot be exceeded: lower-casing grows a letter by at most half, a space or
         // line break stands for at least one byte read, and words are at least one byte apart.
-        var text = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
-        var hashes = [UInt64](repeating: 0, count: bytes.count / 2 + 2)
+        // The buffers are left uninitialized: only what is written is ever read.
         var droppedAny = false
         var leftOutTemplate = false
         var lines: [Line] = []
-        let written = text.withUnsafeMutableBufferPointer { text in
-            hashes.withUnsafeMutableBufferPointer { hashes -> (text: Int, words: Int)? in
+        var hashes: [UInt64] = []
+        var needsNormalization = false
+        let text = [UInt8](unsafeUninitializedCapacity: bytes.count * 2 + 16) { text, textCount in
+            hashes = [UInt64](unsafeUninitializedCapacity: bytes.count / 2 + 2) { hashes, wordCount in
                 var writer = WordWriter(text: text, hashes: hashes, normalizedAlready: normalizedAlready)
+                defer { (textCount, wordCount) = (writer.length, writer.wordCount) }
                 var start = 0
                 while start < bytes.count {
                     var end = start
@@ -101,7 +103,8 @@ struct StoryText {
                     if stored {
                         writer.storedWords(bytes, start, end)
                     } else if !writer.words(bytes, Self.afterDateline(bytes, start, end), end) {
-                        return nil
+                        needsNormalization = true
+                        return
                     }
                     let words = UnsafeBufferPointer(rebasing: hashes[wordMark..<writer.wordCount])
                     let lineHash = words.reduce(0x9E37_79B9_7F4A_7C15) { Hashing.mix($0 ^ $1) }
@@ -115,12 +118,11 @@ struct StoryText {
                     }
                     lines.append(Line(words: wordMark..<writer.wordCount, hash: lineHash))
                 }
-                return (writer.length, writer.wordCount)
             }
         }
-        guard let written else { return .needsCompatibilityNormalization }
-        normalized = Array(text[..<written.text])
-        wordHashes = Array(hashes[..<written.words])
+        if needsNormalization { return .needsCompatibilityNormalization }
+        normalized = text
+        wordHashes = hashes
         self.lines = lines
         self.leftOutTemplate = leftOutTemplate
         return wordHashes.isEmpty && droppedAny && !keepAll ? .nothingKept : .read
