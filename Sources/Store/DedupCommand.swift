@@ -53,13 +53,6 @@ struct DedupCommand: ParsableCommand {
 
     @OptionGroup var dedup: DedupOptions
 
-    /// One input line. `id` is kept as the JSON it was written as, to be printed back unchanged.
-    struct Input: Decodable {
-        var id: JSONScalar
-        var title: String?
-        var text: String
-    }
-
     func run() throws {
         var reader: LineReader
         do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
@@ -69,7 +62,6 @@ struct DedupCommand: ParsableCommand {
         // process however that ends, even killed.
         if index == nil { try FileManager.default.removeItem(atPath: path) }
         let deduplicator = try DedupIndex(settings: dedup.settings)
-        let decoder = JSONDecoder()
         let output = BufferedOutput()
         var lineNumber = 0
         var failures = 0
@@ -82,7 +74,7 @@ struct DedupCommand: ParsableCommand {
                         for _ in 0..<5_000 {
                             guard let line = try reader.next() else { atEnd = true; break }
                             lineNumber += 1
-                            if try !place(line, number: lineNumber, in: batch, decoder: decoder, output: output) { failures += 1 }
+                            if try !place(line, number: lineNumber, in: batch, output: output) { failures += 1 }
                         }
                     }
                     return .commit
@@ -98,66 +90,19 @@ struct DedupCommand: ParsableCommand {
 
     /// Places one input line and prints its answer; false (and an error line) when the line
     /// cannot be read. A blank line is skipped.
-    private func place(_ line: Data, number: Int, in batch: DedupIndex.Batch, decoder: JSONDecoder, output: BufferedOutput) throws -> Bool {
+    private func place(_ line: Data, number: Int, in batch: DedupIndex.Batch, output: BufferedOutput) throws -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
-        let input: Input
+        let input: DedupInput
         do {
-            input = try decoder.decode(Input.self, from: line)
+            input = try DedupInput(line)
         } catch {
-            output.write(#"{"line":\#(number),"error":\#(JSONScalar.quoted("line \(number): \(Self.describe(error))"))}"#)
+            output.write(#"{"line":\#(number),"error":\#(DedupInput.quoted("line \(number): \(error)"))}"#)
             return false
         }
-        let placement = try batch.place(doc: Int64(number), text: input.text, label: input.id.json)
-        let first = placement.cluster == Int64(number) ? input.id.json : try batch.label(of: placement.cluster) ?? "null"
-        output.write(#"{"id":\#(input.id.json),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+        let placement = try batch.place(doc: Int64(number), text: input.text, label: input.id)
+        let first = placement.cluster == Int64(number) ? input.id : try batch.label(of: placement.cluster) ?? "null"
+        output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
         return true
-    }
-
-    /// A decoding error as a sentence: what was missing or wrong, and where.
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": \(context.debugDescription)"
-        case DecodingError.dataCorrupted(let context): "not JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)"
-        default: "\(error)"
-        }
-    }
-}
-
-/// A JSON id as written in the input: a string or a number, printed back as it came.
-struct JSONScalar: Decodable {
-    /// The value as JSON text.
-    let json: String
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            json = Self.quoted(text)
-        } else if let number = try? container.decode(Int64.self) {
-            json = String(number)
-        } else if let number = try? container.decode(Double.self) {
-            json = "\(number)"
-        } else {
-            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath, debugDescription: "an id must be a string or a number"))
-        }
-    }
-
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 
