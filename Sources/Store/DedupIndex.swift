@@ -134,7 +134,7 @@ public final class DedupIndex {
 
         /// The label of `doc` (for `store dedup`, the input's id).
         public func label(of doc: Int64) throws -> String? {
-            try String.fetchOne(db, sql: "SELECT label FROM dedup_documents WHERE doc = ?", arguments: [doc])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT label FROM dedup_documents WHERE doc = ?"), arguments: [doc])
         }
     }
 
@@ -171,7 +171,8 @@ public final class DedupIndex {
     // MARK: - Steps
 
     private func placement(of doc: Int64, in db: Database) throws -> DedupPlacement? {
-        guard let cluster = try Int64.fetchOne(db, sql: "SELECT cluster FROM dedup_documents WHERE doc = ?", arguments: [doc]) else {
+        let read = try db.cachedStatement(sql: "SELECT cluster FROM dedup_documents WHERE doc = ?")
+        guard let cluster = try Int64.fetchOne(read, arguments: [doc]) else {
             return nil
         }
         return DedupPlacement(cluster: cluster, matched: cluster == doc ? nil : cluster, similarity: nil)
@@ -226,7 +227,7 @@ public final class DedupIndex {
                 ON CONFLICT (line) DO UPDATE SET pairs = pairs + 1 RETURNING pairs
                 """), arguments: [key]) ?? 0
             if pairs == settings.templatePairs {
-                try db.execute(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)", arguments: [key])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)").execute(arguments: [key])
             }
         }
     }

@@ -94,8 +94,9 @@ struct StoryText {
                 defer { (textCount, wordCount) = (writer.length, writer.wordCount) }
                 var start = 0
                 while start < bytes.count {
-                    var end = start
-                    while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                    // Lines end at '\n'; a '\r' before it is a separator like any other non-word byte.
+                    let end = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start)
+                        .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? bytes.count
                     defer { start = end + 1 }
                     let textMark = writer.length
                     let wordMark = writer.wordCount
@@ -180,8 +181,23 @@ struct StoryText {
             while index < end {
                 let byte = bytes[index]
                 if byte < 0x80 {
-                    if StoryText.isASCIIWordByte(byte) { append(StoryText.asciiLowercase(byte)) } else { finishWord() }
+                    guard StoryText.isASCIIWordByte(byte) else {
+                        finishWord()
+                        index += 1
+                        continue
+                    }
+                    // A run of ASCII letters and digits, in one tight loop.
+                    append(StoryText.asciiLowercase(byte))
                     index += 1
+                    var written = length
+                    while index < end, StoryText.isASCIIWordByte(bytes[index]) {
+                        let lower = StoryText.asciiLowercase(bytes[index])
+                        text[written] = lower
+                        written += 1
+                        hash = (hash ^ UInt64(lower)) &* Hashing.fnvPrime
+                        index += 1
+                    }
+                    length = written
                     continue
                 }
                 let (decoded, length) = StoryText.decodeScalar(bytes, at: index, end: end)
