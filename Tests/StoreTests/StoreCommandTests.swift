@@ -124,4 +124,31 @@ struct StoreCommandTests {
         let missing = try runProduct("store", ["stats", "--store-db", directory.path("nothing.sqlite")])
         #expect(missing.status != 0 && missing.stderr.contains("no article database at \(directory.path("nothing.sqlite"))"))
     }
+
+    @Test("SIGTERM: store run finishes the batch in hand, stores it, completes its jobs and exits; the rest stays queued")
+    func sigterm() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let articles = (0..<3000).map { number in
+            article("Report \(number): " + Stories.original, title: "Bridge \(number)", url: "https://outlet\(number).example/bridge")
+        }
+        let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
+        let process = Process()
+        process.executableURL = builtProduct("store")
+        process.arguments = ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"), "--batch", "8"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while try queue.count(.store, .done) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let signalled = Date()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(signalled) < 5)
+        #expect(try queue.count(.store, .leased) == 0, "no lease is left behind")
+        #expect(try queue.count(.store, .queued) > 0, "what was not leased stays queued for the next store worker")
+        let stored = try ArticleStore(path: directory.path("articles.sqlite")).summary().articles
+        #expect(stored == (try queue.count(.store, .done)), "every completed job's article is stored, and only those")
+        #expect(try queue.liveWorkers().isEmpty, "the worker unregisters when it stops")
+    }
 }
