@@ -170,19 +170,24 @@ public final class ArticleStore: Sendable {
         let placement = try batch.place(doc: id, text: article.text)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, id])
-        if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, in: db) }
+        if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, newcomer: id, in: db) }
         return id
     }
 
     /// Points the cluster's copies at its canonical article: the first published (dates are ISO
-    /// 8601, so they order as text), else the first stored.
-    private func settleCanonical(cluster: Int64, in db: Database) throws {
+    /// 8601, so they order as text), else the first stored. The cluster's other copies already
+    /// point at the canonical article; only when the newcomer takes its place do they all move.
+    private func settleCanonical(cluster: Int64, newcomer: Int64, in db: Database) throws {
         let canonical = try Int64.fetchOne(db, sql: """
             SELECT id FROM articles WHERE cluster = ? ORDER BY published IS NULL, published, id LIMIT 1
             """, arguments: [cluster]) ?? cluster
-        try db.execute(sql: """
-            UPDATE articles SET duplicate_of = CASE WHEN id = ?1 THEN NULL ELSE ?1 END WHERE cluster = ?2
-            """, arguments: [canonical, cluster])
+        if canonical == newcomer {
+            try db.execute(sql: """
+                UPDATE articles SET duplicate_of = CASE WHEN id = ?1 THEN NULL ELSE ?1 END WHERE cluster = ?2
+                """, arguments: [canonical, cluster])
+        } else {
+            try db.execute(sql: "UPDATE articles SET duplicate_of = ? WHERE id = ?", arguments: [canonical, newcomer])
+        }
     }
 
     // MARK: - Reading

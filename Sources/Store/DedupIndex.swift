@@ -103,6 +103,7 @@ public final class DedupIndex {
     /// keys are written when `body` returns.
     public func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
         defer { pendingKeys.removeAll(keepingCapacity: true); pendingDocs.removeAll(keepingCapacity: true) }
+        try refreshTemplate(db)
         let result = try body(Batch(index: self, db: db))
         pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
         // Bound through SQLite's own calls: GRDB's general argument binding costs more than the
@@ -140,7 +141,6 @@ public final class DedupIndex {
 
     private func place(doc: Int64, text: String, label: String?, in db: Database) throws -> DedupPlacement {
         if let existing = try placement(of: doc, in: db) { return existing }
-        try refreshTemplate(db)
         let story = StoryText(text: text, template: template)
         let keys = keys(of: story)
         // Documents indexed before a template line was learnt carry it in their keys: a text that
@@ -189,7 +189,8 @@ public final class DedupIndex {
     /// none, so the first query is the plain index lookup; documents are read only for hits.
     private func candidates(_ keys: [Int64], in db: Database) throws -> [Candidate] {
         guard !keys.isEmpty else { return [] }
-        let lookup = try db.cachedStatement(sql: "SELECT doc FROM dedup_keys WHERE key IN (\(SQLPlaceholders.list(keys.count)))")
+        let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        let lookup = try db.cachedStatement(sql: "SELECT doc FROM dedup_keys WHERE key IN (\(placeholders))")
         var hits: [Int64: Int] = [:]
         let cursor = try Int64.fetchCursor(lookup, arguments: StatementArguments(keys))
         while let doc = try cursor.next() { hits[doc, default: 0] += 1 }
@@ -228,11 +229,14 @@ public final class DedupIndex {
                 """), arguments: [key]) ?? 0
             if pairs == settings.templatePairs {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)").execute(arguments: [key])
+                template.insert(line)
             }
         }
     }
 
-    /// Reads template lines learnt since the last look (by this process or another worker).
+    /// Reads template lines learnt since the last look: by another worker (this index adds its
+    /// own as it learns them). Once a batch: the batch is one transaction, so no other worker's
+    /// line can appear during it.
     private func refreshTemplate(_ db: Database) throws {
         let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, line FROM dedup_template_lines WHERE seq > ? ORDER BY seq"),
                                     arguments: [templateSeen])
@@ -240,12 +244,5 @@ public final class DedupIndex {
             template.insert(UInt64(bitPattern: row[1]))
             templateSeen = row[0]
         }
-    }
-}
-
-/// `?, ?, …`: the placeholders of an SQL `IN` list of parameters.
-enum SQLPlaceholders {
-    static func list(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 }
