@@ -18,13 +18,18 @@ enum BlockFilter {
         "nach oben", "top", "image", "photo", "foto", "bild", "video", "loading", "click here", "hier klicken", "close", "schließen",
     ]
 
-    /// A block that reads as a sentence: long enough, or ending as sentences end.
+    /// A block that reads as a sentence: long enough, or ending as sentences end. A heading is
+    /// prose only when it is sentences set in a heading's type (short posts written in `<h3>`s).
     static func isProse(_ block: TextBlock) -> Bool {
-        guard block.kind != .heading else { return false }
+        if block.kind == .heading { return block.length >= 100 && endsAsSentence(block.text) }
         if block.length >= 80 { return true }
-        guard let last = block.text.last else { return false }
-        return block.length >= 25 && ".!?…\"“”»«'’)।。！？؟".contains(last)
+        return block.length >= 25 && endsAsSentence(block.text)
             && (block.text.utf8.contains(0x20) || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
+    }
+
+    static func endsAsSentence(_ text: String) -> Bool {
+        guard let last = text.last else { return false }
+        return ".!?…\"“”»«'’)।。！？؟".contains(last)
     }
 
     /// The fingerprint a block is recorded under to learn a host's recurring blocks; only blocks
@@ -84,11 +89,68 @@ enum BlockFilter {
         return pictureAgencies.contains { ClassNames.find($0, in: lower) }
     }
 
+    /// A short block as a phrase to look up: lower case, without surrounding punctuation; nil
+    /// for a block too long to be an interface phrase or a box title.
+    static func phrase(of block: TextBlock) -> String? {
+        guard block.text.utf8.count < 60, !block.text.contains("\n") else { return nil }
+        return block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
+    }
+
+    /// Beginnings of the titles of what follows an article inside its container: related
+    /// articles, the author's biography, contact boxes ("Related posts", "Über den Autor",
+    /// "Articles liés"). Everything from such a title on goes, when the article before it is
+    /// longer than what follows (a title halfway through a page is more likely a section of it).
+    static let endMatterTitles = [
+        "related", "verwandte", "ähnliche", "articles liés", "artículos relacionados", "weiterführende", "weitere beiträge",
+        "weitere artikel", "weitere nachrichten", "weitere inhalte", "neueste artikel", "zum weiterlesen", "mehr zu ", "mehr aus",
+        "más noticias", "more from", "more stories", "you may also like", "you might also like", "das könnte sie auch",
+        "explore further", "über den autor", "über die autorin", "about the author", "autoreninfo", "wer hat das geschrieben",
+        "sobre el autor", "à propos de l'auteur", "recommended", "empfohlene",
+    ]
+
+    /// End-matter titles that are whole words only ("Autor", not "Autorennen").
+    static let endMatterWords: Set<String> = ["autor", "autorin", "author", "kontakt", "contact", "themen", "tags", "schlagworte", "zur person"]
+
+    /// Beginnings of the titles of boxes set inside an article ("Lesen Sie auch", "Veja
+    /// também", "Weitere Informationen"): the title goes, with the teaser headline after it;
+    /// the article goes on after the box.
+    static let inlineBoxTitles = [
+        "veja também", "leia também", "lire aussi", "à lire aussi", "lea también", "lesetipp", "read more", "read next",
+        "lesen sie auch", "entdecken sie", "weitere informationen", "mehr informationen", "more information",
+    ]
+
+    /// `blocks` up to their end matter, if any.
+    static func withoutEndMatter(_ blocks: [TextBlock]) -> [TextBlock] {
+        let total = length(of: blocks)
+        var before = 0
+        for (index, block) in blocks.enumerated() {
+            if index > 0, let phrase = phrase(of: block),
+               endMatterWords.contains(phrase) || endMatterTitles.contains(where: { phrase.hasPrefix($0) }),
+               total - before - block.length <= before {
+                return Array(blocks[..<index])
+            }
+            before += block.length
+        }
+        return blocks
+    }
+
+    /// A teaser's headline: one short line that does not end as a sentence.
+    static func isHeadline(_ block: TextBlock) -> Bool {
+        block.length <= 120 && !block.text.contains("\n") && !endsAsSentence(block.text)
+    }
+
+    static func length(of blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.length } }
+
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
         let linkDense = blocks.map { $0.linkDensity > 0.5 }
+        var afterBoxTitle = false
         for (index, block) in blocks.enumerated() {
+            if afterBoxTitle {
+                afterBoxTitle = false
+                if isHeadline(block) { continue }
+            }
             if !boilerplate.isEmpty, let fingerprint = fingerprint(block), boilerplate.contains(fingerprint) { continue }
             // Link lists and "Read more: …" lines go; a long paragraph that is mostly links,
             // between paragraphs of prose, is part of the story.
@@ -101,8 +163,11 @@ enum BlockFilter {
             }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
             if isDateLine(block) || isCreditLine(block) || isSharePrompt(block) { continue }
-            if block.text.utf8.count < 60 {
-                let phrase = block.text.lowercased().trimmingCharacters(in: CharacterSet.punctuationCharacters.union(.whitespaces))
+            if let phrase = phrase(of: block) {
+                if inlineBoxTitles.contains(where: { phrase.hasPrefix($0) }) {
+                    afterBoxTitle = true
+                    continue
+                }
                 if interfacePhrases.contains(phrase) { continue }
             }
             if block.length > 20 && !seen.insert(block.text).inserted { continue }
@@ -113,6 +178,6 @@ enum BlockFilter {
         // Short lines written with the story's last paragraph (a signature, "390 kcal") stay.
         let storyContainer = kept.last(where: isProse)?.container
         while let last = kept.last, !isProse(last), storyContainer == nil || last.container != storyContainer { kept.removeLast() }
-        return kept
+        return withoutEndMatter(kept)
     }
 }

@@ -101,8 +101,12 @@ struct BodyFinder {
     }
 
     /// `top` and the siblings that belong with it.
-    private func bodyAround(_ top: HTMLNode, in root: HTMLNode) -> [HTMLNode] {
-        if let container = semanticContainer(in: root), Self.isAncestor(container, of: top) { return [container] }
+    private func bodyAround(_ candidate: HTMLNode, in root: HTMLNode) -> [HTMLNode] {
+        if let container = semanticContainer(in: root), Self.isAncestor(container, of: candidate) { return [container] }
+        // An only child stands for its wrapper (as in Readability): the siblings that belong with
+        // the body are the wrapper's (page builders wrap each text component twice).
+        var top = candidate
+        while let parent = top.parent, parent.tag != .body, parent.elementChildren.count == 1 { top = parent }
         guard let parent = top.parent else { return [top] }
         let topScore = score(top)
         let threshold = max(10, topScore * 0.2)

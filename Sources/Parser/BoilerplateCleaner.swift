@@ -48,9 +48,12 @@ enum BoilerplateCleaner {
         "werbung", "anzeige", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
     ])
 
-    /// Beginnings of class and id words that say content; they overrule chrome words.
-    static let contentStems = ClassNames.bytes(["article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column"]
-        + BodyFinder.leadStems)
+    /// Beginnings of class and id words that say content, in the languages the pipeline meets
+    /// (`cuerpo-ad` is a Spanish CMS's body, not an ad); they overrule chrome words.
+    static let contentStems = ClassNames.bytes([
+        "article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column",
+        "cuerpo", "corpo", "texto", "testo", "contenu", "contenido", "inhalt", "tresc",
+    ] + BodyFinder.leadStems)
 
     /// Cleans `document` in place.
     static func clean(_ document: HTMLDocument, gentle: Bool) {
@@ -82,8 +85,9 @@ enum BoilerplateCleaner {
         let tag = node.tag
         if neverContent.contains(tag) {
             // libxml2's HTML 4 parser sometimes leaves an HTML5 `nav` or `aside` unclosed, so it
-            // swallows the rest of the page: a "navigation" holding paragraphs is not removed.
-            return !(structuralChrome.contains(tag) && holdsProse(node, paragraphs: 3))
+            // swallows the rest of the page: a "navigation" holding paragraphs is not removed, nor
+            // one that wraps the page's marked article body (some CMSs put the story in an `aside`).
+            return !(structuralChrome.contains(tag) && (wrappers.contains(node.pointer) || holdsProse(node, paragraphs: 3)))
         }
         if (tag == .form || tag == .noscript) && !holdsProse(node) { return true }
         if (tag == .figure || tag == .figcaption) && node.visibleTextLength < 150 { return true }  // captions and credits

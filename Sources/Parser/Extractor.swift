@@ -57,10 +57,10 @@ public struct Extractor: Sendable {
         var written = Self.body(of: document, gentle: false)
         var blocks = BlockFilter.prose(written, boilerplate: boilerplate)
         var source = "article"
-        if Self.length(blocks) < configuration.minimumTextLength {
+        if BlockFilter.length(of: blocks) < configuration.minimumTextLength {
             let retryWritten = Self.body(of: try HTMLDocument(utf8: html), gentle: true)
             let retry = BlockFilter.prose(retryWritten, boilerplate: boilerplate)
-            if Self.length(retry) > Self.length(blocks) {
+            if BlockFilter.length(of: retry) > BlockFilter.length(of: blocks) {
                 (written, blocks) = (retryWritten, retry)
                 source = "gentle"
             }
@@ -99,8 +99,6 @@ public struct Extractor: Sendable {
         var finder = BodyFinder()
         return BlockWriter.blocks(of: finder.body(in: root))
     }
-
-    static func length(_ blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.length } }
 
     /// Article or listing: what the page declares, when its text agrees; otherwise the text and
     /// the headline links decide (a front page has many and little prose of its own).

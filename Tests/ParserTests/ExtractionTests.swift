@@ -105,6 +105,67 @@ struct ExtractionTests {
         #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(article.text)")
     }
 
+    /// Paragraphs of a second story, for pages whose body comes in several components.
+    static let moreParagraphs = [
+        "Construction of the new quays is planned in two phases, the first of which will start before the summer holidays, according to the port authority.",
+        "Residents of the old harbour district asked for the works to stop at night, and the council promised that no pile driving would happen after seven.",
+        "The library in the old warehouse will open in stages, first the reading room on the ground floor, then the archive, and finally the roof terrace.",
+    ]
+
+    @Test("a page builder's text components, each wrapped twice, are read as one body")
+    func wrappedComponents() throws {
+        let component = { (paragraphs: [String]) in #"<div class="grid-column"><div class="richtext">\#(story(paragraphs))</div></div>"# }
+        let body = "<main><div class=\"grid\">" + component(storyParagraphs) + component(Self.moreParagraphs) + "</div></main>"
+        let article = try extract(page(body: body))
+        #expect(article.text == (storyParagraphs + Self.moreParagraphs).joined(separator: "\n\n"), "\(article.text)")
+    }
+
+    @Test("a short post written in headings is kept")
+    func postInHeadings() throws {
+        let sentence = "The poster competition for children takes place for the sixth time this year, and all children between six and twelve may take part."
+        let body = "<article><h1>Keep our waters clean!</h1><blockquote><h2>The poster competition for children</h2><h3>\(sentence)</h3>"
+            + "<h4>Design a poster with the motto: keep our waters clean!</h4></blockquote></article>"
+        let article = try extract(page(body: body))
+        #expect(article.text.contains(sentence), "\(article.text)")
+        #expect(article.text.contains("Design a poster"))
+    }
+
+    @Test("an aside or nav that wraps the page's marked article body is not chrome")
+    func bodyInAside() throws {
+        let body = #"<nav><a href="/">Home</a></nav><aside class="content-pane"><section><article><div itemprop="articleBody">"#
+            + story(Array(storyParagraphs.prefix(2))) + "</div></article></section></aside><aside><p><a href=\"/x\">Most read</a></p></aside>"
+        let article = try extract(page(body: body))
+        #expect(article.text == storyParagraphs.prefix(2).joined(separator: "\n\n"), "\(article.text)")
+    }
+
+    @Test("a chrome word beside a content word in another language is content (`cuerpo-ad`)")
+    func contentWordsInOtherLanguages() throws {
+        let html = page(body: #"<div id="cuerpo-ad" class="cuerpo-articulo">x</div><div class="texto-ad">y</div><div class="ad-slot">z</div>"#)
+        let document = try HTMLDocument(utf8: html)
+        let root = try #require(document.root)
+        let chrome = root.descendants { $0.tag == .div }.map { BoilerplateCleaner.isChrome($0, gentle: false, wrappers: []) }
+        #expect(chrome == [false, false, true])
+    }
+
+    @Test("what follows the article in its container goes: related posts, the author's biography, contacts", arguments: [
+        ("related posts", "<h3>Related Posts</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
+        ("author", "<h4>Über den Autor</h4><p>Max Muster schreibt seit zwanzig Jahren über Politik und lebt mit seiner Familie in Berlin.</p>", "Max Muster"),
+        ("contact", "<p><strong>Kontakt:</strong></p><p>Jan Koch, Telefon 040 49 07 11 06, jan.koch@example.org</p>", "Jan Koch"),
+    ] as [(String, String, String)])
+    func endMatter(kind: String, endMatter: String, marker: String) throws {
+        let article = try extract(page(body: "<article><div class=\"entry-content\">" + story() + endMatter + "</div></article>"))
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kind): \(article.text)")
+    }
+
+    @Test("a box inside the story loses its title and teaser; a title halfway through the story is a section of it")
+    func inlineBoxes() throws {
+        let box = "<h4>Lesen Sie auch</h4><p><strong>Protests continue in the capital for a third week</strong></p>"
+        let boxed = try extract(page(body: "<article>" + story([storyParagraphs[0]]) + box + story(Array(storyParagraphs.dropFirst())) + "</article>"))
+        #expect(boxed.text == storyParagraphs.joined(separator: "\n\n"), "\(boxed.text)")
+        let section = try extract(page(body: "<article>" + story([storyParagraphs[0]]) + "<h2>Related research</h2>" + story(Array(storyParagraphs.dropFirst())) + "</article>"))
+        #expect(section.text.hasSuffix(storyParagraphs[2]), "\(section.text)")
+    }
+
     @Test("a JSON-LD articleBody is used when the page shows only part of it")
     func jsonLDBody() throws {
         let full = storyParagraphs.joined(separator: " ")
