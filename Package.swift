@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // zlib from Debian's zlib1g-dev: WARC gzip members, and payloads of databases written before zstd.
@@ -50,6 +53,9 @@ let package = Package(
                 "Queue", "Store", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The fetch stage: a libcurl multi-interface engine, its bounds and politeness, the worker.
@@ -61,11 +67,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the command-line programs share: worker queue options, settling finished jobs, stop signals, logging set-up, JSON output.
+        // What the command-line programs share: worker queue options (direct SQLite or the coordinator's HTTP API), settling finished jobs, stop signals, logging set-up, JSON output.
         .target(
             name: "WorkerSupport",
             dependencies: [
-                "Queue",
+                "Queue", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `coordinator`: owns the job queue — feed it URLs, watch it, operate it.
-public struct CoordinatorCommand: ParsableCommand {
+public struct CoordinatorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "coordinator",
         abstract: "Owns Wireroom's job queue: add URLs, watch the pipeline, operate on jobs and hosts.",
@@ -12,7 +12,7 @@ public struct CoordinatorCommand: ParsableCommand {
             """,
         subcommands: [
             AddCommand.self, StatsCommand.self, JobsCommand.self, RetryCommand.self,
-            HostsCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
+            HostsCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self, ServeCommand.self,
         ]
     )
 

@@ -33,14 +33,14 @@ public final class FetchWorker: Sendable {
         case failed(LeasedJob, JobFailure)
     }
 
-    private let queue: JobQueue
+    private let queue: any WorkQueue
     private let engine: FetchEngine
     private let configuration: Configuration
     private let logger: Logger
     private let stopRequested = Mutex(false)
     private let robots: RobotsGate
 
-    public init(queue: JobQueue, engine: FetchEngine, configuration: Configuration, logger: Logger) {
+    public init(queue: any WorkQueue, engine: FetchEngine, configuration: Configuration, logger: Logger) {
         self.queue = queue
         self.engine = engine
         self.configuration = configuration

@@ -22,7 +22,7 @@ actor RobotsGate {
         case unavailable(String)
     }
 
-    private let queue: JobQueue
+    private let queue: any WorkQueue
     private let engine: FetchEngine
     private let productToken: String
     private let lifetime: TimeInterval
@@ -31,7 +31,7 @@ actor RobotsGate {
     private var cache: [String: (policy: Policy, until: Date)] = [:]
     private var loading: [String: Task<Policy, Never>] = [:]
 
-    init(queue: JobQueue, engine: FetchEngine, userAgent: String, lifetime: TimeInterval = 86_400) {
+    init(queue: any WorkQueue, engine: FetchEngine, userAgent: String, lifetime: TimeInterval = 86_400) {
         self.queue = queue
         self.engine = engine
         // The product token is the User-Agent's first word without its version: WireroomBot/0.1 → wireroombot.
@@ -90,7 +90,7 @@ actor RobotsGate {
         guard (200..<300).contains(status) else { return .allowAll }  // 4xx (and odd 3xx/1xx): no rules
         let robots = RobotsTxt(String(decoding: body, as: UTF8.self))
         if let delay = robots.crawlDelay(for: productToken), let current = try? queue.hostDelay(host: host), delay > current {
-            try? queue.setHostPoliteness(host: host, delay: min(delay, 120))
+            try? queue.setHostPoliteness(host: host, delay: min(delay, 120), concurrency: nil)
         }
         return .rules(robots)
     }

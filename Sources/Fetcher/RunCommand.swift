@@ -42,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         bootstrapWorkerLogging()
         let logger = Logger(label: "wireroom.fetcher")
-        let queue = try JobQueue.open(at: queueOptions.databasePath)
+        let queue = try queueOptions.openQueue(logger: logger)
         var engineConfiguration = fetchOptions.configuration
         engineConfiguration.maxTransfers = inFlight
         engineConfiguration.keepRawHeads = warc != nil

@@ -32,7 +32,7 @@ struct ParseRunCommand: ParsableCommand {
     func run() throws {
         bootstrapWorkerLogging()
         let logger = Logger(label: "wireroom.parser")
-        let queue = try JobQueue.open(at: queueOptions.databasePath)
+        let queue = try queueOptions.openQueue(logger: logger)
         var configuration = ParseWorker.Configuration(workerID: queueOptions.workerName(stage: "parser"))
         configuration.batchSize = batch
         configuration.exitWhenIdle = exitWhenIdle

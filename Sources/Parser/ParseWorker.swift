@@ -29,13 +29,13 @@ public final class ParseWorker: Sendable {
         }
     }
 
-    private let queue: JobQueue
+    private let queue: any WorkQueue
     private let extractor: Extractor
     private let configuration: Configuration
     private let logger: Logger
     private let stopRequested = Mutex(false)
 
-    public init(queue: JobQueue, extractor: Extractor = Extractor(), configuration: Configuration, logger: Logger) {
+    public init(queue: any WorkQueue, extractor: Extractor = Extractor(), configuration: Configuration, logger: Logger) {
         self.queue = queue
         self.extractor = extractor
         self.configuration = configuration

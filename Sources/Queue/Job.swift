@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The worker must present `leaseToken` to complete, fail, extend or release it. If the
 /// lease expires first, the job goes back to the queue and the token stops working.
-public struct LeasedJob: Sendable, Equatable {
+public struct LeasedJob: Sendable, Equatable, Codable {
     public var id: Int64
     public var stage: Stage
     public var url: String
@@ -92,7 +92,7 @@ public enum FollowOn: Sendable, Equatable {
 }
 
 /// Why a job failed, as the worker classified it.
-public struct JobFailure: Error, Sendable, Equatable {
+public struct JobFailure: Error, Sendable, Equatable, Codable {
     /// A short, stable class such as `timeout`, `http-5xx`, `parse-error`; stats group by it.
     public var errorClass: String
     /// What happened, for a human (may name the URL, status, limit).
@@ -119,7 +119,7 @@ public enum Settlement: Sendable, Equatable {
 }
 
 /// One job's outcome in a batch of completions.
-public struct Completion: Sendable, Equatable {
+public struct Completion: Sendable, Equatable, Codable {
     public var jobID: Int64
     public var leaseToken: String
     public var followOns: [FollowOn]

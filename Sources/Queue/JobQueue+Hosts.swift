@@ -14,7 +14,7 @@ public struct HostSummary: Sendable, Equatable, Codable {
 }
 
 /// A host's robots.txt as last fetched.
-public struct RobotsRecord: Sendable, Equatable {
+public struct RobotsRecord: Sendable, Equatable, Codable {
     public var status: Int
     public var body: Data
     public var fetchedAt: Date

@@ -67,7 +67,7 @@ struct StoreRunCommand: ParsableCommand {
     func run() throws {
         bootstrapWorkerLogging()
         let logger = Logger(label: "wireroom.store")
-        let queue = try JobQueue.open(at: queueOptions.databasePath)
+        let queue = try queueOptions.openQueue(logger: logger)
         var leasing = BatchLeasing.store(workerID: queueOptions.workerName(stage: "store"))
         leasing.batchSize = batch
         leasing.exitWhenIdle = exitWhenIdle

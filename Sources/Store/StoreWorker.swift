@@ -12,7 +12,7 @@ import WorkerSupport
 /// stored twice or lost. Two workers place their batches one transaction after the other, so
 /// copies of one story arriving at both at once still land in one cluster.
 public final class StoreWorker: Sendable {
-    private let queue: JobQueue
+    private let queue: any WorkQueue
     private let store: ArticleStore
     private let settings: DedupSettings
     private let leasing: BatchLeasing
@@ -20,7 +20,7 @@ public final class StoreWorker: Sendable {
     private let stopRequested = Mutex(false)
 
     /// `leasing` is for the store stage (`BatchLeasing.store(workerID:)` gives the defaults).
-    public init(queue: JobQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing, logger: Logger) {
+    public init(queue: any WorkQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing, logger: Logger) {
         self.queue = queue
         self.store = store
         self.settings = settings

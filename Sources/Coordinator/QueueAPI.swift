@@ -1,0 +1,223 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import Queue
+
+/// The coordinator's HTTP/JSON API in front of the queue: everything a remote worker needs
+/// (register and heartbeat, lease, extend, release, complete with follow-ons, fail), enqueue,
+/// the boilerplate and robots tables the workers share, `stats`, Prometheus `/metrics`, and an
+/// unauthenticated `/healthz`. `docs/openapi.yaml` describes each endpoint; the API tests check
+/// the server against it.
+///
+/// Every answer is JSON. A request the API cannot take gets a 4xx with `{"error": "…"}` naming
+/// what was wrong, and changes nothing: 400 malformed, 401 no or wrong token, 409 a lease that
+/// is not (or no longer) the caller's, 413 a body over the limit.
+struct QueueAPI: Sendable {
+    typealias Context = BasicRequestContext
+
+    let queue: JobQueue
+    let token: String
+    let maxBodyBytes: Int
+    let metrics: QueueMetrics
+    /// SQLite calls block; they run here, off the server's event loops.
+    private let blockingWork = DispatchQueue(label: "wireroom.api.queue", attributes: .concurrent)
+
+    init(queue: JobQueue, token: String, maxBodyBytes: Int, metrics: QueueMetrics) {
+        self.queue = queue
+        self.token = token
+        self.maxBodyBytes = maxBodyBytes
+        self.metrics = metrics
+    }
+
+    /// A refusal: the status and the message sent back.
+    struct Refusal: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: MetricsMiddleware())
+        router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        let api = router.group().add(middleware: BearerTokenMiddleware(token: token))
+        api.get("/metrics") { _, _ in
+            let text = try await blocking { try metrics.exposition(of: queue) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        api.get("/v1/stats") { _, _ in
+            try await answer { Self.json(.ok, try queue.stats()) }
+        }
+        post(api, "/v1/workers/register") { (request: API.RegisterWorker) in
+            try queue.registerWorker(id: request.id, stage: request.stage, hostname: request.hostname, pid: request.pid)
+            return Self.empty
+        }
+        post(api, "/v1/workers/heartbeat") { (request: API.WorkerID) in
+            try queue.workerHeartbeat(id: request.id)
+            return Self.empty
+        }
+        post(api, "/v1/workers/unregister") { (request: API.WorkerID) in
+            try queue.unregisterWorker(id: request.id)
+            return Self.empty
+        }
+        post(api, "/v1/lease") { (request: API.Lease) in
+            guard (1...1000).contains(request.limit) else { throw Refusal(status: .badRequest, message: "limit must be 1 to 1000, got \(request.limit)") }
+            guard request.leaseSeconds > 0 && request.leaseSeconds <= 86_400 else {
+                throw Refusal(status: .badRequest, message: "leaseSeconds must be above 0 and at most 86400, got \(request.leaseSeconds)")
+            }
+            let jobs = try queue.lease(stage: request.stage, worker: request.worker, limit: request.limit, leaseSeconds: request.leaseSeconds)
+            return Self.json(.ok, API.Jobs(jobs: jobs))
+        }
+        post(api, "/v1/extend") { (request: API.Extend) in
+            guard request.leaseSeconds > 0 && request.leaseSeconds <= 86_400 else {
+                throw Refusal(status: .badRequest, message: "leaseSeconds must be above 0 and at most 86400, got \(request.leaseSeconds)")
+            }
+            return Self.json(.ok, API.JobIDs(jobIDs: try queue.heartbeat(jobIDs: request.jobIDs, leaseToken: request.leaseToken, leaseSeconds: request.leaseSeconds)))
+        }
+        post(api, "/v1/release") { (request: API.Release) in
+            Self.json(.ok, API.JobIDs(jobIDs: try queue.release(jobIDs: request.jobIDs, leaseToken: request.leaseToken)))
+        }
+        post(api, "/v1/complete") { (request: API.Complete) in
+            var completions = request.completions
+            for index in completions.indices { try Self.prepare(&completions[index]) }
+            let settlements = try queue.complete(completions)
+            // 409 when any completion's lease was not held: those changed nothing; the others are recorded.
+            return Self.json(settlements.contains(.staleLease) ? .conflict : .ok, API.Settlements(settlements: settlements))
+        }
+        post(api, "/v1/fail") { (request: API.Fail) in
+            do {
+                try queue.fail(jobID: request.jobID, leaseToken: request.leaseToken, failure: request.failure)
+            } catch QueueError.staleLease {
+                throw Refusal(status: .conflict, message: "job \(request.jobID) is not leased under that token (expired, or someone else's)")
+            }
+            return Self.empty
+        }
+        post(api, "/v1/enqueue") { (request: API.Enqueue) in
+            let specs = request.urls.map { URLRequestSpec(url: $0.url, kind: $0.kind ?? .auto, priority: $0.priority ?? 0) }
+            return Self.json(.ok, API.Enqueued(try queue.add(specs)))
+        }
+        post(api, "/v1/boilerplate/query") { (request: API.Hosts) in
+            let known = try queue.boilerplate(hosts: Set(request.hosts))
+            return Self.json(.ok, API.Boilerplate(fingerprints: known.mapValues { $0.sorted() }))
+        }
+        post(api, "/v1/boilerplate/record") { (request: API.RecordBlocks) in
+            try queue.recordBlocks(request.pages.map { (host: $0.host, fingerprints: Set($0.fingerprints)) })
+            return Self.empty
+        }
+        post(api, "/v1/robots/get") { (request: API.Host) in
+            Self.json(.ok, API.Robots(robots: try queue.robots(host: request.host)))
+        }
+        post(api, "/v1/robots/store") { (request: API.StoreRobots) in
+            try queue.storeRobots(host: request.host, status: request.status, body: request.body)
+            return Self.empty
+        }
+        post(api, "/v1/hosts/delay") { (request: API.Host) in
+            Self.json(.ok, API.HostDelay(delay: try queue.hostDelay(host: request.host)))
+        }
+        post(api, "/v1/hosts/politeness") { (request: API.Politeness) in
+            try queue.setHostPoliteness(host: request.host, delay: request.delay, concurrency: request.concurrency)
+            return Self.empty
+        }
+        return router
+    }
+
+    /// Registers a JSON POST endpoint: the body is read up to the limit and decoded as `In`,
+    /// then `handle` runs off the event loop.
+    private func post<In: Decodable & Sendable>(_ group: RouterGroup<Context>, _ path: RouterPath,
+                                                _ handle: @escaping @Sendable (In) throws -> Response) {
+        let limit = maxBodyBytes
+        group.post(path) { request, _ in
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+                return Self.problem(.contentTooLarge, "request body over the limit of \(limit) bytes")
+            }
+            let input: In
+            do {
+                input = try WireCoding.decoder().decode(In.self, from: Data(body.readableBytesView))
+            } catch {
+                return Self.problem(.badRequest, "malformed request body: \(Self.describe(error))")
+            }
+            return try await answer { try handle(input) }
+        }
+    }
+
+    /// Runs `work` off the event loop and turns refusals and queue errors into answers.
+    private func answer(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {
+        do {
+            return try await blocking(work)
+        } catch let refusal as Refusal {
+            return Self.problem(refusal.status, refusal.message)
+        } catch QueueError.invalidArgument(let message) {
+            return Self.problem(.badRequest, message)
+        } catch QueueError.staleLease(let jobID) {
+            return Self.problem(.conflict, "job \(jobID) is not leased under that token")
+        } catch {
+            return Self.problem(.internalServerError, "\(error)")
+        }
+    }
+
+    private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            blockingWork.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// Compresses a completion's payloads here, before the queue's write transaction.
+    private static func prepare(_ completion: inout Completion) throws {
+        for index in completion.followOns.indices {
+            if case .next(let stage, var payload) = completion.followOns[index] {
+                try payload.prepareForStorage()
+                completion.followOns[index] = .next(stage, payload: payload)
+            }
+        }
+    }
+
+    static let empty = json(.ok, [String: String]())
+
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let data = (try? WireCoding.encoder().encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func problem(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(status, API.Problem(error: message))
+    }
+
+    /// A decoding error as a reader wants it: what was wrong and where.
+    static func describe(_ error: Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        let path = { (context: DecodingError.Context) in context.codingPath.map(\.stringValue).joined(separator: ".") }
+        switch decoding {
+        case .keyNotFound(let key, let context): return "missing \(([path(context)] + [key.stringValue]).filter { !$0.isEmpty }.joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context): return "\(path(context).isEmpty ? "body" : path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Lets a request through only with `Authorization: Bearer <token>`, compared in constant
+/// time (a timing difference must not tell how much of a guess was right).
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+
+    init(token: String) { self.token = Array(token.utf8) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), Self.equal(Array(header.utf8.dropFirst(7)), token) else {
+            return QueueAPI.problem(.unauthorized, "missing or wrong bearer token")
+        }
+        return try await next(request, context)
+    }
+
+    /// Equal bytes, in time that depends only on the lengths.
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}

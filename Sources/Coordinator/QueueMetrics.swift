@@ -1,0 +1,74 @@
+import Foundation
+import Metrics
+import Prometheus
+import Queue
+import Store
+
+/// The Prometheus exposition of `/metrics`. The queue's facts are read fresh at each scrape (one
+/// read transaction, as `coordinator stats` does) into gauges; request counts and latencies come
+/// from Hummingbird's `MetricsMiddleware` through swift-metrics, bootstrapped onto the same
+/// registry.
+///
+/// - `wireroom_jobs{stage,state}`: jobs per stage and state — `done` and `dead` only grow, so
+///   they serve as the completed and dead counters.
+/// - `wireroom_oldest_queued_seconds{stage}`: age of the oldest ready job.
+/// - `wireroom_done_per_second{stage,window}`, `wireroom_failed_per_second{stage,window}`.
+/// - `wireroom_job_errors_last_hour{class}`: failed tries by class (fetch outcomes such as
+///   `timeout` or `http-5xx`, `parse-error`, and `lease-expired` for lease expiries).
+/// - `wireroom_live_workers{stage}`, `wireroom_paused_hosts`, `wireroom_payload_bytes`.
+/// - `wireroom_articles{kind}` (stored, duplicates, stories), when the article database is on
+///   the coordinator's machine.
+/// - `http_requests_total`, `http_request_duration_seconds` (per route), from the middleware.
+final class QueueMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    /// The article database, when it lives beside the queue.
+    let articleStorePath: String?
+
+    init(articleStorePath: String?) {
+        registry = PrometheusCollectorRegistry()
+        self.articleStorePath = articleStorePath
+    }
+
+    /// Routes swift-metrics (the middleware's request metrics) to this registry; once per process.
+    func bootstrap() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+
+    /// The registry's text after the queue's gauges were refreshed.
+    func exposition(of queue: JobQueue) throws -> String {
+        let stats = try queue.stats(top: 50)
+        for (stage, states) in stats.stages {
+            for (state, count) in states {
+                gauge("wireroom_jobs", "Jobs per stage and state.", [("stage", stage), ("state", state)]).set(Double(count))
+            }
+        }
+        for stage in Stage.allCases.map(\.rawValue) {
+            let age = stats.oldestQueuedAgeSeconds[stage] ?? nil
+            gauge("wireroom_oldest_queued_seconds", "Age of the oldest ready job.", [("stage", stage)]).set(age ?? 0)
+            gauge("wireroom_live_workers", "Workers seen in the last minute.", [("stage", stage)]).set(Double(stats.liveWorkers[stage] ?? 0))
+            if let throughput = stats.throughput[stage] {
+                for (window, done, failed) in [("1m", throughput.donePerSecond1m, throughput.failedPerSecond1m),
+                                               ("15m", throughput.donePerSecond15m, throughput.failedPerSecond15m)] {
+                    gauge("wireroom_done_per_second", "Jobs finished per second.", [("stage", stage), ("window", window)]).set(done)
+                    gauge("wireroom_failed_per_second", "Failed tries per second.", [("stage", stage), ("window", window)]).set(failed)
+                }
+            }
+        }
+        for error in stats.topErrors {
+            gauge("wireroom_job_errors_last_hour", "Failed tries in the last hour by class.", [("class", error.errorClass)]).set(Double(error.count))
+        }
+        gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
+        gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
+        if let articleStorePath, FileManager.default.fileExists(atPath: articleStorePath) {
+            let summary = try ArticleStore(path: articleStorePath).summary()
+            for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters)] {
+                gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
+            }
+        }
+        return registry.emitToString()
+    }
+
+    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
+        labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+    }
+}

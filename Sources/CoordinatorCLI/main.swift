@@ -1,3 +1,0 @@
-import Coordinator
-
-CoordinatorCommand.main()

@@ -1,0 +1,248 @@
+import Foundation
+
+/// The JSON form of the queue's types on the coordinator's HTTP API (`docs/openapi.yaml`).
+/// Dates are seconds since 1970; payload bodies and metadata are base64 (`Data`'s default).
+/// Server and client use these coders, so both sides agree by construction.
+public enum WireCoding {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }
+}
+
+extension Payload: Codable {
+    private enum CodingKeys: String, CodingKey { case metadata, body }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(metadata: try container.decode(Data.self, forKey: .metadata), body: try container.decode(Data.self, forKey: .body))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(body, forKey: .body)
+    }
+}
+
+extension FollowOn: Codable {
+    private enum CodingKeys: String, CodingKey { case type, stage, payload, url, kind, priority, at }
+    private enum Kind: String, Codable { case next, discovered, refetch }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(Kind.self, forKey: .type) {
+        case .next:
+            self = .next(try container.decode(Stage.self, forKey: .stage), payload: try container.decode(Payload.self, forKey: .payload))
+        case .discovered:
+            self = .discovered(url: try container.decode(String.self, forKey: .url),
+                               kind: try container.decodeIfPresent(URLKind.self, forKey: .kind) ?? .auto,
+                               priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0)
+        case .refetch:
+            self = .refetch(at: try container.decode(Date.self, forKey: .at))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .next(let stage, let payload):
+            try container.encode(Kind.next, forKey: .type)
+            try container.encode(stage, forKey: .stage)
+            try container.encode(payload, forKey: .payload)
+        case .discovered(let url, let kind, let priority):
+            try container.encode(Kind.discovered, forKey: .type)
+            try container.encode(url, forKey: .url)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(priority, forKey: .priority)
+        case .refetch(let at):
+            try container.encode(Kind.refetch, forKey: .type)
+            try container.encode(at, forKey: .at)
+        }
+    }
+}
+
+extension Settlement: Codable {
+    public init(from decoder: Decoder) throws {
+        switch try decoder.singleValueContainer().decode(String.self) {
+        case "accepted": self = .accepted
+        case "stale-lease": self = .staleLease
+        case let other:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown settlement \(other)"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self == .accepted ? "accepted" : "stale-lease")
+    }
+}
+
+/// The request and response bodies of the coordinator's HTTP API, one per endpoint
+/// (`docs/openapi.yaml` describes them; `coordinator serve` answers them, `RemoteQueue` sends them).
+public enum API {
+    public struct RegisterWorker: Codable, Sendable {
+        public var id: String
+        public var stage: Stage
+        public var hostname: String
+        public var pid: Int
+        public init(id: String, stage: Stage, hostname: String, pid: Int) {
+            (self.id, self.stage, self.hostname, self.pid) = (id, stage, hostname, pid)
+        }
+    }
+
+    public struct WorkerID: Codable, Sendable {
+        public var id: String
+        public init(id: String) { self.id = id }
+    }
+
+    public struct Lease: Codable, Sendable {
+        public var stage: Stage
+        public var worker: String
+        public var limit: Int
+        public var leaseSeconds: TimeInterval
+        public init(stage: Stage, worker: String, limit: Int, leaseSeconds: TimeInterval) {
+            (self.stage, self.worker, self.limit, self.leaseSeconds) = (stage, worker, limit, leaseSeconds)
+        }
+    }
+
+    public struct Jobs: Codable, Sendable {
+        public var jobs: [LeasedJob]
+        public init(jobs: [LeasedJob]) { self.jobs = jobs }
+    }
+
+    public struct Extend: Codable, Sendable {
+        public var jobIDs: [Int64]
+        public var leaseToken: String
+        public var leaseSeconds: TimeInterval
+        public init(jobIDs: [Int64], leaseToken: String, leaseSeconds: TimeInterval) {
+            (self.jobIDs, self.leaseToken, self.leaseSeconds) = (jobIDs, leaseToken, leaseSeconds)
+        }
+    }
+
+    public struct Release: Codable, Sendable {
+        public var jobIDs: [Int64]
+        public var leaseToken: String
+        public init(jobIDs: [Int64], leaseToken: String) { (self.jobIDs, self.leaseToken) = (jobIDs, leaseToken) }
+    }
+
+    /// The ids still held (extend) or given back (release).
+    public struct JobIDs: Codable, Sendable {
+        public var jobIDs: [Int64]
+        public init(jobIDs: [Int64]) { self.jobIDs = jobIDs }
+    }
+
+    public struct Complete: Codable, Sendable {
+        public var completions: [Completion]
+        public init(completions: [Completion]) { self.completions = completions }
+    }
+
+    public struct Settlements: Codable, Sendable {
+        public var settlements: [Settlement]
+        public init(settlements: [Settlement]) { self.settlements = settlements }
+    }
+
+    public struct Fail: Codable, Sendable {
+        public var jobID: Int64
+        public var leaseToken: String
+        public var failure: JobFailure
+        public init(jobID: Int64, leaseToken: String, failure: JobFailure) {
+            (self.jobID, self.leaseToken, self.failure) = (jobID, leaseToken, failure)
+        }
+    }
+
+    public struct Enqueue: Codable, Sendable {
+        public struct Item: Codable, Sendable {
+            public var url: String
+            public var kind: URLKind?
+            public var priority: Int?
+            public init(url: String, kind: URLKind? = nil, priority: Int? = nil) { (self.url, self.kind, self.priority) = (url, kind, priority) }
+        }
+        public var urls: [Item]
+        public init(urls: [Item]) { self.urls = urls }
+    }
+
+    /// One line per offered URL: `added` with the job, `known`, or `invalid` with the reason.
+    public struct Enqueued: Codable, Sendable {
+        public struct Outcome: Codable, Sendable {
+            public var input: String
+            public var outcome: String
+            public var jobID: Int64?
+            public var reason: String?
+        }
+        public var outcomes: [Outcome]
+
+        public init(_ outcomes: [AddOutcome]) {
+            self.outcomes = outcomes.map { outcome in
+                switch outcome {
+                case .added(let url, let jobID): Outcome(input: url, outcome: "added", jobID: jobID)
+                case .known(let url): Outcome(input: url, outcome: "known")
+                case .invalid(let input, let reason): Outcome(input: input, outcome: "invalid", reason: "\(reason)")
+                }
+            }
+        }
+    }
+
+    public struct Hosts: Codable, Sendable {
+        public var hosts: [String]
+        public init(hosts: [String]) { self.hosts = hosts }
+    }
+
+    public struct Boilerplate: Codable, Sendable {
+        public var fingerprints: [String: [Int64]]
+        public init(fingerprints: [String: [Int64]]) { self.fingerprints = fingerprints }
+    }
+
+    public struct RecordBlocks: Codable, Sendable {
+        public struct Page: Codable, Sendable {
+            public var host: String
+            public var fingerprints: [Int64]
+            public init(host: String, fingerprints: [Int64]) { (self.host, self.fingerprints) = (host, fingerprints) }
+        }
+        public var pages: [Page]
+        public init(pages: [Page]) { self.pages = pages }
+    }
+
+    public struct Host: Codable, Sendable {
+        public var host: String
+        public init(host: String) { self.host = host }
+    }
+
+    public struct Robots: Codable, Sendable {
+        public var robots: RobotsRecord?
+        public init(robots: RobotsRecord?) { self.robots = robots }
+    }
+
+    public struct StoreRobots: Codable, Sendable {
+        public var host: String
+        public var status: Int
+        public var body: Data
+        public init(host: String, status: Int, body: Data) { (self.host, self.status, self.body) = (host, status, body) }
+    }
+
+    public struct HostDelay: Codable, Sendable {
+        public var delay: TimeInterval?
+        public init(delay: TimeInterval?) { self.delay = delay }
+    }
+
+    public struct Politeness: Codable, Sendable {
+        public var host: String
+        public var delay: TimeInterval?
+        public var concurrency: Int?
+        public init(host: String, delay: TimeInterval?, concurrency: Int?) { (self.host, self.delay, self.concurrency) = (host, delay, concurrency) }
+    }
+
+    /// The body of every 4xx/5xx answer.
+    public struct Problem: Codable, Sendable {
+        public var error: String
+        public init(error: String) { self.error = error }
+    }
+}
