@@ -106,7 +106,9 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Queue"], path: "Tests/TestSupport"),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["CoordinatorCLI", "Store", "TestSupport"]),
+        .testTarget(name: "CoordinatorTests", dependencies: [
+            "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
         .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreCLI", "TestSupport"]),

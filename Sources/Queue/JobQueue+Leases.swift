@@ -64,18 +64,18 @@ extension JobQueue {
         }
     }
 
-    /// Extends the leases of `jobIDs` held under `token`; returns the ids still held
-    /// (a job missing from the answer was lost and its work must be abandoned).
+    /// Extends the leases of `jobIDs` held under `token` and not yet expired; returns the ids
+    /// still held (a job missing from the answer was lost and its work must be abandoned).
     public func heartbeat(jobIDs: [Int64], leaseToken token: String, leaseSeconds: TimeInterval) throws -> [Int64] {
         let now = self.now
         let expiry = now.addingTimeInterval(leaseSeconds).timeIntervalSince1970
         return try write { db in
             let extend = try db.cachedStatement(sql: """
                 UPDATE jobs SET lease_expires_at = ?, updated_at = ?
-                WHERE id = ? AND state = 'leased' AND lease_token = ?
+                WHERE id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
                 """)
             return try jobIDs.filter { id in
-                try extend.execute(arguments: [expiry, now.timeIntervalSince1970, id, token])
+                try extend.execute(arguments: [expiry, now.timeIntervalSince1970, id, token, now.timeIntervalSince1970])
                 return db.changesCount == 1
             }
         }
@@ -105,8 +105,9 @@ extension JobQueue {
     }
 
     /// Completes leased jobs and enqueues their follow-on jobs, all in one transaction, so a
-    /// crash leaves either both or neither. Each completion whose lease is no longer held is
-    /// answered `.staleLease` and changes nothing.
+    /// crash leaves either both or neither. Each completion whose lease is no longer held —
+    /// expired (even if nobody took the job over yet) or someone else's — is answered
+    /// `.staleLease` and changes nothing.
     public func complete(_ completions: [Completion]) throws -> [Settlement] {
         let now = self.now
         let normalizer = URLNormalizer()
@@ -117,13 +118,13 @@ extension JobQueue {
             // held under it; the rows it returns are the accepted completions.
             let markDone = try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = ?
-                WHERE id IN (SELECT value FROM json_each(?)) AND state = 'leased' AND lease_token = ?
+                WHERE id IN (SELECT value FROM json_each(?)) AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
                 RETURNING id, stage, url_id, host_id, priority, payload_id
                 """)
             var accepted: [Int64: Row] = [:]
             for (token, group) in Dictionary(grouping: completions, by: \.leaseToken) {
                 let rows = try Row.fetchAll(markDone, arguments: [
-                    now.timeIntervalSince1970, SQLIDList(group.map(\.jobID)).json, token,
+                    now.timeIntervalSince1970, SQLIDList(group.map(\.jobID)).json, token, now.timeIntervalSince1970,
                 ])
                 for row in rows { accepted[row["id"]] = row }
             }
@@ -170,8 +171,8 @@ extension JobQueue {
         try write { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT stage, host_id, attempts, max_attempts, lease_worker FROM jobs
-                WHERE id = ? AND state = 'leased' AND lease_token = ?
-                """), arguments: [jobID, token])
+                WHERE id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
+                """), arguments: [jobID, token, now.timeIntervalSince1970])
             else { throw QueueError.staleLease(jobID: jobID) }
             let attempts: Int = row["attempts"]
             let maxAttempts: Int = row["max_attempts"]

@@ -216,9 +216,15 @@ public enum API {
         public init(host: String) { self.host = host }
     }
 
+    /// `robots` is null (not left out) for a host without one.
     public struct Robots: Codable, Sendable {
         public var robots: RobotsRecord?
         public init(robots: RobotsRecord?) { self.robots = robots }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(robots, forKey: .robots)
+        }
     }
 
     public struct StoreRobots: Codable, Sendable {
@@ -228,9 +234,15 @@ public enum API {
         public init(host: String, status: Int, body: Data) { (self.host, self.status, self.body) = (host, status, body) }
     }
 
+    /// `delay` is null (not left out) for an unknown host.
     public struct HostDelay: Codable, Sendable {
         public var delay: TimeInterval?
         public init(delay: TimeInterval?) { self.delay = delay }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(delay, forKey: .delay)
+        }
     }
 
     public struct Politeness: Codable, Sendable {

@@ -22,18 +22,19 @@ public final class CoordinatorClient: @unchecked Sendable {
     }
 
     public let baseURL: String
-    private let authorization: String
+    private let authorization: String?
     private let timeout: TimeInterval
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer
 
-    /// `baseURL` such as `http://10.0.0.5:8470`; `token` is the bearer token.
-    public init(baseURL: String, token: String, timeout: TimeInterval = 60) throws {
+    /// `baseURL` such as `http://10.0.0.5:8470`; `token` is the bearer token (nil: none, for
+    /// `/healthz`).
+    public init(baseURL: String, token: String?, timeout: TimeInterval = 60) throws {
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw Failure.transport("coordinator URL must be http:// or https:// with a host, got \(baseURL)")
         }
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.authorization = "Authorization: Bearer \(token)"
+        self.authorization = token.map { "Authorization: Bearer \($0)" }
         self.timeout = timeout
         guard let handle = curl_easy_init() else { throw Failure.transport("libcurl could not make a handle") }
         self.handle = handle
@@ -49,8 +50,8 @@ public final class CoordinatorClient: @unchecked Sendable {
         curl_easy_reset(handle)
         let response = ResponseBuffer()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, authorization)
-        headers = curl_slist_append(headers, "Content-Type: application/json")
+        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Content-Type: application/json")
+        if let authorization { headers = curl_slist_append(headers, authorization) }
         headers = curl_slist_append(headers, "Expect:")  // no 100-continue round trip for large bodies
         defer { curl_slist_free_all(headers) }
         let context = Unmanaged.passUnretained(response).toOpaque()
@@ -73,7 +74,7 @@ public final class CoordinatorClient: @unchecked Sendable {
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw Failure.transport("\(baseURL)\(path): \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
         }
         var status = 0

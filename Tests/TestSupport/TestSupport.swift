@@ -77,7 +77,7 @@ public final class LocalServer: @unchecked Sendable {
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// A port the kernel reports free right now.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -92,7 +92,7 @@ public final class LocalServer: @unchecked Sendable {
 
     /// Waits up to 60 s: hostile.py prepares its payloads (a gzip bomb among them) before it
     /// listens, which takes seconds when the machine is busy running other tests.
-    static func waitUntilListening(port: Int) throws {
+    public static func waitUntilListening(port: Int) throws {
         for _ in 0..<1200 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()

@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import Queue
+import Testing
+import TestSupport
+import WorkerSupport
+
+/// The coordinator's HTTP API, over a real `coordinator serve` process on 127.0.0.1.
+@Suite("Coordinator API", .serialized)
+struct APITests {
+    /// A queue file with two fetch jobs, on two hosts so one lease can take both.
+    static func queueWithTwoJobs(in directory: TemporaryDirectory) throws -> String {
+        let path = directory.path("queue.sqlite")
+        let queue = try JobQueue.openWithoutPoliteness(at: path)
+        _ = try queue.add(["http://127.0.0.1:9/a", "http://localhost:9/b"])
+        return path
+    }
+
+    /// The documented operations: (method, path, example request body or nil).
+    static func documentedOperations() throws -> [(method: String, path: String, example: Data?, operation: [String: Any])] {
+        let document = try openAPIDocument()
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        return try paths.sorted { $0.key < $1.key }.flatMap { path, operations in
+            try operations.map { method, value in
+                let operation = try #require(value as? [String: Any])
+                let content = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+                let example = try content?["example"].map { try JSONSerialization.data(withJSONObject: $0) }
+                return (method.uppercased(), path, example, operation)
+            }
+        }
+    }
+
+    static func openAPIDocument() throws -> [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    static func stages(_ database: String) throws -> [String: [String: Int]] {
+        try JobQueue.open(at: database).stats().stages
+    }
+
+    @Test("/healthz needs no token; every other endpoint answers 401 without the right one, and nothing changes")
+    func authentication() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let before = try Self.stages(server.database)
+        #expect(try server.client(anonymous: true).send(method: "GET", path: "/healthz", body: nil).status == 200)
+        let operations = try Self.documentedOperations().filter { $0.path != "/healthz" }
+        #expect(operations.count == 17, "the server has 17 authenticated routes; each must be documented")
+        for (method, path, example, _) in operations {
+            for client in [try server.client(anonymous: true), try server.client(token: "wrong-token-0123456789"), try server.client(token: server.token + "x")] {
+                let answer = try client.send(method: method, path: path, body: example)
+                #expect(answer.status == 401, "\(method) \(path)")
+                #expect(String(decoding: answer.body, as: UTF8.self).contains("bearer token"))
+            }
+        }
+        #expect(try Self.stages(server.database) == before)
+    }
+
+    @Test("malformed, out-of-range and oversized requests get 400 or 413 with a message; nothing changes")
+    func badRequests() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory,
+                                           extraArguments: ["--max-body-bytes", "65536"])
+        let before = try Self.stages(server.database)
+        let client = try server.client()
+        let cases: [(String, String, Int, String)] = [
+            ("/v1/lease", "not json", 400, "malformed request body"),
+            ("/v1/lease", #"{"stage":"fetch"}"#, 400, "missing worker"),
+            ("/v1/lease", #"{"stage":"harvest","worker":"w","limit":1,"leaseSeconds":60}"#, 400, "stage"),
+            ("/v1/lease", #"{"stage":"fetch","worker":"w","limit":0,"leaseSeconds":60}"#, 400, "limit must be 1 to 1000"),
+            ("/v1/lease", #"{"stage":"fetch","worker":"w","limit":5,"leaseSeconds":-1}"#, 400, "leaseSeconds"),
+            ("/v1/complete", #"{"completions":[{"jobID":"one"}]}"#, 400, "completions"),
+            ("/v1/enqueue", #"{"urls":"http://example.org"}"#, 400, "urls"),
+            ("/v1/lease", String(repeating: " ", count: 100_000) + "{}", 413, "over the limit of 65536 bytes"),
+        ]
+        for (path, body, status, message) in cases {
+            let answer = try client.send(method: "POST", path: path, body: Data(body.utf8))
+            #expect(answer.status == status, "\(path) \(body.prefix(60))")
+            #expect(String(decoding: answer.body, as: UTF8.self).contains(message), "\(String(decoding: answer.body, as: UTF8.self))")
+        }
+        #expect(try client.send(method: "GET", path: "/v1/nowhere", body: nil).status == 404)
+        #expect(try Self.stages(server.database) == before)
+    }
+
+    @Test("completing or failing someone else's lease, or an expired one, is 409 and changes nothing")
+    func conflicts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let logger = Logger(label: "test")
+        let remote = RemoteQueue(client: try server.client(), logger: logger)
+        let mine = try #require(try remote.lease(stage: .fetch, worker: "a", limit: 1, leaseSeconds: 60).first)
+        let theirs = try #require(try remote.lease(stage: .fetch, worker: "b", limit: 1, leaseSeconds: 1).first)
+        let before = try Self.stages(server.database)
+
+        let client = try server.client()
+        let stolen = API.Complete(completions: [Completion(jobID: theirs.id, leaseToken: mine.leaseToken)])
+        let answer = try client.send(method: "POST", path: "/v1/complete", body: try WireCoding.encoder().encode(stolen))
+        #expect(answer.status == 409)
+        #expect(try WireCoding.decoder().decode(API.Settlements.self, from: answer.body).settlements == [.staleLease])
+        let failure = JobFailure(errorClass: "timeout", message: "test", retryable: true)
+        #expect(throws: QueueError.self) { try remote.fail(jobID: theirs.id, leaseToken: mine.leaseToken, failure: failure) }
+        #expect(try Self.stages(server.database) == before)
+
+        Thread.sleep(forTimeInterval: 1.5)  // `theirs` expires
+        #expect(try remote.complete([Completion(jobID: theirs.id, leaseToken: theirs.leaseToken)]) == [.staleLease])
+        #expect(throws: QueueError.self) { try remote.fail(jobID: theirs.id, leaseToken: theirs.leaseToken, failure: failure) }
+        #expect(try remote.heartbeat(jobIDs: [theirs.id], leaseToken: theirs.leaseToken, leaseSeconds: 60).isEmpty)
+        #expect(try Self.stages(server.database) == before)
+
+        // The rightful holder is still answered.
+        #expect(try remote.complete([Completion(jobID: mine.id, leaseToken: mine.leaseToken)]) == [.accepted])
+    }
+
+    @Test("the OpenAPI document and the server agree: each documented example is answered with a documented status and shape")
+    func openAPIContract() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let document = try Self.openAPIDocument()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let client = try server.client()
+        for (method, path, example, operation) in try Self.documentedOperations() {
+            #expect(method == "GET" || example != nil, "\(method) \(path) has no example request")
+            let answer = try client.send(method: method, path: path, body: example)
+            let responses = try #require(operation["responses"] as? [String: [String: Any]])
+            let documented = try #require(responses[String(answer.status)], "\(method) \(path) answered \(answer.status), not documented")
+            guard let schema = (documented["content"] as? [String: Any])?["application/json"].flatMap({ ($0 as? [String: Any])?["schema"] as? [String: Any] })
+            else { continue }
+            let resolved = (schema["$ref"] as? String).flatMap { schemas[String($0.split(separator: "/").last!)] } ?? schema
+            let object = try #require(try JSONSerialization.jsonObject(with: answer.body, options: .fragmentsAllowed) as? [String: Any], "\(path)")
+            for key in resolved["required"] as? [String] ?? [] {
+                #expect(object[key] != nil, "\(method) \(path): no \(key) in \(String(decoding: answer.body, as: UTF8.self))")
+            }
+            if resolved["additionalProperties"] as? Bool == false, let properties = resolved["properties"] as? [String: Any] {
+                #expect(Set(object.keys).isSubset(of: Set(properties.keys)), "\(method) \(path): undocumented keys")
+            }
+        }
+    }
+
+    @Test("a remote worker's round trip: lease, extend, complete with a payload follow-on, then the next stage leases the payload")
+    func remoteRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let remote = RemoteQueue(client: try server.client(), logger: Logger(label: "test"))
+        try remote.registerWorker(id: "fetcher-remote", stage: .fetch, hostname: "elsewhere", pid: 1)
+        let jobs = try remote.lease(stage: .fetch, worker: "fetcher-remote", limit: 10, leaseSeconds: 60)
+        #expect(jobs.count == 2)
+        #expect(try remote.heartbeat(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 120).sorted() == jobs.map(\.id).sorted())
+        let page = Data("<html><body><p>Body bytes, \u{0} and all 256 values survive base64.</p></body></html>".utf8) + Data((0...255).map { UInt8($0) })
+        let payload = Payload(metadata: Data(#"{"status":200}"#.utf8), body: page)
+        let settlements = try remote.complete([
+            Completion(jobID: jobs[0].id, leaseToken: jobs[0].leaseToken, followOns: [
+                .next(.parse, payload: payload), .discovered(url: "http://127.0.0.1:9/c", kind: .page, priority: 1),
+            ]),
+        ])
+        #expect(settlements == [.accepted])
+        #expect(try remote.release(jobIDs: [jobs[1].id], leaseToken: jobs[1].leaseToken) == [jobs[1].id])
+        let parse = try #require(try remote.lease(stage: .parse, worker: "parser-remote", limit: 10, leaseSeconds: 60).first)
+        #expect(parse.payload == payload)
+        #expect(try JobQueue.open(at: server.database).stats().liveWorkers["fetch"] == 1)
+        try remote.unregisterWorker(id: "fetcher-remote")
+        try remote.storeRobots(host: "example.org", status: 200, body: Data("User-agent: *\nDisallow: /x\n".utf8))
+        #expect(try remote.robots(host: "example.org")?.body == Data("User-agent: *\nDisallow: /x\n".utf8))
+        #expect(try remote.robots(host: "unknown.example") == nil)
+        try remote.setHostPoliteness(host: "example.org", delay: 3, concurrency: nil)
+        #expect(try remote.hostDelay(host: "example.org") == 3)
+        try remote.recordBlocks([(host: "example.org", fingerprints: [42])])
+        #expect(try remote.boilerplate(hosts: ["example.org"]).isEmpty)  // one page is not a pattern
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Queue
+import TestSupport
+import WorkerSupport
+
+/// `coordinator serve` as a process of its own on a free loopback port, over a queue file; killed
+/// when the test drops it. `restart()` kills it (SIGKILL: a crash) and starts it again on the
+/// same port and file.
+final class CoordinatorServer: @unchecked Sendable {
+    let port: Int
+    let token = "test-token-" + UUID().uuidString
+    let database: String
+    let tokenFile: String
+    private let extraArguments: [String]
+    private var process = Process()
+
+    init(database: String, directory: TemporaryDirectory, extraArguments: [String] = []) throws {
+        self.database = database
+        self.extraArguments = extraArguments
+        tokenFile = directory.path("token")
+        try Data((token + "\n").utf8).write(to: URL(fileURLWithPath: tokenFile))
+        port = try LocalServer.freePort()
+        try start()
+    }
+
+    deinit { stop(signal: SIGKILL) }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func start() throws {
+        process = Process()
+        process.executableURL = builtProduct("coordinator")
+        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile] + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try LocalServer.waitUntilListening(port: port)
+    }
+
+    func stop(signal: Int32) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    func restart() throws {
+        stop(signal: SIGKILL)
+        try start()
+    }
+
+    var terminationStatus: Int32 { process.terminationStatus }
+
+    /// A client sending `token` (the server's by default; nil sends none).
+    func client(token: String? = nil, anonymous: Bool = false) throws -> CoordinatorClient {
+        try CoordinatorClient(baseURL: url, token: anonymous ? nil : (token ?? self.token))
+    }
+}
