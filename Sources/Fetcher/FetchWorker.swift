@@ -31,6 +31,12 @@ public final class FetchWorker: Sendable {
     enum Outcome: Sendable {
         case completed(LeasedJob, followOns: [FollowOn], validators: URLValidators? = nil)
         case failed(LeasedJob, JobFailure)
+
+        var job: LeasedJob {
+            switch self {
+            case .completed(let job, _, _), .failed(let job, _): job
+            }
+        }
     }
 
     private let queue: any WorkQueue
@@ -59,6 +65,7 @@ public final class FetchWorker: Sendable {
                                  hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
         defer { try? queue.unregisterWorker(id: configuration.workerID) }
         logger.info("fetch worker started", metadata: ["worker": "\(configuration.workerID)", "in_flight": "\(configuration.maxInFlight)"])
+        let leases = LeaseKeeper(queue: queue, leaseSeconds: configuration.leaseSeconds, logger: logger)
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var inFlight = 0
             var finished: [Outcome] = []
@@ -66,13 +73,14 @@ public final class FetchWorker: Sendable {
                 if !stopping && inFlight <= configuration.maxInFlight / 2 {
                     let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
                                                limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
+                    leases.hold(jobs)
                     for job in jobs {
                         group.addTask { await self.fetch(job) }
                     }
                     inFlight += jobs.count
                 }
                 if inFlight == 0 {
-                    try settle(&finished)
+                    try settle(&finished, leases: leases)
                     if stopping || configuration.exitWhenIdle { break }
                     try queue.workerHeartbeat(id: configuration.workerID)
                     try await Task.sleep(for: .seconds(configuration.idleSleep))
@@ -83,7 +91,7 @@ public final class FetchWorker: Sendable {
                     finished.append(outcome)
                 }
                 if finished.count >= configuration.settleBatch || inFlight <= configuration.maxInFlight / 2 {
-                    try settle(&finished)
+                    try settle(&finished, leases: leases)
                 }
             }
         }
@@ -91,7 +99,7 @@ public final class FetchWorker: Sendable {
     }
 
     /// Records finished fetches: completions in one transaction, failures one by one.
-    private func settle(_ outcomes: inout [Outcome]) throws {
+    private func settle(_ outcomes: inout [Outcome], leases: LeaseKeeper) throws {
         guard !outcomes.isEmpty else { return }
         var completions: [Completion] = []
         var failures: [(job: LeasedJob, failure: JobFailure)] = []
@@ -105,6 +113,7 @@ public final class FetchWorker: Sendable {
             }
         }
         try queue.settle(completions: completions, failures: failures, logger: logger)
+        leases.drop(outcomes.map(\.job))
         outcomes.removeAll()
     }
 

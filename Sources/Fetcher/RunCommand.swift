@@ -49,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         let engine = FetchEngine(configuration: engineConfiguration)
         var configuration = FetchWorker.Configuration(
             workerID: queueOptions.workerName(stage: "fetcher"),
-            leaseSeconds: fetchOptions.timeout + 60)
+            leaseSeconds: queueOptions.leaseSeconds ?? fetchOptions.timeout + 60)
         configuration.maxInFlight = inFlight
         configuration.exitWhenIdle = exitWhenIdle
         configuration.warc = try warc.map { try WARCWriter(directory: $0, maxFileBytes: warcMaxBytes) }

@@ -35,6 +35,7 @@ struct ParseRunCommand: ParsableCommand {
         let queue = try queueOptions.openQueue(logger: logger)
         var configuration = ParseWorker.Configuration(workerID: queueOptions.workerName(stage: "parser"))
         configuration.batchSize = batch
+        if let leaseSeconds = queueOptions.leaseSeconds { configuration.leaseSeconds = leaseSeconds }
         configuration.exitWhenIdle = exitWhenIdle
         let worker = ParseWorker(queue: queue, configuration: configuration, logger: logger)
         let signals = StopSignals(logger: logger) { worker.stop() }

@@ -70,6 +70,7 @@ struct StoreRunCommand: ParsableCommand {
         let queue = try queueOptions.openQueue(logger: logger)
         var leasing = BatchLeasing.store(workerID: queueOptions.workerName(stage: "store"))
         leasing.batchSize = batch
+        if let leaseSeconds = queueOptions.leaseSeconds { leasing.leaseSeconds = leaseSeconds }
         leasing.exitWhenIdle = exitWhenIdle
         let store = try ArticleStore(path: storeOptions.resolvedPath(besideQueue: queueOptions.databasePath))
         let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing, logger: logger)

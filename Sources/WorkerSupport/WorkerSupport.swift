@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Queue
+import Synchronization
 
 /// How every stage worker reaches the queue — `--db PATH` (the SQLite file, on the same
 /// machine) or `--coordinator URL --token-file F` (the coordinator's HTTP API, from anywhere) —
@@ -20,11 +21,19 @@ public struct WorkerQueueOptions: ParsableArguments {
     @Option(name: .long, help: "This worker's name in `coordinator stats` (default: STAGE-HOST-PID).")
     public var workerID: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How long a lease lasts before the queue hands the job to another worker; heartbeats extend it during long work (default: per stage).",
+        valueName: "seconds"))
+    public var leaseSeconds: Double?
+
     public init() {}
 
     public func validate() throws {
         if db != nil && coordinator != nil { throw ValidationError("give either --db (the queue file) or --coordinator (its API), not both") }
         if coordinator == nil && tokenFile != nil { throw ValidationError("--token-file is for --coordinator") }
+        if let leaseSeconds, !(leaseSeconds >= 1 && leaseSeconds <= 86_400) {
+            throw ValidationError("--lease-seconds must be 1 to 86400, got \(leaseSeconds)")
+        }
     }
 
     public var databasePath: String { db ?? QueueLocation.defaultDatabasePath() }
@@ -129,12 +138,14 @@ public struct BatchLeasing: Sendable {
 
 extension WorkQueue {
     /// The loop of a worker that takes jobs in batches (parse, store): registers the worker,
-    /// leases a batch and hands it to `process`, waits when nothing is ready, and returns once
-    /// `stopping()` says so — after the batch in hand was processed — unregistering the worker.
+    /// leases a batch and hands it to `process` (its leases extended by heartbeats meanwhile),
+    /// waits when nothing is ready, and returns once `stopping()` says so — after the batch in
+    /// hand was processed — unregistering the worker.
     public func runBatches(_ leasing: BatchLeasing, logger: Logger, stopping: () -> Bool, process: ([LeasedJob]) throws -> Void) throws {
         try registerWorker(id: leasing.workerID, stage: leasing.stage, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
         defer { try? unregisterWorker(id: leasing.workerID) }
         logger.info("\(leasing.stage.rawValue) worker started", metadata: ["worker": "\(leasing.workerID)"])
+        let leases = LeaseKeeper(queue: self, leaseSeconds: leasing.leaseSeconds, logger: logger)
         while !stopping() {
             let jobs = try lease(stage: leasing.stage, worker: leasing.workerID, limit: leasing.batchSize, leaseSeconds: leasing.leaseSeconds)
             if jobs.isEmpty {
@@ -143,8 +154,58 @@ extension WorkQueue {
                 Thread.sleep(forTimeInterval: leasing.idleSleep)
                 continue
             }
+            leases.hold(jobs)
+            defer { leases.drop(jobs) }
             try process(jobs)
         }
         logger.info("\(leasing.stage.rawValue) worker stopped", metadata: ["worker": "\(leasing.workerID)"])
+    }
+}
+
+/// Keeps the leases of jobs in hand alive: every third of the lease time it extends them
+/// (`WorkQueue.heartbeat`), so a lease can be short — a crashed worker's jobs come back soon —
+/// and long work still keeps its jobs. A job the queue no longer holds for us is logged; its
+/// completion will come back as a stale lease.
+///
+/// `@unchecked Sendable`: the timer is set up in `init` and cancelled in `deinit`; the ids in
+/// hand are behind a mutex.
+public final class LeaseKeeper: @unchecked Sendable {
+    private let timer: DispatchSourceTimer
+    /// Job ids in hand, by lease token.
+    private let held = Mutex<[String: Set<Int64>]>([:])
+
+    public init(queue: any WorkQueue, leaseSeconds: TimeInterval, logger: Logger) {
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        let interval = max(leaseSeconds / 3, 0.2)
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            for (token, ids) in held.withLock({ $0 }) where !ids.isEmpty {
+                do {
+                    let kept = Set(try queue.heartbeat(jobIDs: ids.sorted(), leaseToken: token, leaseSeconds: leaseSeconds))
+                    for lost in ids.subtracting(kept) { logger.warning("lease lost during work", metadata: ["job": "\(lost)"]) }
+                } catch {
+                    logger.warning("lease heartbeat failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        timer.resume()
+    }
+
+    deinit { timer.cancel() }
+
+    /// Starts keeping `jobs`' leases.
+    public func hold(_ jobs: [LeasedJob]) {
+        held.withLock { for job in jobs { $0[job.leaseToken, default: []].insert(job.id) } }
+    }
+
+    /// Stops keeping `jobs`' leases (they were settled).
+    public func drop(_ jobs: [LeasedJob]) {
+        held.withLock { held in
+            for job in jobs {
+                held[job.leaseToken]?.remove(job.id)
+                if held[job.leaseToken]?.isEmpty == true { held[job.leaseToken] = nil }
+            }
+        }
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import Queue
+import Store
+import Testing
+import TestSupport
+
+/// A stage worker as a process of its own, its log kept in a file for when a test fails.
+final class WorkerProcess: @unchecked Sendable {
+    let process = Process()
+
+    init(_ product: String, _ arguments: [String], log: String) throws {
+        process.executableURL = builtProduct(product)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    deinit { stop(signal: SIGKILL) }
+
+    /// Sends `signal` and waits for the exit; the exit status.
+    @discardableResult
+    func stop(signal: Int32) -> Int32 {
+        if process.isRunning {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+}
+
+@Suite("Workers over the coordinator's API", .serialized)
+struct RemoteWorkersTests {
+    /// Polls `condition` every `interval` for up to `seconds`.
+    static func wait(_ seconds: Double, for what: String, every interval: Double = 0.2, until condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: interval)
+        }
+        Issue.record("timed out after \(seconds) s waiting for \(what)")
+        throw CancellationError()
+    }
+
+    @Test("fetch, parse and store processes crawl a local site through `coordinator serve`; a parser killed mid-batch and the coordinator restarted mid-run lose nothing")
+    func crawlThroughTheAPI() throws {
+        let site = try LocalServer.fixture("news_site.py", maxSeconds: 600)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = directory.path("queue.sqlite")
+        let queue = try JobQueue.openWithoutPoliteness(at: database)
+        _ = try queue.add([site.url("/site1/feed.xml"), site.url("/site1/sitemap.xml")])
+        let server = try CoordinatorServer(database: database, directory: directory)
+        let remote = ["--coordinator", server.url, "--token-file", server.tokenFile, "--lease-seconds", "3"]
+        let fetcher = try WorkerProcess("fetcher", ["run", "--allow-loopback", "--in-flight", "8"] + remote, log: directory.path("fetcher.log"))
+        let store = try WorkerProcess("store", ["run", "--batch", "8", "--store-db", directory.path("articles.sqlite")] + remote,
+                                      log: directory.path("store.log"))
+        let firstParser = try WorkerProcess("parser", ["run", "--batch", "4", "--worker-id", "parser-1"] + remote,
+                                            log: directory.path("parser-1.log"))
+
+        var batchInHand: [JobSummary] = []
+        try Self.wait(60, for: "parser-1 holding a batch", every: 0.005) {
+            batchInHand = try queue.jobs(matching: JobFilter(stage: .parse, state: .leased), limit: 100).filter { $0.leaseWorker == "parser-1" }
+            return !batchInHand.isEmpty
+        }
+        firstParser.stop(signal: SIGKILL)  // mid-batch: its leases must expire and the pages be parsed again
+        let secondParser = try WorkerProcess("parser", ["run", "--batch", "4"] + remote, log: directory.path("parser-2.log"))
+        try Self.wait(60, for: "the first stored articles") { try queue.count(.store, .done) >= 4 }
+        try server.restart()  // SIGKILL and start again: workers retry until it answers
+
+        try Self.wait(180, for: "the queue to drain") {
+            let stages = try queue.stats().stages
+            let open = Stage.allCases.reduce(0) { sum, stage in
+                sum + ["queued", "leased", "retry"].reduce(0) { $0 + (stages[stage.rawValue]?[$1] ?? 0) }
+            }
+            return open == 0 && (stages["store"]?["done"] ?? 0) >= 30
+        }
+        for worker in [fetcher, secondParser, store] {
+            #expect(worker.stop(signal: SIGTERM) == 0, "a worker did not stop cleanly on SIGTERM")
+        }
+
+        // Every job ended done, dead with its reason, or (feeds) scheduled for its next reading.
+        let unfinished = try queue.jobs(matching: JobFilter(), limit: 10_000).filter { ![.done, .dead, .scheduled].contains($0.state) }
+        #expect(unfinished.isEmpty, "\(unfinished)")
+        for dead in try queue.jobs(matching: JobFilter(state: .dead), limit: 10_000) {
+            #expect(dead.lastError?.isEmpty == false, "dead without a reason: \(dead.url)")
+        }
+        // Each store job became exactly one article; no URL was stored twice.
+        var articles: [StoredArticle] = []
+        try ArticleStore(path: directory.path("articles.sqlite")).export(since: nil, includeDuplicates: true) { articles.append($0) }
+        #expect(articles.count == (try queue.count(.store, .done)))
+        #expect(Set(articles.compactMap(\.jobID)).count == articles.count)
+        #expect(Set(articles.map(\.url)).count == articles.count)
+        #expect(articles.count >= 30)
+        for job in batchInHand {
+            #expect(try queue.job(id: job.id).job.state == .done, "a page of the killed parser's batch was lost")
+        }
+    }
+}
