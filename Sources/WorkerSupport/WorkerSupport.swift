@@ -12,7 +12,7 @@ public struct WorkerQueueOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The queue database file (workers on the coordinator's machine).", valueName: "path"))
     public var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("The coordinator's API (`coordinator serve`), e.g. http://10.0.0.5:8470.", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("The coordinator's API (`coordinator serve`), e.g. http://10.0.0.5:8470 (default: $WIREROOM_COORDINATOR).", valueName: "url"))
     public var coordinator: String?
 
     @Option(name: .long, help: ArgumentHelp("File holding the API's bearer token (default: $WIREROOM_TOKEN_FILE, else $WIREROOM_TOKEN).", valueName: "path"))
@@ -43,10 +43,14 @@ public struct WorkerQueueOptions: ParsableArguments {
         workerID ?? "\(stage)-\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
 
-    /// The queue as the options say: the coordinator's API, or the database file.
-    public func openQueue(logger: Logger) throws -> any WorkQueue {
-        guard let coordinator else { return try JobQueue.open(at: databasePath) }
-        let token = try APIToken.read(file: tokenFile)
+    /// The queue as the options say: the coordinator's API (`--coordinator`, else
+    /// `$WIREROOM_COORDINATOR` unless `--db` is given), or the database file.
+    public func openQueue(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any WorkQueue {
+        guard let coordinator = coordinator ?? (db == nil ? environment["WIREROOM_COORDINATOR"].flatMap { $0.isEmpty ? nil : $0 } : nil) else {
+            return try JobQueue.open(at: databasePath)
+        }
+        let token = try APIToken.read(file: tokenFile, environment: environment)
+        logger.info("queue through the coordinator's API", metadata: ["coordinator": "\(coordinator)"])
         return RemoteQueue(client: try CoordinatorClient(baseURL: coordinator, token: token), logger: logger)
     }
 }
@@ -75,23 +79,34 @@ public enum APIToken {
 
 /// SIGTERM (systemd's stop) and SIGINT (Ctrl-C) handled the same way by every worker: log and
 /// call `stop`, which lets the work in hand finish and be recorded before the process exits.
+///
+/// It also speaks for the worker to systemd (`Type=notify`): READY when the worker starts,
+/// WATCHDOG while it lives, STOPPING when a signal asks it to stop.
 public final class StopSignals {
     private let sources: [DispatchSourceSignal]
+    private let watchdog: DispatchSourceTimer?
 
     public init(logger: Logger, onStop stop: @escaping @Sendable () -> Void) {
+        let systemd = SystemdNotifier()
         sources = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
             source.setEventHandler {
                 logger.info("stopping: finishing the work in hand", metadata: ["signal": "\(number)"])
+                systemd.notify("STOPPING=1")
                 stop()
             }
             source.resume()
             return source
         }
+        systemd.notify("READY=1")
+        watchdog = systemd.startWatchdog()
     }
 
-    deinit { sources.forEach { $0.cancel() } }
+    deinit {
+        sources.forEach { $0.cancel() }
+        watchdog?.cancel()
+    }
 }
 
 /// Logs to standard error (journald collects it under systemd), once per process.
