@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "store", targets: ["StoreCLI"]),
         .library(name: "Queue", targets: ["Queue"]),
         .library(name: "Fetcher", targets: ["Fetcher"]),
+        .library(name: "WorkerSupport", targets: ["WorkerSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

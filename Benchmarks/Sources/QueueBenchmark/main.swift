@@ -2,7 +2,9 @@
 // (frontier, politeness, payloads, leases), printed next to the raw SQLite reference.
 import ArgumentParser
 import Foundation
+import Logging
 import Queue
+import WorkerSupport
 
 @main
 struct QueueBenchmark: ParsableCommand {
@@ -24,7 +26,7 @@ struct Run: ParsableCommand {
     @Option(help: "JSON printed by reference_sqlite.py in this run.") var reference: String?
     @Option(help: "URLs to enqueue.") var urls = 1_000_000
     @Option(help: "A built `coordinator` binary, to time `coordinator add --file` end to end.") var coordinator: String?
-    @Option(help: "Only these parts (enqueue, lease, parse); default all.") var only: [String] = []
+    @Option(help: "Only these parts (enqueue, lease, parse, http); default all.") var only: [String] = []
 
     private func wants(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
 
@@ -50,6 +52,18 @@ struct Run: ParsableCommand {
         if wants("parse") {
             let parseRate = try leaseComplete(stage: .parse, batch: 100, processes: 1, jobs: 20_000)
             rows.append(("parse lease+complete with 30 KB payloads, batch 100, 1 proc (jobs/s)", parseRate, ""))
+        }
+        // 4. Lease + complete through `coordinator serve` (HTTP, JSON, one connection per worker
+        //    process), next to the same work on the SQLite file directly, in this run.
+        if wants("http") {
+            guard let coordinator else { throw ValidationError("the http part needs --coordinator (a built coordinator binary)") }
+            for connections in [1, 4, 16] {
+                let direct = try leaseComplete(stage: .fetch, batch: 100, processes: connections, jobs: 100_000)
+                rows.append(("fetch lease+complete batch 100, \(connections) proc, SQLite file (jobs/s)", direct, ""))
+                let http = try leaseComplete(stage: .fetch, batch: 100, processes: connections, jobs: 100_000, through: coordinator)
+                rows.append(("fetch lease+complete batch 100, \(connections) HTTP connections (jobs/s)", http,
+                             String(format: "%.2f× the SQLite file", http / direct)))
+            }
         }
         printTable(rows, reference: referenceFigures)
     }
@@ -95,8 +109,9 @@ struct Run: ParsableCommand {
     }
 
     /// Fills a fresh queue with `jobs` ready jobs of `stage`, runs `processes` workers to empty
-    /// it, and returns jobs per second from the first lease to the last completion.
-    private func leaseComplete(stage: Stage, batch: Int, processes: Int, jobs: Int) throws -> Double {
+    /// it — on the file, or through `coordinator serve` started from the binary `through` — and
+    /// returns jobs per second from the first lease to the last completion.
+    private func leaseComplete(stage: Stage, batch: Int, processes: Int, jobs: Int, through server: String? = nil) throws -> Double {
         let path = fresh("lease-\(stage)-\(batch)-\(processes)")
         var configuration = QueueConfiguration()
         configuration.defaultHostDelay = 0
@@ -108,12 +123,15 @@ struct Run: ParsableCommand {
         }
         if stage == .parse { try handOffToParse(queue, count: jobs) }
 
+        let api = try server.map { try APIServer(binary: $0, database: path) }
+        defer { api?.stop() }
         let me = URL(fileURLWithPath: CommandLine.arguments[0])
         let pipes = (0..<processes).map { _ in Pipe() }
         let workers = try pipes.enumerated().map { index, pipe in
             let process = Process()
             process.executableURL = me
-            process.arguments = ["worker", "--db", path, "--stage", stage.rawValue, "--batch", String(batch), "--name", "w\(index)"]
+            let queueArguments = api.map { ["--coordinator", $0.url, "--token-file", $0.tokenFile] } ?? ["--db", path]
+            process.arguments = ["worker", "--stage", stage.rawValue, "--batch", String(batch), "--name", "w\(index)"] + queueArguments
             process.standardOutput = pipe
             try process.run()
             return process
@@ -125,6 +143,7 @@ struct Run: ParsableCommand {
             process.waitUntilExit()
             let fields = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             done += Int(fields[0])
+            guard fields[0] > 0 else { continue }  // a worker that found the stage empty has no times
             first = min(first, fields[1])
             last = max(last, fields[2])
         }
@@ -186,15 +205,23 @@ func syntheticURL(_ index: Int) -> String {
 /// One worker process: leases batches and completes each batch in one call until the stage is empty.
 /// Prints `done firstLeaseTime lastCompletionTime`.
 struct Worker: ParsableCommand {
-    @Option var db: String
+    @Option var db: String?
+    @Option var coordinator: String?
+    @Option var tokenFile: String?
     @Option var stage: String
     @Option var batch: Int
     @Option var name: String
 
     func run() throws {
-        var configuration = QueueConfiguration()
-        configuration.busyTimeout = 120
-        let queue = try JobQueue.open(at: db, configuration: configuration)
+        let queue: any WorkQueue
+        if let coordinator, let tokenFile {
+            let client = try CoordinatorClient(baseURL: coordinator, token: try APIToken.read(file: tokenFile))
+            queue = RemoteQueue(client: client, logger: Logger(label: "benchmark"))
+        } else {
+            var configuration = QueueConfiguration()
+            configuration.busyTimeout = 120
+            queue = try JobQueue.open(at: db ?? "", configuration: configuration)
+        }
         guard let stage = Stage(rawValue: stage) else { throw ValidationError("unknown stage \(stage)") }
         var done = 0
         var first: Double?
@@ -215,5 +242,34 @@ struct Worker: ParsableCommand {
             last = Date().timeIntervalSince1970
         }
         print("\(done) \(first ?? 0) \(last)")
+    }
+}
+
+/// `coordinator serve` on a loopback port over a benchmark database, stopped with SIGTERM.
+final class APIServer {
+    let url: String
+    let tokenFile: String
+    private let process = Process()
+
+    init(binary: String, database: String) throws {
+        tokenFile = database + ".token"
+        try Data((UUID().uuidString + UUID().uuidString + "\n").utf8).write(to: URL(fileURLWithPath: tokenFile))
+        let port = Int.random(in: 20_000..<40_000)
+        url = "http://127.0.0.1:\(port)"
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let health = try CoordinatorClient(baseURL: url, token: nil, timeout: 1)
+        for _ in 0..<200 {
+            if (try? health.send(method: "GET", path: "/healthz", body: nil))?.status == 200 { return }
+            usleep(50_000)
+        }
+        throw ValidationError("coordinator serve did not start on port \(port)")
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
     }
 }
