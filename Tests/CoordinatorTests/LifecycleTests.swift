@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Queue
+import Testing
+import TestSupport
+import WorkerSupport
+
+/// A Unix datagram socket standing in for systemd's `$NOTIFY_SOCKET`.
+final class NotifySocket {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { bytes in
+            for (index, byte) in path.utf8.enumerated() { bytes[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(descriptor) }
+
+    /// The messages received within `seconds`, until one contains `until`.
+    func messages(within seconds: Double, until: String) -> [String] {
+        var received: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 {
+                received.append(String(decoding: buffer[0..<count], as: UTF8.self))
+                if received.last!.contains(until) { break }
+            }
+        }
+        return received
+    }
+}
+
+@Suite("Worker and coordinator lifecycle", .serialized)
+struct LifecycleTests {
+    @Test("heartbeats keep a batch's short leases alive through long work; without them the completion is refused")
+    func leaseHeartbeats() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
+        _ = try queue.add(["http://127.0.0.1:9/kept", "http://localhost:9/lost"])
+        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 1)
+        #expect(jobs.count == 2)
+        let keeper = LeaseKeeper(queue: queue, leaseSeconds: 1, logger: Logger(label: "test"))
+        keeper.hold(jobs.filter { $0.url.hasSuffix("kept") })
+        Thread.sleep(forTimeInterval: 2.5)  // long work: two and a half lease times
+        let settlements = try queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
+        #expect(settlements == jobs.map { $0.url.hasSuffix("kept") ? Settlement.accepted : .staleLease })
+    }
+
+    @Test("a worker whose coordinator is down keeps retrying and delivers its completion once the coordinator is back")
+    func resubmitsAfterOutage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = directory.path("queue.sqlite")
+        _ = try JobQueue.openWithoutPoliteness(at: database).add(["http://127.0.0.1:9/a"])
+        let server = try CoordinatorServer(database: database, directory: directory)
+        let remote = RemoteQueue(client: try server.client(), logger: Logger(label: "test"), backoff: Backoff(base: 0.1, maximum: 0.5))
+        let job = try #require(try remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
+        server.stop(signal: SIGKILL)
+        let restart = Thread { Thread.sleep(forTimeInterval: 1.5); try? server.start() }
+        restart.start()
+        let started = Date()
+        #expect(try remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken)]) == [.accepted])
+        #expect(Date().timeIntervalSince(started) >= 1.0, "the completion went through only once the coordinator was back")
+        #expect(try JobQueue.open(at: database).count(.fetch, .done) == 1)
+    }
+
+    @Test("`coordinator serve` tells systemd READY, feeds the watchdog, and says STOPPING on SIGTERM, then exits 0")
+    func systemdNotifications() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let socketPath = directory.path("notify")
+        let notify = try NotifySocket(path: socketPath)
+        let token = directory.path("token")
+        try Data("notify-test-token-0123456789\n".utf8).write(to: URL(fileURLWithPath: token))
+        let process = Process()
+        process.executableURL = builtProduct("coordinator")
+        process.arguments = ["serve", "--db", directory.path("queue.sqlite"), "--listen", "127.0.0.1:\(try LocalServer.freePort())", "--token-file", token]
+        process.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"]) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = notify.messages(within: 30, until: "READY=1")
+        #expect(started.contains { $0.contains("READY=1") }, "\(started)")
+        let watchdog = notify.messages(within: 2, until: "WATCHDOG=1")
+        #expect(watchdog.contains("WATCHDOG=1"), "\(watchdog)")
+        kill(process.processIdentifier, SIGTERM)
+        let stopping = notify.messages(within: 10, until: "STOPPING=1")
+        process.waitUntilExit()
+        #expect(stopping.contains("STOPPING=1"), "\(stopping)")
+        #expect(process.terminationStatus == 0)
+    }
+}
