@@ -26,15 +26,40 @@ struct StatsCommand: ParsableCommand {
     @Option(name: .long, help: "How many hosts and errors to list.")
     var top = 5
 
+    @Flag(name: .long, help: "Refresh the table in place until Ctrl-C (a live view).")
+    var watch = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between refreshes with --watch.", valueName: "seconds"))
+    var interval = 2.0
+
     func validate() throws {
         if top < 0 { throw ValidationError("--top must not be negative, got \(top)") }
+        if watch && json { throw ValidationError("--watch shows the table; leave out --json") }
+        if !(interval >= 0.2 && interval <= 3600) { throw ValidationError("--interval must be 0.2 to 3600 seconds, got \(interval)") }
     }
 
     func run() throws {
-        let stats = try queue.open().stats(top: top)
+        let jobQueue = try queue.open()
+        guard watch else {
+            let (stats, articles) = try snapshot(jobQueue)
+            print(json ? try StatsReport.json(stats, articles: articles) : StatsReport.table(stats, articles: articles))
+            return
+        }
+        // A live view: the screen is cleared and the table drawn again, until Ctrl-C (which the
+        // default SIGINT handling ends; nothing is held that needs releasing).
+        while true {
+            let (stats, articles) = try snapshot(jobQueue)
+            let screen = "\u{1B}[H\u{1B}[2J" + StatsReport.table(stats, articles: articles)
+                + "\n\nrefreshing every \(StatsReport.duration(interval)); Ctrl-C to stop"
+            FileHandle.standardOutput.write(Data(screen.utf8))
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+
+    private func snapshot(_ jobQueue: JobQueue) throws -> (QueueStats, ArticleStore.Summary?) {
         let storePath = store.resolvedPath(besideQueue: queue.databasePath)
         let articles = FileManager.default.fileExists(atPath: storePath) ? try ArticleStore(path: storePath).summary() : nil
-        print(json ? try StatsReport.json(stats, articles: articles) : StatsReport.table(stats, articles: articles))
+        return (try jobQueue.stats(top: top), articles)
     }
 }
 

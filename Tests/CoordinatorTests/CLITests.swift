@@ -73,6 +73,32 @@ struct CLITests {
         #expect(table.stdout.contains("articles stored: none yet"))
     }
 
+    @Test("stats --watch redraws the table in place until interrupted, showing what changed meanwhile")
+    func statsWatch() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
+        let process = Process()
+        process.executableURL = builtProduct("coordinator")
+        process.arguments = ["stats", "--db", db, "--watch", "--interval", "0.3"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        Thread.sleep(forTimeInterval: 1)
+        _ = try Self.coordinator(["add", "--db", db, "https://example.org/b"])
+        Thread.sleep(forTimeInterval: 1)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let screens = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .components(separatedBy: "\u{1B}[H\u{1B}[2J").filter { !$0.isEmpty }
+        #expect(screens.count >= 4, "\(screens.count) screens")
+        #expect(screens.first?.contains("fetch       1") == true)
+        #expect(screens.last?.contains("fetch       2") == true, "the later screens show the URL added meanwhile")
+        #expect(screens.allSatisfy { $0.contains("Ctrl-C to stop") })
+        #expect(try Self.coordinator(["stats", "--db", db, "--watch", "--json"]).stderr.contains("--watch shows the table"))
+    }
+
     @Test("stats counts the articles stored beside the queue: articles, duplicates found, stories")
     func statsArticles() throws {
         let directory = try TemporaryDirectory()
