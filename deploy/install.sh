@@ -69,4 +69,4 @@ if [[ $start -eq 1 ]]; then
 fi
 echo "installed: ${units[*]}"
 echo "config: /etc/wireroom/wireroom.env; state: /var/lib/wireroom; logs: journalctl -u 'wireroom-*'"
-echo "next: sudo -u wireroom env \$(grep -v '^#' /etc/wireroom/wireroom.env | xargs) coordinator add URL…; coordinator stats"
+echo "next: sudo -u wireroom WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator add URL…  (then: coordinator stats --watch)"

@@ -46,7 +46,10 @@ struct QueueAPI: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         api.get("/v1/stats") { _, _ in
-            try await answer { Self.json(.ok, try queue.stats()) }
+            try await answer {
+                let text = try StatsReport.json(try queue.stats(), articles: try metrics.articles())
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
         }
         post(api, "/v1/workers/register") { (request: API.RegisterWorker) in
             try queue.registerWorker(id: request.id, stage: request.stage, hostname: request.hostname, pid: request.pid)

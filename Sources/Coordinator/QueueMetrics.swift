@@ -18,7 +18,8 @@ import Store
 /// - `wireroom_live_workers{stage}`, `wireroom_paused_hosts`, `wireroom_payload_bytes`.
 /// - `wireroom_articles{kind}` (stored, duplicates, stories), when the article database is on
 ///   the coordinator's machine.
-/// - `http_requests_total`, `http_request_duration_seconds` (per route), from the middleware.
+/// - `hb_requests`, `hb_request_errors` and the `http_server_request_duration` histogram (seconds)
+///   per route, method and status, and `http_server_active_requests`, from the middleware.
 final class QueueMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The article database, when it lives beside the queue.
@@ -59,13 +60,18 @@ final class QueueMetrics: Sendable {
         }
         gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
         gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
-        if let articleStorePath, FileManager.default.fileExists(atPath: articleStorePath) {
-            let summary = try ArticleStore(path: articleStorePath).summary()
+        if let summary = try articles() {
             for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters)] {
                 gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
             }
         }
         return registry.emitToString()
+    }
+
+    /// The article database's counts, when it is on this machine and exists.
+    func articles() throws -> ArticleStore.Summary? {
+        guard let articleStorePath, FileManager.default.fileExists(atPath: articleStorePath) else { return nil }
+        return try ArticleStore(path: articleStorePath).summary()
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {

@@ -142,6 +142,27 @@ struct APITests {
         }
     }
 
+    @Test("/metrics exports the queue's figures and the API's request counts and latencies in Prometheus' text format")
+    func metrics() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let client = try server.client()
+        let lease = API.Lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60)
+        #expect(try client.send(method: "POST", path: "/v1/lease", body: try WireCoding.encoder().encode(lease)).status == 200)
+        #expect(try client.send(method: "GET", path: "/metrics", body: nil).status == 200)  // the first scrape's request is counted by the next
+        let answer = try client.send(method: "GET", path: "/metrics", body: nil)
+        let text = String(decoding: answer.body, as: UTF8.self)
+        for line in [
+            #"wireroom_jobs{stage="fetch",state="queued"} 1.0"#, #"wireroom_jobs{stage="fetch",state="leased"} 1.0"#,
+            #"wireroom_live_workers{stage="fetch"} 0.0"#, "# TYPE wireroom_oldest_queued_seconds gauge",
+            #"hb_requests{http_route="/v1/lease",http_request_method="POST",http_response_status_code="200"} 1"#,
+            #"http_server_request_duration_bucket{http_route="/v1/lease""#,
+        ] {
+            #expect(text.contains(line), "no \(line) in /metrics")
+        }
+    }
+
     @Test("a remote worker's round trip: lease, extend, complete with a payload follow-on, then the next stage leases the payload")
     func remoteRoundTrip() throws {
         let directory = try TemporaryDirectory()
