@@ -1,67 +1,101 @@
 #!/usr/bin/env bash
-# The main job on the embedded default, as far as it is built: a small news site made from the
-# shared seed stories (../shared/bench/make_site.py) served on 127.0.0.1:8089, the bundled sample
-# sources (its feed, sitemap, home page, a few articles) added to a queue database in ./state,
-# then a fetcher, a parser and a store worker running until the queue is drained, and what
-# `coordinator stats`, `store stats`, a search and a stored article then show.
-# Offline: everything stays on 127.0.0.1.
+# The main job in one command, on the embedded default (one SQLite queue file, every stage on this
+# machine), offline: makes a small news site from the shared seed stories (../shared/bench/
+# make_site.py: articles with share buttons, comment forms, cookie banners, related-article lists,
+# syndicated copies, an RSS feed and a sitemap), serves it on 127.0.0.1, starts the coordinator's
+# API and one fetcher, parser and store worker, adds the site's feed and sitemap (the bundled
+# samples/sources.txt), shows progress until the pipeline is drained, then prints `coordinator
+# stats`, a few clean articles and what to try next.
+#
+#   scripts/demo.sh             the sample site
+#   scripts/demo.sh urls.txt    your own URL list instead (one per line, # comments)
+#
 # Safe to re-run: URLs already in the queue are reported as known, not fetched twice.
+# Settings for tests and scripts: WIREROOM_DEMO_STATE (default ./state), WIREROOM_DEMO_PORT
+# (the site's port, default 8089), WIREROOM_DEMO_BUILD (release, or debug to reuse a test build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$PWD"
 source scripts/install-deps.sh
-swift build -c release --product coordinator
-swift build -c release --product fetcher
-swift build -c release --product parser
-swift build -c release --product store
-bin=.build/release
-state="$PWD/state"
-export WIREROOM_DB="${WIREROOM_DB:-$state/queue.sqlite}"
+config="${WIREROOM_DEMO_BUILD:-release}"
+state="${WIREROOM_DEMO_STATE:-$root/state}"
+port="${WIREROOM_DEMO_PORT:-8089}"
 mkdir -p "$state"
+state="$(cd "$state" && pwd)"
+echo "== building ($config; the first build takes a few minutes)"
+for product in coordinator fetcher parser store; do
+    swift build -c "$config" --product "$product" >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
+done
+bin="$(swift build -c "$config" --show-bin-path)"
+export WIREROOM_DB="$state/queue.sqlite" WIREROOM_STORE_DB="$state/articles.sqlite"
 
-site="$state/site"
+site="$state/site-$port"
 if [[ ! -f "$site/urls.txt" ]]; then
-    bench="$PWD/../shared/bench"
+    bench="$root/../shared/bench"
     [[ -f "$bench/make_site.py" ]] || { echo "the sample site is made by $bench/make_site.py, which is missing" >&2; exit 1; }
     echo "== making the sample site in $site"
-    python3 "$bench/make_site.py" "$site" --pages 40 --hosts 2 >/dev/null
+    python3 "$bench/make_site.py" "$site" --pages 40 --hosts 2 --base "http://127.0.0.1:$port" >/dev/null
 fi
-echo "== serving it on 127.0.0.1:8089"
-python3 -m http.server 8089 --bind 127.0.0.1 --directory "$site" >"$state/site.log" 2>&1 &
-server=$!
-workers=()
+if [[ -n "${1:-}" ]]; then
+    sources="$1"
+    [[ -r "$sources" ]] || { echo "cannot read the URL list $sources" >&2; exit 1; }
+else
+    sources="$state/sources-$port.txt"
+    sed "s|127.0.0.1:8089|127.0.0.1:$port|g" samples/sources.txt > "$sources"
+fi
+
+pids=()
 cleanup() {
-    for pid in "${workers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait "${workers[@]}" 2>/dev/null || true
-    kill "$server" 2>/dev/null || true
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait "${pids[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', 8089), 0.2)" 2>/dev/null && break; sleep 0.1; done
+echo "== serving the sample site on 127.0.0.1:$port"
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >"$state/site.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
-echo "== adding the sample sources (${1:-samples/sources.txt})"
-"$bin/coordinator" add --file "${1:-samples/sources.txt}" || true
-# Our own site: several fetches at once and no pause between them (its robots.txt could still ask for one).
-"$bin/coordinator" hosts 127.0.0.1:8089 --delay 0 --concurrency 8 >/dev/null
+[[ -s "$state/token" ]] || (umask 077; python3 -c 'import secrets; print(secrets.token_hex(32))' > "$state/token")
+api=""
+if python3 -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', 8470)) == 0)"; then
+    "$bin/coordinator" serve --listen 127.0.0.1:8470 --token-file "$state/token" 2>"$state/coordinator.log" &
+    pids+=($!)
+    api="http://127.0.0.1:8470"
+fi
 
-echo "== running a fetcher, a parser and a store worker until the queue is drained"
+echo "== adding the sources ($sources)"
+"$bin/coordinator" add --file "$sources" || true
+# The sample site is ours: several fetches at once and no pause between them.
+"$bin/coordinator" hosts "127.0.0.1:$port" --delay 0 --concurrency 8 >/dev/null
+
+echo "== running a fetcher, a parser and a store worker until the pipeline is drained"
 "$bin/fetcher" run --allow-loopback --in-flight 8 2>"$state/fetcher.log" &
-workers+=($!)
+pids+=($!)
 "$bin/parser" run 2>"$state/parser.log" &
-workers+=($!)
+pids+=($!)
 "$bin/store" run 2>"$state/store.log" &
-workers+=($!)
-pending() {
+pids+=($!)
+progress() {
     "$bin/coordinator" stats --json | python3 -c '
 import json, sys
-stages = json.load(sys.stdin)["stages"]
-print(sum(stages[s].get(k, 0) for s in ("fetch", "parse", "store") for k in ("queued", "leased", "retry")))'
+s = json.load(sys.stdin)
+st = s["stages"]
+left = sum(st[x][k] for x in ("fetch", "parse", "store") for k in ("queued", "leased", "retry"))
+a = s["articles"] or {"articles": 0, "duplicates": 0}
+print(left, st["fetch"]["done"], st["parse"]["done"], a["articles"], a["duplicates"])'
 }
-for _ in $(seq 240); do
-    left=$(pending)
-    printf "\r   jobs left to fetch, parse or store: %-6s" "$left"
-    [[ "$left" == 0 ]] && break
-    sleep 1
+drained=0
+for _ in $(seq 600); do
+    read -r left fetched parsed stored copies < <(progress)
+    if [[ -t 1 ]]; then
+        printf "\r   fetched %-5s parsed %-5s stored %-5s (duplicates %s), jobs left %-5s" "$fetched" "$parsed" "$stored" "$copies" "$left"
+    fi
+    [[ "$left" == 0 ]] && { drained=1; break; }
+    sleep 0.5
 done
-echo
+[[ -t 1 ]] && echo
+echo "   fetched $fetched, parsed $parsed, stored $stored articles ($copies duplicates of stories already stored)"
+[[ $drained == 1 ]] || echo "   (stopped waiting after 5 minutes; $left jobs still open — they stay queued for the next run)"
 cleanup
 trap - EXIT
 
@@ -69,24 +103,31 @@ echo
 echo "== coordinator stats"
 "$bin/coordinator" stats
 echo
-echo "== store stats"
-"$bin/store" stats
-echo
-echo "== store search Lukashenko (the best three stories)"
-"$bin/store" search Lukashenko --limit 3 || true
-echo
-echo "== one stored article"
-"$bin/store" export > "$state/articles.jsonl"
-python3 -c '
+echo "== a few stored articles (first lines)"
+"$bin/store" export --include-duplicates > "$state/articles.jsonl"
+python3 - "$state/articles.jsonl" <<'PY'
 import json, sys
-article = json.loads(sys.stdin.readline())
-print("title:    ", article.get("title"))
-print("url:      ", article.get("url"))
-print("published:", article.get("published"), " language:", article.get("language"), " cluster:", article.get("cluster"))
-print(article.get("text", "")[:600], "…")' < "$state/articles.jsonl"
-echo
-echo "The queue database is $WIREROOM_DB, the articles are in $state/articles.sqlite (exported to $state/articles.jsonl); worker logs are in $state. Try:"
-echo "  $bin/coordinator stats --json"
-echo "  $bin/store search 'prison OR leak'"
-echo "  $bin/store export --include-duplicates | head"
-echo "  $bin/coordinator hosts"
+articles = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+by_id = {a["id"]: a for a in articles}
+shown = [a for a in articles if a.get("duplicate_of") is None][:2] + [a for a in articles if a.get("duplicate_of")][:1]
+for a in shown:
+    print(f"- {a.get('title')}")
+    print(f"  {a.get('url')}  published {a.get('published')}  language {a.get('language')}")
+    if a.get("duplicate_of"):
+        original = by_id.get(a["duplicate_of"], {})
+        print(f"  a copy (similarity {a.get('similarity'):.2f}) of: {original.get('url')}")
+    print("  " + a.get("text", "")[:300].replace("\n\n", "\n  ") + " …")
+    print()
+PY
+echo "Where things are: the queue $WIREROOM_DB, the articles $WIREROOM_STORE_DB"
+echo "(all of them as JSON Lines: $state/articles.jsonl), the worker logs in $state."
+echo "Try next:"
+echo "  export WIREROOM_DB=$WIREROOM_DB WIREROOM_STORE_DB=$WIREROOM_STORE_DB"
+echo "  $bin/coordinator stats --watch            # a live view (Ctrl-C to stop)"
+echo "  $bin/store search 'prison OR leak'        # full-text search, one hit a story"
+echo "  $bin/store export --include-duplicates | head -3"
+echo "  $bin/coordinator jobs --state dead        # what failed, and why"
+echo "  scripts/demo.sh urls.txt                  # crawl your own URL list the same way"
+if [[ -n "$api" ]]; then
+    echo "The coordinator's API ran on $api during the run (token in $state/token): see README, \"Deployment\"."
+fi

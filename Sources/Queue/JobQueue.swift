@@ -69,12 +69,15 @@ public final class JobQueue: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: config)
-            let migrator = QueueSchema.migrator
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw QueueError.schemaTooNew(path: path)
+            let pool = try SetUpRace.retrying {
+                let pool = try DatabasePool(path: path, configuration: config)
+                let migrator = QueueSchema.migrator
+                if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                    throw QueueError.schemaTooNew(path: path)
+                }
+                try migrator.migrate(pool)
+                return pool
             }
-            try migrator.migrate(pool)
             return JobQueue(path: path, configuration: configuration, pool: pool)
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)

@@ -32,24 +32,11 @@ enum DedupDatabase {
         var migrator = DatabaseMigrator()
         DedupIndex.registerMigration(&migrator)
         migrations(&migrator)
-        // Two workers started together may both create the file: switching a new file to WAL
-        // needs it to itself, and SQLite answers "busy" at once rather than wait; and both may
-        // see no schema yet, so the second's CREATE finds the first's table. Either way the
-        // other process is setting the file up: try again, and the second look finds it done.
-        for attempt in 1... {
-            do {
-                let database = try DatabaseQueue(path: path, configuration: configuration)
-                try migrator.migrate(database)
-                return database
-            } catch let error as DatabaseError where attempt < 100 && Self.lostSetUpRace(error) {
-                Thread.sleep(forTimeInterval: 0.05)
-            }
+        return try SetUpRace.retrying {
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            try migrator.migrate(database)
+            return database
         }
-        fatalError("unreachable: the last attempt rethrows")
-    }
-
-    private static func lostSetUpRace(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_ERROR && (error.message ?? "").hasSuffix("already exists")
     }
 }
 

@@ -37,6 +37,31 @@ struct CLITests {
         #expect(again.stdout.contains("added 1, already known 0, invalid 0"))
     }
 
+    @Test("processes creating the same new queue file at once all get it (a worker and the coordinator started together)")
+    func concurrentCreation() throws {
+        for round in 0..<3 {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let db = directory.path("queue.sqlite")
+            let runs = try (0..<6).map { index in
+                let process = Process()
+                process.executableURL = builtProduct("coordinator")
+                process.arguments = ["add", "--db", db, "https://example.com/\(round)/\(index)"]
+                process.standardOutput = FileHandle.nullDevice
+                let errors = Pipe()
+                process.standardError = errors
+                try process.run()
+                return (process, errors)
+            }
+            for (process, errors) in runs {
+                process.waitUntilExit()
+                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                #expect(process.terminationStatus == 0, "\(message)")
+            }
+            #expect(try JobQueue.open(at: db).count(.fetch, .queued) == 6)
+        }
+    }
+
     @Test("add without any URL, or with a missing list file, is a clear error")
     func addErrors() throws {
         let directory = try TemporaryDirectory()
