@@ -12,7 +12,8 @@
 #
 # Safe to re-run: URLs already in the queue are reported as known, not fetched twice.
 # Settings for tests and scripts: WIREROOM_DEMO_STATE (default ./state), WIREROOM_DEMO_PORT
-# (the site's port, default 8089), WIREROOM_DEMO_BUILD (release, or debug to reuse a test build).
+# (the site's port, default 8089), WIREROOM_DEMO_BUILD (release, or debug), WIREROOM_DEMO_BIN
+# (a directory of built binaries: no build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -22,11 +23,15 @@ state="${WIREROOM_DEMO_STATE:-$root/state}"
 port="${WIREROOM_DEMO_PORT:-8089}"
 mkdir -p "$state"
 state="$(cd "$state" && pwd)"
-echo "== building ($config; the first build takes a few minutes)"
-for product in coordinator fetcher parser store; do
-    swift build -c "$config" --product "$product" >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
-done
-bin="$(swift build -c "$config" --show-bin-path)"
+if [[ -n "${WIREROOM_DEMO_BIN:-}" ]]; then
+    bin="$WIREROOM_DEMO_BIN"  # binaries built already (the test of this script runs inside `swift test`)
+else
+    echo "== building ($config; the first build takes a few minutes)"
+    for product in coordinator fetcher parser store; do
+        swift build -c "$config" --product "$product" >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
+    done
+    bin="$(swift build -c "$config" --show-bin-path)"
+fi
 export WIREROOM_DB="$state/queue.sqlite" WIREROOM_STORE_DB="$state/articles.sqlite"
 
 site="$state/site-$port"
@@ -45,14 +50,21 @@ else
 fi
 
 pids=()
+# SIGTERM: the workers finish what they hold and exit; whatever is still running 15 s later
+# (a process started with SIGTERM ignored, as some test runners leave it) is killed.
+site_server=""
 cleanup() {
+    [[ -n "$site_server" ]] && { kill -KILL "$site_server" 2>/dev/null || true; wait "$site_server" 2>/dev/null || true; site_server=""; }
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do
+        timeout -s KILL 15 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    done
     wait "${pids[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT
 echo "== serving the sample site on 127.0.0.1:$port"
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >"$state/site.log" 2>&1 &
-pids+=($!)
+site_server=$!
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
 [[ -s "$state/token" ]] || (umask 077; python3 -c 'import secrets; print(secrets.token_hex(32))' > "$state/token")

@@ -141,12 +141,30 @@ enum BlockFilter {
 
     static func length(of blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.length } }
 
+    /// The notices of comment forms (WordPress and its spam filter), which copy-and-paste and
+    /// syndication carry into article paragraphs: removed wherever they stand, even mid-paragraph.
+    static let commentFormNotices = [
+        "Your email address will not be published.", "Required fields are marked *", "This site uses Akismet to reduce spam.",
+        "Learn how your comment data is processed.",
+    ]
+
+    /// `block` without comment-form notices; nil when nothing else was in it.
+    static func withoutCommentFormNotices(_ block: TextBlock) -> TextBlock? {
+        guard commentFormNotices.contains(where: { block.text.contains($0) }) else { return block }
+        var text = block.text
+        for notice in commentFormNotices { text = text.replacingOccurrences(of: notice, with: " ") }
+        text = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        guard !text.isEmpty else { return nil }
+        return TextBlock(kind: block.kind, text: text, linkChars: block.linkChars, container: block.container)
+    }
+
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
         let linkDense = blocks.map { $0.linkDensity > 0.5 }
         var afterBoxTitle = false
-        for (index, block) in blocks.enumerated() {
+        for (index, original) in blocks.enumerated() {
+            guard let block = withoutCommentFormNotices(original) else { continue }
             if afterBoxTitle {
                 afterBoxTitle = false
                 if isHeadline(block) { continue }

@@ -157,6 +157,14 @@ struct ExtractionTests {
         #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kind): \(article.text)")
     }
 
+    @Test("comment-form notices go even inside a paragraph, where syndicated copies carry them")
+    func commentFormNotices() throws {
+        let polluted = storyParagraphs[1] + " Required fields are marked * This site uses Akismet to reduce spam. Learn how your comment data is processed."
+        let article = try extract(page(body: "<article>" + story([storyParagraphs[0], polluted, storyParagraphs[2]])
+                                       + "<p>Your email address will not be published.</p></article>"))
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(article.text)")
+    }
+
     @Test("a box inside the story loses its title and teaser; a title halfway through the story is a section of it")
     func inlineBoxes() throws {
         let box = "<h4>Lesen Sie auch</h4><p><strong>Protests continue in the capital for a third week</strong></p>"

@@ -127,12 +127,13 @@ public struct ProcessRun: Sendable {
     public var stderr: String { String(decoding: errors, as: UTF8.self) }
 }
 
-/// Runs `executable` with `arguments` to the end, feeding it `stdin`, collecting both outputs.
+/// Runs `executable` with `arguments` (and `environment`, else ours) to the end, feeding it `stdin`, collecting both outputs.
 /// Reads stderr on another thread, so neither pipe can fill up and stall the process.
-public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil) throws -> ProcessRun {
+public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> ProcessRun {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
