@@ -190,7 +190,8 @@ public final class LeaseKeeper: @unchecked Sendable {
     private let held = Mutex<[String: Set<Int64>]>([:])
 
     public init(queue: any WorkQueue, leaseSeconds: TimeInterval, logger: Logger) {
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        // A queue of its own: a busy global pool must not delay the heartbeats past the lease.
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wireroom.lease-keeper", qos: .userInitiated))
         let interval = max(leaseSeconds / 3, 0.2)
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { [weak self] in

@@ -52,11 +52,11 @@ struct LifecycleTests {
         defer { directory.remove() }
         let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
         _ = try queue.add(["http://127.0.0.1:9/kept", "http://localhost:9/lost"])
-        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 1)
+        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 2)
         #expect(jobs.count == 2)
-        let keeper = LeaseKeeper(queue: queue, leaseSeconds: 1, logger: Logger(label: "test"))
+        let keeper = LeaseKeeper(queue: queue, leaseSeconds: 2, logger: Logger(label: "test"))
         keeper.hold(jobs.filter { $0.url.hasSuffix("kept") })
-        Thread.sleep(forTimeInterval: 2.5)  // long work: two and a half lease times
+        Thread.sleep(forTimeInterval: 5)  // long work: two and a half lease times
         let settlements = try queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
         #expect(settlements == jobs.map { $0.url.hasSuffix("kept") ? Settlement.accepted : .staleLease })
     }
