@@ -29,9 +29,15 @@ site="$work/site-$pages"
 run="$work/run"
 rm -rf "$run" && mkdir -p "$run"
 pids=()
-finish() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+# Each worker runs under GNU time, which writes its figures when the worker exits: the signal goes
+# to the worker (time's child), not to time.
+stop_workers() {
+    for pid in "${pids[@]}"; do pkill -TERM -P "$pid" 2>/dev/null || true; done
     wait "${pids[@]}" 2>/dev/null || true
+    pids=()
+}
+finish() {
+    stop_workers
     "$bench/serve.sh" stop >&2 || true
 }
 trap finish EXIT
@@ -59,9 +65,7 @@ print(sum(s[x][k] for x in ("fetch", "parse", "store") for k in ("queued", "leas
     sleep 0.5
 done
 end=$(date +%s.%N)
-for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-wait "${pids[@]}" 2>/dev/null || true
-pids=()
+stop_workers
 "$bin/coordinator" stats --json > "$run/stats.json"
 "$bin/store" stats --json > "$run/store-stats.json"
 
@@ -103,8 +107,10 @@ for path in sorted(glob.glob(os.path.join(run, "*.time"))):
     stage = name.split("-")[0]
     busy.setdefault(stage, []).append(cpu / wall)
     print(f"  {name:12} {cpu:8.1f} {cpu / wall:9.2f} {rss / 1024:8.0f} MiB")
-limit = max(busy, key=lambda s: sum(busy[s]) / len(busy[s]))
-print(f"  limiting stage: {limit} (its processes were busiest: {100 * sum(busy[limit]) / len(busy[limit]):.0f}% of the wall time on a core each)")
+total = sum(sum(v) for v in busy.values())
+limit = max(busy, key=lambda s: sum(busy[s]))
+print(f"  the pipeline used {total:.2f} of {os.cpu_count()} cores; the limiting stage is the one with most of that CPU: "
+      f"{limit} ({100 * sum(busy[limit]) / total:.0f}%, {100 * sum(busy[limit]) / len(busy[limit]):.0f}% of a core per process)")
 span = os.path.join(run, "trafilatura.span")
 if os.path.exists(span):
     t0, t1, files = open(span).read().split()
