@@ -48,8 +48,6 @@ final class CoordinatorServer: @unchecked Sendable {
         try start()
     }
 
-    var terminationStatus: Int32 { process.terminationStatus }
-
     /// A client sending `token` (the server's by default; nil sends none).
     func client(token: String? = nil, anonymous: Bool = false) throws -> CoordinatorClient {
         try CoordinatorClient(baseURL: url, token: anonymous ? nil : (token ?? self.token))
