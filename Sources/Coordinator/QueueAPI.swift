@@ -65,16 +65,12 @@ struct QueueAPI: Sendable {
         }
         post(api, "/v1/lease") { (request: API.Lease) in
             guard (1...1000).contains(request.limit) else { throw Refusal(status: .badRequest, message: "limit must be 1 to 1000, got \(request.limit)") }
-            guard request.leaseSeconds > 0 && request.leaseSeconds <= 86_400 else {
-                throw Refusal(status: .badRequest, message: "leaseSeconds must be above 0 and at most 86400, got \(request.leaseSeconds)")
-            }
+            try Self.checkLeaseSeconds(request.leaseSeconds)
             let jobs = try queue.lease(stage: request.stage, worker: request.worker, limit: request.limit, leaseSeconds: request.leaseSeconds)
             return Self.json(.ok, API.Jobs(jobs: jobs))
         }
         post(api, "/v1/extend") { (request: API.Extend) in
-            guard request.leaseSeconds > 0 && request.leaseSeconds <= 86_400 else {
-                throw Refusal(status: .badRequest, message: "leaseSeconds must be above 0 and at most 86400, got \(request.leaseSeconds)")
-            }
+            try Self.checkLeaseSeconds(request.leaseSeconds)
             return Self.json(.ok, API.JobIDs(jobIDs: try queue.heartbeat(jobIDs: request.jobIDs, leaseToken: request.leaseToken, leaseSeconds: request.leaseSeconds)))
         }
         post(api, "/v1/release") { (request: API.Release) in
@@ -164,6 +160,13 @@ struct QueueAPI: Sendable {
     private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             blockingWork.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// A lease time the API accepts: above 0, at most a day.
+    private static func checkLeaseSeconds(_ seconds: TimeInterval) throws {
+        guard seconds > 0 && seconds <= 86_400 else {
+            throw Refusal(status: .badRequest, message: "leaseSeconds must be above 0 and at most 86400, got \(seconds)")
         }
     }
 
