@@ -90,14 +90,14 @@ struct MetadataReader {
             result.authors = author.split(separator: ",").map { Self.clean(String($0)) }.filter { !$0.isEmpty }
         }
         result.published = firstDate("published", into: &result, [
-            (jsonLDValue("datePublished") as? String, "json-ld"), (meta["article:published_time"], "meta:article"),
+            (jsonLDDate("datePublished"), "json-ld"), (meta["article:published_time"], "meta:article"),
             (meta["og:published_time"], "meta:og"), (meta["datepublished"], "itemprop"), (meta["pubdate"], "meta:name"),
             (meta["publishdate"], "meta:name"), (meta["date"], "meta:name"), (meta["dc.date.issued"], "meta:name"),
             (meta["dc.date"], "meta:name"), (meta["sailthru.date"], "meta:name"), (meta["parsely-pub-date"], "meta:name"),
             (timeElement(), "time-element"), (dateInURL(), "url"),
         ])
         result.modified = firstDate("modified", into: &result, [
-            (jsonLDValue("dateModified") as? String, "json-ld"), (meta["article:modified_time"], "meta:article"),
+            (jsonLDDate("dateModified"), "json-ld"), (meta["article:modified_time"], "meta:article"),
             (meta["og:updated_time"], "meta:og"), (meta["datemodified"], "itemprop"),
         ])
         result.language = take("language", [
@@ -182,14 +182,26 @@ struct MetadataReader {
 
     /// A field of the page's JSON-LD article (article types first, then any object).
     private func jsonLDValue(_ key: String) -> Any? {
-        let isArticle = { (object: [String: Any]) -> Bool in
-            let types = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
-            return types.contains { Self.articleTypes.contains($0.lowercased()) && $0.lowercased() != "webpage" }
-        }
-        for object in jsonLD where isArticle(object) {
+        for object in jsonLD where Self.isArticle(object, orPage: false) {
             if let value = object[key] { return value }
         }
         return jsonLD.lazy.compactMap { $0[key] }.first
+    }
+
+    /// A date of the page's own JSON-LD article, else of its WebPage: the dates of other objects
+    /// (the stories an ItemList links to, an event, an offer's expiry) are not the article's.
+    private func jsonLDDate(_ key: String) -> String? {
+        for orPage in [false, true] {
+            for object in jsonLD where Self.isArticle(object, orPage: orPage) {
+                if let value = object[key] as? String { return value }
+            }
+        }
+        return nil
+    }
+
+    private static func isArticle(_ object: [String: Any], orPage: Bool) -> Bool {
+        let types = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
+        return types.contains { articleTypes.contains($0.lowercased()) && (orPage || $0.lowercased() != "webpage") }
     }
 
     private func jsonLDName(_ value: Any?) -> String? { jsonLDNames(value).first }
@@ -218,10 +230,28 @@ struct MetadataReader {
         document.first(.title)?.textContent
     }
 
-    /// The datetime of the first `<time>` element that has one.
+    /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
+    /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
+    /// dates something else (a comment, another story, the page's build).
     private func timeElement() -> String? {
-        document.root?.firstDescendant { $0.tag == .time && $0.attribute("datetime") != nil }?.attribute("datetime")
+        var found: String?
+        document.root?.walk { node in
+            guard found == nil, node.isElement else { return false }
+            switch node.tag {
+            case .nav, .aside, .footer, .script, .style: return false
+            case .time:
+                found = node.attribute("datetime")
+                return false
+            default:
+                let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+                return !Self.elsewhereDated.contains { names.contains($0) }
+            }
+        }
+        return found
     }
+
+    /// Class and id words of containers whose dates are not the article's.
+    private static let elsewhereDated = ["comment", "related", "sidebar", "teaser", "recommend", "more-stories"]
 
     nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
 

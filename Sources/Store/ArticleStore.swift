@@ -61,6 +61,9 @@ public struct StoredArticle: Codable, Sendable, Equatable {
     public var duplicateOf: Int64?
     /// For a copy, its similarity with the article it was matched with.
     public var similarity: Double?
+    /// Field → where its value came from (`json-ld`, `meta:og`, `time-element`, `url`, `cld2`, …;
+    /// `url-host` for a site named after the URL's host). A field without a value has no entry.
+    public var provenance: [String: String]
 }
 
 /// The article database: articles with full-text search (FTS5), and the dedup index that puts
@@ -108,6 +111,9 @@ public final class ArticleStore: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("articles-v2-provenance") { db in
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}'")
+        }
     }
 
     /// An article to store, from a store job.
@@ -146,13 +152,21 @@ public final class ArticleStore: Sendable {
     private func insert(_ incoming: Incoming, now: Date, batch: DedupIndex.Batch, in db: Database) throws -> Int64 {
         let article = incoming.article
         let authors = String(decoding: try JSONEncoder().encode(article.authors), as: UTF8.self)
+        var provenance = article.provenance
+        var site = article.siteName
+        if site == nil, let host = URL(string: incoming.url)?.host() {
+            site = host
+            provenance["site_name"] = "url-host"
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         try db.execute(sql: """
             INSERT INTO articles (job_id, url, canonical_url, title, authors, published, modified, language, site, text,
-                                  fetched_at, stored_at, cluster)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                                  fetched_at, stored_at, cluster, provenance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
             """, arguments: [incoming.jobID, incoming.url, article.canonicalURL, article.title, authors, article.published,
-                             article.modified, article.language, article.siteName ?? URL(string: incoming.url)?.host(),
-                             article.text, incoming.fetchedAt.timeIntervalSince1970, now.timeIntervalSince1970])
+                             article.modified, article.language, site, article.text, incoming.fetchedAt.timeIntervalSince1970,
+                             now.timeIntervalSince1970, String(decoding: try encoder.encode(provenance), as: UTF8.self)])
         let id = db.lastInsertedRowID
         let placement = try batch.place(doc: id, text: article.text)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
@@ -273,6 +287,7 @@ public final class ArticleStore: Sendable {
 
     private static func article(_ row: Row) throws -> StoredArticle {
         let authors: String = row["authors"]
+        let provenance: String = row["provenance"]
         let fetched: Double = row["fetched_at"]
         let stored: Double = row["stored_at"]
         return StoredArticle(
@@ -280,6 +295,7 @@ public final class ArticleStore: Sendable {
             authors: (try? JSONDecoder().decode([String].self, from: Data(authors.utf8))) ?? [],
             published: row["published"], modified: row["modified"], language: row["language"], site: row["site"], text: row["text"],
             fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),
-            cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"])
+            cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"],
+            provenance: (try? JSONDecoder().decode([String: String].self, from: Data(provenance.utf8))) ?? [:])
     }
 }

@@ -87,7 +87,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Print stored articles as JSON Lines, one story each unless copies are asked for.",
         discussion: """
             Each line holds id, url, canonical_url, title, authors, published, modified, language, \
-            site, text, fetched_at, stored_at, cluster, duplicate_of and similarity.
+            site, text, fetched_at, stored_at, cluster, duplicate_of, similarity, and provenance: for each \
+            field with a value, where it came from (json-ld, meta:og, meta:article, time-element, url, …).
             """
     )
 

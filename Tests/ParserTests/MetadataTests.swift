@@ -56,12 +56,31 @@ struct MetadataTests {
         #expect(heading.title == "Harbour plan approved" && heading.provenance["title"] == "h1")
     }
 
-    @Test("dates only from explicit sources: <time>, the URL; never from scripts or the future", arguments: [
+    @Test("dates only from explicit sources: JSON-LD, meta tags, <time>, the URL; never from scripts, chrome or the future", arguments: [
         (#"<time datetime="2023-11-10T08:00:00Z">10 Nov</time>"#, "https://x.example/a", "2023-11-10T08:00:00Z", "time-element"),
         ("", "https://x.example/news/2023/10/05/story", "2023-10-05", "url"),
+        (#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-09-01T06:00:00Z"}</script>"#,
+         "https://x.example/news/2023/10/05/story", "2023-09-01T06:00:00Z", "json-ld"),
+        (#"<meta property="article:published_time" content="2023-08-02">"#, "https://x.example/a", "2023-08-02", "meta:article"),
+        (#"<meta property="og:published_time" content="2023-08-03T10:00:00+02:00">"#, "https://x.example/a", "2023-08-03T08:00:00Z", "meta:og"),
+        // A script's expiry and a page's state object are no publication dates.
         (#"<script>var expires = "2023-11-01T00:00:00Z";</script>"#, "https://x.example/a", nil, nil),
+        (#"<script>window.__STATE__ = {"datePublished": "2023-11-01T00:00:00Z", "expires": "2023-12-01"};</script>"#, "https://x.example/a", nil, nil),
+        (#"<script type="application/ld+json">{"@type": "NewsArticle", "expires": "2023-12-01"}</script>"#, "https://x.example/a", nil, nil),
+        // Dates of other things in JSON-LD: the stories a list links to, an offer.
+        (#"<script type="application/ld+json">{"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "datePublished": "2023-07-01"}]}</script>"#,
+         "https://x.example/a", nil, nil),
+        (#"<script type="application/ld+json">{"@type": "Offer", "datePublished": "2023-07-01", "priceValidUntil": "2023-12-31"}</script>"#,
+         "https://x.example/a", nil, nil),
+        // A date in the future (a script's expiry written as metadata) is not taken; the next source is.
+        (#"<meta property="article:published_time" content="2031-01-01"><time datetime="2023-11-10">10 Nov</time>"#,
+         "https://x.example/a", "2023-11-10", "time-element"),
         (#"<time datetime="2031-01-01">future</time>"#, "https://x.example/a", nil, nil),
+        // <time> in a comment, a sidebar, a related list or the footer dates something else.
+        (#"<div class="comments"><time datetime="2023-11-12">12 Nov</time></div>"#, "https://x.example/a", nil, nil),
+        (#"<aside><time datetime="2023-11-12">12 Nov</time></aside><footer><time datetime="2023-01-01">2023</time></footer>"#, "https://x.example/a", nil, nil),
         ("<p>© 2023 City Post</p>", "https://x.example/a", nil, nil),
+        ("<p>Copyright 2023 City Post. Updated 2023-11-10.</p>", "https://x.example/a", nil, nil),
     ] as [(String, String, String?, String?)])
     func dates(markup: String, url: String, published: String?, source: String?) throws {
         let article = try extract(page(body: "<article>\(markup)\(story())</article>"), url: url)

@@ -79,6 +79,21 @@ struct ArticleStoreTests {
         #expect(throws: ArticleStore.SearchError.self) { try store.search("   ", limit: 10) }
     }
 
+    @Test("each field's source is kept and exported; a site named after the URL's host says so")
+    func provenance() throws {
+        let (directory, store, dedup) = try Self.emptyStore()
+        defer { directory.remove() }
+        var sourced = article(Stories.original, title: "Bridge", url: "https://a.example/bridge", published: "2024-05-01")
+        sourced.provenance = ["title": "meta:og", "published": "json-ld", "authors": "meta:name", "language": "cld2"]
+        let id = try #require(try store.store([incoming(sourced, job: 1)], dedup: dedup).first)
+        let stored = try #require(try store.article(id: id))
+        #expect(stored.site == "a.example")
+        #expect(stored.provenance == ["title": "meta:og", "published": "json-ld", "authors": "meta:name", "language": "cld2", "site_name": "url-host"])
+        var exported: [StoredArticle] = []
+        try store.export(since: nil, includeDuplicates: true) { exported.append($0) }
+        #expect(exported.map(\.provenance) == [stored.provenance])
+    }
+
     @Test("export gives canonical articles, copies on request, and those stored since a time")
     func export() throws {
         let (directory, store, dedup) = try Self.emptyStore()
