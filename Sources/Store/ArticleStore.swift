@@ -19,6 +19,9 @@ enum DedupDatabase {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
+            // Takes effect when the file is created: space freed by compaction can then be given
+            // back to the file system (`PRAGMA incremental_vacuum`) without rewriting the file.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
             if durable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             } else {
@@ -114,6 +117,14 @@ public final class ArticleStore: Sendable {
         migrator.registerMigration("articles-v2-provenance") { db in
             try db.execute(sql: "ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}'")
         }
+        // Articles indexed before the dedup index kept times get theirs: published, else fetched.
+        migrator.registerMigration("articles-v3-dedup-times") { db in
+            try db.execute(sql: """
+                UPDATE dedup_documents SET at = (
+                    SELECT COALESCE(CAST(strftime('%s', a.published) AS REAL), a.fetched_at) FROM articles AS a WHERE a.id = dedup_documents.doc)
+                WHERE at IS NULL
+                """)
+        }
     }
 
     /// An article to store, from a store job.
@@ -168,7 +179,8 @@ public final class ArticleStore: Sendable {
                              article.modified, article.language, site, article.text, incoming.fetchedAt.timeIntervalSince1970,
                              now.timeIntervalSince1970, String(decoding: try encoder.encode(provenance), as: UTF8.self)])
         let id = db.lastInsertedRowID
-        let placement = try batch.place(doc: id, text: article.text)
+        let placement = try batch.place(doc: id, text: article.text,
+                                        time: article.published.flatMap(ISO8601Text.date) ?? incoming.fetchedAt)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, id])
         if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, newcomer: id, in: db) }
@@ -189,6 +201,32 @@ public final class ArticleStore: Sendable {
         } else {
             try db.execute(sql: "UPDATE articles SET duplicate_of = ? WHERE id = ?", arguments: [canonical, newcomer])
         }
+    }
+
+    // MARK: - The dedup window
+
+    /// Removes the stories older than `dedup`'s window from the dedup index, in one write
+    /// transaction; the articles stay stored and searchable.
+    public func compact(dedup: DedupIndex, now: Date = Date()) throws -> DedupIndex.Compaction {
+        try database.write { db in try dedup.compact(in: db, now: now) }
+    }
+
+    /// Gives the space freed by compaction back to the file system and empties the WAL. A file
+    /// made before the article database used incremental auto-vacuum is rewritten once when
+    /// `rewrite` is set (`VACUUM`: as much free disk as the file, and no writer meanwhile).
+    public func reclaimSpace(rewrite: Bool) throws {
+        try database.writeWithoutTransaction { db in
+            if rewrite { try db.execute(sql: "VACUUM") }
+            try db.execute(sql: "PRAGMA incremental_vacuum")
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Rows in the dedup index and bytes in the file (the WAL included).
+    public func indexSize() throws -> (documents: Int, keys: Int, fileBytes: Int64) {
+        let rows = try database.read { db in try DedupIndex.size(in: db) }
+        let bytes = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64 }.reduce(0, +)
+        return (rows.documents, rows.keys, bytes)
     }
 
     // MARK: - Reading
@@ -297,5 +335,13 @@ public final class ArticleStore: Sendable {
             fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),
             cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"],
             provenance: (try? JSONDecoder().decode([String: String].self, from: Data(provenance.utf8))) ?? [:])
+    }
+}
+
+/// Times as ISO 8601 text: a date (`2026-11-22`, midnight UTC) or a time (`2026-11-22T08:00:00Z`).
+enum ISO8601Text {
+    static func date(_ text: String) -> Date? {
+        if let time = try? Date(text, strategy: .iso8601) { return time }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day())
     }
 }

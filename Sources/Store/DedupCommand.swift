@@ -2,6 +2,16 @@ import ArgumentParser
 import Foundation
 import GRDB
 
+/// How long stories stay in the dedup index, shared by `store dedup`, `store run` and `store compact`.
+struct DedupWindowOption: ParsableArguments {
+    @Option(help: "Stories older than this many days (by publication, else fetch time) leave the dedup index; copies are found within it.")
+    var windowDays: Double = DedupSettings().window / 86_400
+
+    func validate() throws {
+        guard windowDays > 0, windowDays.isFinite else { throw ValidationError("--window-days must be more than 0, got \(windowDays)") }
+    }
+}
+
 /// The thresholds of near-duplicate detection as flags, shared by `store dedup` and `store run`.
 struct DedupOptions: ParsableArguments {
     @Option(help: "Word similarity at or above which two stories are copies (0–1).")
@@ -16,12 +26,15 @@ struct DedupOptions: ParsableArguments {
     @Option(help: "LSH bands the signature is cut into (bins must divide evenly).")
     var bands = DedupSettings().bands
 
+    @OptionGroup var window: DedupWindowOption
+
     var settings: DedupSettings {
         var settings = DedupSettings()
         settings.threshold = threshold
         settings.distinctWords = distinctWords
         settings.bins = bins
         settings.bands = bands
+        settings.window = window.windowDays * 86_400
         return settings
     }
 
@@ -36,12 +49,14 @@ struct DedupCommand: ParsableCommand {
         commandName: "dedup",
         abstract: "Find near-duplicate stories in a JSON Lines file; prints one line per input line.",
         discussion: """
-            Input lines are {"id", "title", "text", "url"?, "language"?}; id is a string or a number. \
-            Each prints {"id", "cluster", "duplicate_of"}: documents judged copies of one story share \
-            cluster (the id of the cluster's first document), and duplicate_of is that first-seen \
-            document's id, or null for the first. A line that cannot be read prints {"line", "error"} \
-            and the run goes on (exit 1 at the end). The LSH index lives in a temporary SQLite file \
-            (or --index), so memory stays flat however long the input.
+            Input lines are {"id", "title", "text", "url"?, "language"?, "published"?}; id is a string \
+            or a number, published an ISO 8601 date or time. Each prints {"id", "cluster", \
+            "duplicate_of"}: documents judged copies of one story share cluster (the id of the \
+            cluster's first document), and duplicate_of is that first-seen document's id, or null for \
+            the first. A line that cannot be read prints {"line", "error"} and the run goes on (exit 1 \
+            at the end). The LSH index lives in a temporary SQLite file (or --index, which a later run \
+            goes on with), so memory stays flat however long the input; documents older than \
+            --window-days before the newest leave it (a document without published is dated now).
             """
     )
 
@@ -63,6 +78,8 @@ struct DedupCommand: ParsableCommand {
         if index == nil { try FileManager.default.removeItem(atPath: path) }
         let deduplicator = try DedupIndex(settings: dedup.settings)
         let output = BufferedOutput()
+        // Documents are numbered after those of an index a run left behind.
+        let firstDoc = try database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM dedup_documents") } ?? 0
         var lineNumber = 0
         var failures = 0
         var atEnd = false
@@ -74,9 +91,10 @@ struct DedupCommand: ParsableCommand {
                         for _ in 0..<5_000 {
                             guard let line = try reader.next() else { atEnd = true; break }
                             lineNumber += 1
-                            if try !place(line, number: lineNumber, in: batch, output: output) { failures += 1 }
+                            if try !place(line, number: lineNumber, doc: firstDoc + Int64(lineNumber), in: batch, output: output) { failures += 1 }
                         }
                     }
+                    _ = try deduplicator.compact(in: db)
                     return .commit
                 }
             }
@@ -90,7 +108,7 @@ struct DedupCommand: ParsableCommand {
 
     /// Places one input line and prints its answer; false (and an error line) when the line
     /// cannot be read. A blank line is skipped.
-    private func place(_ line: Data, number: Int, in batch: DedupIndex.Batch, output: BufferedOutput) throws -> Bool {
+    private func place(_ line: Data, number: Int, doc: Int64, in batch: DedupIndex.Batch, output: BufferedOutput) throws -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
         let input: DedupInput
         do {
@@ -99,8 +117,8 @@ struct DedupCommand: ParsableCommand {
             output.write(#"{"line":\#(number),"error":\#(DedupInput.quoted("line \(number): \(error)"))}"#)
             return false
         }
-        let placement = try batch.place(doc: Int64(number), text: input.text, label: input.id)
-        let first = placement.cluster == Int64(number) ? input.id : try batch.label(of: placement.cluster) ?? "null"
+        let placement = try batch.place(doc: doc, text: input.text, time: input.published ?? Date(), label: input.id)
+        let first = placement.clusterLabel ?? "null"
         output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
         return true
     }

@@ -20,6 +20,11 @@ public struct DedupSettings: Sendable {
     /// A line shared word for word by this many pairs of different stories is a site template's
     /// and no longer counts as story.
     public var templatePairs = 2
+    /// Documents whose time (publication, else fetch) is this much older than the newest leave the
+    /// index when it is compacted: a copy of a story is looked for among the last 30 days' stories.
+    /// Copies of news arrive within days; a month keeps stragglers (weekly round-ups, late
+    /// syndication) and bounds the index of an endless stream to a month of stories.
+    public var window: TimeInterval = 30 * 86_400
 
     public init() {}
 
@@ -33,6 +38,7 @@ public struct DedupSettings: Sendable {
         guard candidateLimit >= 1, templatePairs >= 1, distinctWords >= 1 else {
             throw SettingsError("candidate limit, template pairs and distinct words must be at least 1")
         }
+        guard window > 0 else { throw SettingsError("the dedup window must be longer than 0 days, not \(window / 86_400)") }
     }
 }
 
@@ -41,12 +47,20 @@ public struct SettingsError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Where a story landed: its cluster (the id of the cluster's first document), and, for a
-/// duplicate, the document it was matched with and their similarity.
+/// Where a story landed: its cluster (the id of the cluster's first document) and that
+/// document's label, and, for a duplicate, the document it was matched with and their similarity.
 public struct DedupPlacement: Equatable, Sendable {
     public var cluster: Int64
+    public var clusterLabel: String?
     public var matched: Int64?
     public var similarity: Double?
+
+    public init(cluster: Int64, clusterLabel: String? = nil, matched: Int64? = nil, similarity: Double? = nil) {
+        self.cluster = cluster
+        self.clusterLabel = clusterLabel
+        self.matched = matched
+        self.similarity = similarity
+    }
 
     public var isDuplicate: Bool { matched != nil }
 }
@@ -54,11 +68,15 @@ public struct DedupPlacement: Equatable, Sendable {
 /// The near-duplicate index, kept in SQLite next to whatever else the database holds (the
 /// article store's articles, or nothing for `store dedup`).
 ///
-/// Tables: `dedup_documents` (each document's cluster and its comparable text, zstd),
+/// Tables: `dedup_documents` (each document's cluster, time, keys and comparable text, zstd),
 /// `dedup_keys` (LSH band keys and the exact-text key, each → documents; the only lookup a new
 /// document makes), and the template lines learnt so far. A new document costs one indexed
 /// lookup of its keys, a verification of the few candidates found, and its inserts — the same at
 /// a million documents as at a thousand, which is what LSH is for.
+///
+/// The index is a window, not an archive: `compact(in:now:)` removes the documents older than
+/// `settings.window` (their rows and keys; the caller's own records, such as stored articles,
+/// stay), so an endless stream keeps the index at a window's worth of stories.
 ///
 /// Documents are placed inside the caller's write transaction, through `batch(in:_:)`: the
 /// lookups and the inserts then see and change one state, so two workers placing copies of one
@@ -97,6 +115,15 @@ public final class DedupIndex {
                 CREATE TABLE dedup_template_lines (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL UNIQUE);
                 """)
         }
+        // `at`: the document's time (seconds since 1970), by which it leaves the window; `keys`:
+        // its keys (Int64s), so compaction deletes exactly the key rows the document added.
+        migrator.registerMigration("dedup-v2-window") { db in
+            try db.execute(sql: """
+                ALTER TABLE dedup_documents ADD COLUMN at REAL;
+                ALTER TABLE dedup_documents ADD COLUMN keys BLOB;
+                CREATE INDEX dedup_documents_at ON dedup_documents (at);
+                """)
+        }
     }
 
     /// Places documents inside the caller's write transaction (see the type's note); the batch's
@@ -127,36 +154,36 @@ public final class DedupIndex {
         let index: DedupIndex
         let db: Database
 
-        /// Finds `text`'s cluster and records the document as `doc` (`label` is kept for the
-        /// caller). A document already recorded keeps its placement.
-        public func place(doc: Int64, text: String, label: String? = nil) throws -> DedupPlacement {
-            try index.place(doc: doc, text: text, label: label, in: db)
-        }
-
-        /// The label of `doc` (for `store dedup`, the input's id).
-        public func label(of doc: Int64) throws -> String? {
-            try String.fetchOne(db.cachedStatement(sql: "SELECT label FROM dedup_documents WHERE doc = ?"), arguments: [doc])
+        /// Finds `text`'s cluster and records the document as `doc`, of time `time` (its
+        /// publication, else its fetch). `label` names the document to the caller (`store dedup`'s
+        /// input id); the placement carries the label of the cluster's first document, which stays
+        /// known when that document has left the window. A document already recorded keeps its
+        /// placement.
+        public func place(doc: Int64, text: String, time: Date, label: String? = nil) throws -> DedupPlacement {
+            try index.place(doc: doc, text: text, time: time, label: label, in: db)
         }
     }
 
-    private func place(doc: Int64, text: String, label: String?, in db: Database) throws -> DedupPlacement {
+    private func place(doc: Int64, text: String, time: Date, label: String?, in db: Database) throws -> DedupPlacement {
         if let existing = try placement(of: doc, in: db) { return existing }
         let story = StoryText(text: text, template: template)
         let keys = keys(of: story)
         // Documents indexed before a template line was learnt carry it in their keys: a text that
         // lost template lines also looks them up with its keys as it would have had them.
         let lookup = story.leftOutTemplate ? Array(Set(keys + self.keys(of: StoryText(text: text)))) : keys
-        var best: (doc: Int64, cluster: Int64, similarity: Double)?
+        var best: (candidate: Candidate, similarity: Double)?
         for candidate in try candidates(lookup, in: db) {
             let verdict = judge.judge(try storedText(candidate.content, size: candidate.size), story)
             if verdict.isDuplicate {
-                if verdict.similarity > best?.similarity ?? -1 { best = (candidate.doc, candidate.cluster, verdict.similarity) }
+                if verdict.similarity > best?.similarity ?? -1 { best = (candidate, verdict.similarity) }
             } else if !verdict.sharedLines.isEmpty {
                 try learnTemplate(verdict.sharedLines, in: db)
             }
         }
-        let placement = DedupPlacement(cluster: best?.cluster ?? doc, matched: best?.doc, similarity: best?.similarity)
-        try record(doc: doc, cluster: placement.cluster, label: label, story: story, keys: keys, in: db)
+        let placement = best.map { DedupPlacement(cluster: $0.candidate.cluster, clusterLabel: $0.candidate.clusterLabel,
+                                                  matched: $0.candidate.doc, similarity: $0.similarity) }
+            ?? DedupPlacement(cluster: doc, clusterLabel: label)
+        try record(doc: doc, placement: placement, time: time, story: story, keys: keys, in: db)
         return placement
     }
 
@@ -171,16 +198,18 @@ public final class DedupIndex {
     // MARK: - Steps
 
     private func placement(of doc: Int64, in db: Database) throws -> DedupPlacement? {
-        let read = try db.cachedStatement(sql: "SELECT cluster FROM dedup_documents WHERE doc = ?")
-        guard let cluster = try Int64.fetchOne(read, arguments: [doc]) else {
+        let read = try db.cachedStatement(sql: "SELECT cluster, label FROM dedup_documents WHERE doc = ?")
+        guard let row = try Row.fetchOne(read, arguments: [doc]) else {
             return nil
         }
-        return DedupPlacement(cluster: cluster, matched: cluster == doc ? nil : cluster, similarity: nil)
+        let cluster: Int64 = row[0]
+        return DedupPlacement(cluster: cluster, clusterLabel: row[1], matched: cluster == doc ? nil : cluster)
     }
 
     private struct Candidate {
         var doc: Int64
         var cluster: Int64
+        var clusterLabel: String?
         var content: Data
         var size: Int
     }
@@ -199,9 +228,9 @@ public final class DedupIndex {
         }
         guard !hits.isEmpty else { return [] }
         let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(settings.candidateLimit)
-        let read = try db.cachedStatement(sql: "SELECT cluster, content, content_size FROM dedup_documents WHERE doc = ?")
+        let read = try db.cachedStatement(sql: "SELECT cluster, label, content, content_size FROM dedup_documents WHERE doc = ?")
         return try chosen.compactMap { doc, _ in
-            try Row.fetchOne(read, arguments: [doc]).map { Candidate(doc: doc, cluster: $0[0], content: $0[1], size: $0[2]) }
+            try Row.fetchOne(read, arguments: [doc]).map { Candidate(doc: doc, cluster: $0[0], clusterLabel: $0[1], content: $0[2], size: $0[3]) }
         }
     }
 
@@ -209,10 +238,13 @@ public final class DedupIndex {
         StoryText(normalized: try codec.decompress(content, size: size), template: template)
     }
 
-    private func record(doc: Int64, cluster: Int64, label: String?, story: StoryText, keys: [Int64], in db: Database) throws {
+    /// `label` is the cluster's (see `place`).
+    private func record(doc: Int64, placement: DedupPlacement, time: Date, story: StoryText, keys: [Int64], in db: Database) throws {
+        let keyBytes = keys.withUnsafeBytes { Data($0) }
         try db.cachedStatement(sql: """
-            INSERT INTO dedup_documents (doc, cluster, label, content, content_size) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [doc, cluster, label, try codec.compress(story.normalized), story.normalized.count])
+            INSERT INTO dedup_documents (doc, cluster, label, content, content_size, at, keys) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [doc, placement.cluster, placement.clusterLabel, try codec.compress(story.normalized), story.normalized.count,
+                                     time.timeIntervalSince1970, keyBytes])
         for key in keys {
             pendingKeys.append((key, doc))
             pendingDocs[key, default: []].append(doc)
@@ -244,5 +276,63 @@ public final class DedupIndex {
             template.insert(UInt64(bitPattern: row[1]))
             templateSeen = row[0]
         }
+    }
+
+    // MARK: - The window
+
+    /// What one compaction removed.
+    public struct Compaction: Sendable, Equatable {
+        public var documents = 0
+        public var keys = 0
+        /// Documents older than this left the index (nil when the index was empty).
+        public var cutoff: Date?
+    }
+
+    /// Removes the documents older than the window, with their keys, inside the caller's write
+    /// transaction. The window ends at the newest document's time, or at `now` if that is
+    /// earlier: a stream's own clock, so a backfill of last year's articles is deduplicated
+    /// among itself as a live stream is, and an offline file as the stream it records.
+    /// Documents without a time (indexed before times were kept) stay.
+    public func compact(in db: Database, now: Date = Date()) throws -> Compaction {
+        guard let newest = try Double.fetchOne(db, sql: "SELECT MAX(at) FROM dedup_documents") else { return Compaction() }
+        let cutoff = min(now.timeIntervalSince1970, newest) - settings.window
+        var result = Compaction(cutoff: Date(timeIntervalSince1970: cutoff))
+        let deleteKey = try db.cachedStatement(sql: "DELETE FROM dedup_keys WHERE key = ? AND doc = ?")
+        let deleteDocument = try db.cachedStatement(sql: "DELETE FROM dedup_documents WHERE doc = ?")
+        while true {
+            // In slices: the first compaction of a large old index must not hold it all in memory.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT doc, keys, content, content_size FROM dedup_documents WHERE at < ? ORDER BY at LIMIT 10000
+                """, arguments: [cutoff])
+            guard !rows.isEmpty else { break }
+            var expired: [(key: Int64, doc: Int64)] = []
+            for row in rows {
+                let doc: Int64 = row[0]
+                for key in try storedKeys(row[1], content: row[2], size: row[3]) { expired.append((key, doc)) }
+            }
+            // In key order, each page of the key index is visited once.
+            expired.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
+            for (key, doc) in expired {
+                try deleteKey.execute(arguments: [key, doc])
+                result.keys += db.changesCount
+            }
+            for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
+            result.documents += rows.count
+        }
+        return result
+    }
+
+    /// A document's keys as recorded; for a document indexed before keys were kept, computed
+    /// again from its stored words (the words its keys were made of).
+    private func storedKeys(_ bytes: Data?, content: Data, size: Int) throws -> [Int64] {
+        if let bytes {
+            return bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
+        }
+        return keys(of: StoryText(normalized: try codec.decompress(content, size: size), template: []))
+    }
+
+    /// Rows in the index: documents in the window and their keys.
+    public static func size(in db: Database) throws -> (documents: Int, keys: Int) {
+        (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_documents") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_keys") ?? 0)
     }
 }

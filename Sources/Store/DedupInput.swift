@@ -1,13 +1,15 @@
 import Foundation
 
-/// One `store dedup` input line, `{"id", "title", "text", "url"?, "language"?}`, read by a
+/// One `store dedup` input line, `{"id", "title", "text", "url"?, "language"?, "published"?}`, read by a
 /// scanner made for it: Foundation's JSONDecoder took a sixth of the command's time, most of it
 /// on the escapes every multi-paragraph text holds. The line must be one well-formed JSON object
-/// in UTF-8; members other than `id` and `text` are checked and skipped.
+/// in UTF-8; members other than `id`, `text` and `published` are checked and skipped.
 struct DedupInput {
     /// The id as JSON text, to be printed back as it came: a string (re-escaped) or a number.
     var id: String
     var text: String
+    /// When the story was published (ISO 8601), if the line says.
+    var published: Date?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -16,6 +18,7 @@ struct DedupInput {
     init(_ line: Data) throws {
         var id: String?
         var text: String?
+        var published: String?
         try line.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             scanner.skipSpace()
@@ -35,6 +38,8 @@ struct DedupInput {
                     case "text":
                         guard scanner.peek() == 0x22 else { throw Failure(description: "\"text\" must be a string") }
                         text = try scanner.string()
+                    case "published" where scanner.peek() == 0x22:
+                        published = try scanner.string()
                     default: try scanner.skipValue(depth: 0)
                     }
                     scanner.skipSpace()
@@ -50,6 +55,12 @@ struct DedupInput {
         guard let text else { throw Failure(description: "missing \"text\"") }
         self.id = id
         self.text = text
+        if let published {
+            guard let date = ISO8601Text.date(published) else {
+                throw Failure(description: "\"published\" is not an ISO 8601 date or time: \(Self.quoted(published))")
+            }
+            self.published = date
+        }
     }
 
     /// `text` as a JSON string literal.

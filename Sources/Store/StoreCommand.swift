@@ -9,7 +9,7 @@ public struct StoreCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Stores articles, finds near-duplicate stories, and searches and exports what is stored.",
-        subcommands: [DedupCommand.self, StoreRunCommand.self, ExportCommand.self, SearchCommand.self, StoreStatsCommand.self]
+        subcommands: [DedupCommand.self, StoreRunCommand.self, ExportCommand.self, SearchCommand.self, StoreStatsCommand.self, CompactCommand.self]
     )
 
     public init() {}
@@ -45,7 +45,8 @@ struct StoreRunCommand: ParsableCommand {
         abstract: "Lease store jobs, store their articles and put each in its story's cluster.",
         discussion: """
             Each batch is stored in one transaction of the article database, then its jobs are \
-            completed; a job run again after a crash finds its article stored. SIGTERM or SIGINT \
+            completed; a job run again after a crash finds its article stored. Every \
+            --compact-minutes the dedup index is compacted (see `store compact`). SIGTERM or SIGINT \
             stops leasing; the batch in hand is stored and completed.
             """
     )
@@ -57,11 +58,15 @@ struct StoreRunCommand: ParsableCommand {
     @Option(help: "Store jobs leased and stored together.")
     var batch = 64
 
+    @Option(help: "Minutes between compactions of the dedup index.")
+    var compactMinutes: Double = 60
+
     @Flag(help: "Exit when no store job is ready.")
     var exitWhenIdle = false
 
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        guard compactMinutes > 0, compactMinutes.isFinite else { throw ValidationError("--compact-minutes must be more than 0, got \(compactMinutes)") }
     }
 
     func run() throws {
@@ -73,7 +78,8 @@ struct StoreRunCommand: ParsableCommand {
         if let leaseSeconds = queueOptions.leaseSeconds { leasing.leaseSeconds = leaseSeconds }
         leasing.exitWhenIdle = exitWhenIdle
         let store = try ArticleStore(path: storeOptions.resolvedPath(besideQueue: queueOptions.databasePath))
-        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing, logger: logger)
+        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing,
+                                 compactionInterval: compactMinutes * 60, logger: logger)
         let signals = StopSignals(logger: logger) { worker.stop() }
         try worker.run()
         withExtendedLifetime(signals) {}
@@ -101,20 +107,15 @@ struct ExportCommand: ParsableCommand {
     var includeDuplicates = false
 
     func validate() throws {
-        if let since, Self.date(since) == nil {
+        if let since, ISO8601Text.date(since) == nil {
             throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
         }
-    }
-
-    static func date(_ text: String) -> Date? {
-        if let time = try? Date(text, strategy: .iso8601) { return time }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day())
     }
 
     func run() throws {
         let encoder = JSONOutput.makeEncoder()
         let output = BufferedOutput()
-        try storeOptions.openExisting().export(since: since.flatMap(Self.date), includeDuplicates: includeDuplicates) { article in
+        try storeOptions.openExisting().export(since: since.flatMap(ISO8601Text.date), includeDuplicates: includeDuplicates) { article in
             output.write(String(decoding: try encoder.encode(article), as: UTF8.self))
         }
         output.flush()
@@ -182,4 +183,42 @@ struct StoreStatsCommand: ParsableCommand {
             languages         \(summary.languages.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             """)
     }
+}
+
+/// `store compact`: the dedup index down to its window, and the space given back.
+struct CompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Remove stories older than the window from the dedup index and give the freed space back.",
+        discussion: """
+            The articles stay stored, searchable and exported; only their dedup index entries go, so \
+            a copy arriving later than the window founds a new story. `store run` does this every \
+            hour by itself (without giving space back: SQLite reuses it). --vacuum rewrites the \
+            whole file once (needs as much free disk as the file, and blocks writers meanwhile); \
+            files made by earlier versions need it once to give space back.
+            """
+    )
+
+    @OptionGroup var storeOptions: ArticleStoreOptions
+    @OptionGroup var window: DedupWindowOption
+
+    @Flag(help: "Rewrite the whole file (VACUUM) after compacting.")
+    var vacuum = false
+
+    func run() throws {
+        let store = try storeOptions.openExisting()
+        var settings = DedupSettings()
+        settings.window = window.windowDays * 86_400
+        let before = try store.indexSize()
+        let removed = try store.compact(dedup: try DedupIndex(settings: settings))
+        try store.reclaimSpace(rewrite: vacuum)
+        let after = try store.indexSize()
+        let cutoff = removed.cutoff.map { " published (else fetched) before \($0.formatted(.iso8601))" } ?? ""
+        print("""
+            removed \(removed.documents) stories\(cutoff) and their \(removed.keys) keys from the dedup index
+            the index holds \(after.documents) stories, \(after.keys) keys; file \(Self.mebibytes(before.fileBytes)) → \(Self.mebibytes(after.fileBytes))
+            """)
+    }
+
+    static func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 }

@@ -11,20 +11,27 @@ import WorkerSupport
 /// come back when their leases expire and find their articles stored (by job id), so nothing is
 /// stored twice or lost. Two workers place their batches one transaction after the other, so
 /// copies of one story arriving at both at once still land in one cluster.
+///
+/// Every `compactionInterval` (and after the first batch) the worker compacts the dedup index:
+/// stories older than the window leave it, so weeks of a news stream keep it a month's size.
 public final class StoreWorker: Sendable {
     private let queue: any WorkQueue
     private let store: ArticleStore
     private let settings: DedupSettings
     private let leasing: BatchLeasing
     private let logger: Logger
+    private let compactionInterval: TimeInterval
     private let stopRequested = Mutex(false)
 
     /// `leasing` is for the store stage (`BatchLeasing.store(workerID:)` gives the defaults).
-    public init(queue: any WorkQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing, logger: Logger) {
+    /// An hour between compactions: each removes about an hour's stories, a short transaction.
+    public init(queue: any WorkQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing,
+                compactionInterval: TimeInterval = 3600, logger: Logger) {
         self.queue = queue
         self.store = store
         self.settings = settings
         self.leasing = leasing
+        self.compactionInterval = compactionInterval
         self.logger = logger
     }
 
@@ -33,8 +40,23 @@ public final class StoreWorker: Sendable {
 
     public func run() throws {
         let dedup = try DedupIndex(settings: settings)
+        var lastCompaction = Date.distantPast
         try queue.runBatches(leasing, logger: logger, stopping: { stopRequested.withLock { $0 } }) { jobs in
             try storeBatch(jobs, dedup: dedup)
+            if Date().timeIntervalSince(lastCompaction) >= compactionInterval {
+                try compact(dedup)
+                lastCompaction = Date()
+            }
+        }
+    }
+
+    private func compact(_ dedup: DedupIndex) throws {
+        let removed = try store.compact(dedup: dedup)
+        if removed.documents > 0 {
+            logger.info("dedup index compacted", metadata: [
+                "stories": "\(removed.documents)", "keys": "\(removed.keys)",
+                "older_than": "\(removed.cutoff.map { $0.formatted(.iso8601) } ?? "-")",
+            ])
         }
     }
 

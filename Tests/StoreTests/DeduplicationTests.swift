@@ -16,12 +16,26 @@ struct IndexUnderTest {
         index = try DedupIndex(settings: settings)
     }
 
-    /// Places each text as documents 1, 2, …; returns their placements.
-    func place(_ texts: [String]) throws -> [DedupPlacement] {
+    static let start = Date(timeIntervalSince1970: 1_760_000_000)
+
+    /// Places each text as documents `first`, `first + 1`, …, dated `day` days after `start`;
+    /// returns their placements.
+    func place(_ texts: [String], first: Int64 = 1, day: Double = 0) throws -> [DedupPlacement] {
         try database.write { db in
             try index.batch(in: db) { batch in
-                try texts.enumerated().map { offset, text in try batch.place(doc: Int64(offset + 1), text: text) }
+                try texts.enumerated().map { offset, text in
+                    try batch.place(doc: first + Int64(offset), text: text, time: Self.start.addingTimeInterval(day * 86_400))
+                }
             }
+        }
+    }
+
+    /// Rows of the index, and key rows whose document has left it (there should be none).
+    func rows() throws -> (documents: Int, keys: Int, orphanKeys: Int) {
+        try database.read { db in
+            let size = try DedupIndex.size(in: db)
+            let orphans = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_keys WHERE doc NOT IN (SELECT doc FROM dedup_documents)") ?? 0
+            return (size.documents, size.keys, orphans)
         }
     }
 }
@@ -66,7 +80,7 @@ struct DeduplicationTests {
         let copies = try index.database.write { db in
             try index.index.batch(in: db) { batch in
                 try [Stories.inTemplate(Stories.shortStoryA), Stories.shortStoryA].enumerated().map { offset, text in
-                    try batch.place(doc: Int64(5 + offset), text: text)
+                    try batch.place(doc: Int64(5 + offset), text: text, time: IndexUnderTest.start)
                 }
             }
         }
@@ -98,9 +112,36 @@ struct DeduplicationTests {
         defer { index.directory.remove() }
         _ = try index.place([Stories.original, Stories.trimmed])
         let again = try index.database.write { db in
-            try index.index.batch(in: db) { try $0.place(doc: 2, text: "something else entirely") }
+            try index.index.batch(in: db) { try $0.place(doc: 2, text: "something else entirely", time: IndexUnderTest.start) }
         }
         #expect(again.cluster == 1 && again.isDuplicate)
+    }
+
+    @Test("the window: stories older than 30 days before the newest leave the index with their keys; a copy inside it still finds its story")
+    func window() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        _ = try index.place([Stories.original], first: 1, day: 0)
+        _ = try index.place([Stories.sameNamesOtherStory], first: 2, day: 5)
+        #expect(try index.place([Stories.trimmed], first: 3, day: 20).first?.cluster == 1)
+        // The newest story is 20 days old: nothing is older than the window yet, even with a later clock.
+        let early = try index.database.write { db in try index.index.compact(in: db, now: IndexUnderTest.start.addingTimeInterval(90 * 86_400)) }
+        #expect(early.documents == 0 && early.keys == 0)
+        _ = try index.place([Stories.shortStoryA], first: 4, day: 45)
+        let before = try index.rows()
+        // A document indexed before keys were kept: its keys are found again from its words.
+        try index.database.write { db in try db.execute(sql: "UPDATE dedup_documents SET keys = NULL WHERE doc = 1") }
+        let removed = try index.database.write { db in try index.index.compact(in: db) }
+        #expect(removed.documents == 2 && removed.cutoff == IndexUnderTest.start.addingTimeInterval(15 * 86_400))
+        let after = try index.rows()
+        #expect(after.documents == 2 && after.orphanKeys == 0 && after.keys > 0 && before.keys - after.keys == removed.keys)
+
+        // A copy of the story whose first article left: found through the copy still inside the window,
+        // under the story's first label.
+        let late = try index.place([Stories.edited, Stories.sameNamesOtherStory], first: 5, day: 46)
+        #expect(late[0].cluster == 1 && late[0].matched == 3)
+        // The other story left the index entirely: its copy founds a new story.
+        #expect(late[1].cluster == 6 && !late[1].isDuplicate)
     }
 
     @Test("settings that do not fit together are refused with the reason")

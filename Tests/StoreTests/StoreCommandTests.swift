@@ -30,6 +30,55 @@ struct StoreCommandTests {
         ])
     }
 
+    @Test("store dedup: a copy published within --window-days of its story is found, a later one is not; a kept --index goes on numbering")
+    func dedupWindow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func run(_ lines: [[String: Any]], _ arguments: [String] = []) throws -> [Substring] {
+            let input = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+            let run = try runProduct("store", ["dedup", "-", "--index", directory.path("index.sqlite")] + arguments, stdin: Data(input.utf8))
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout.split(separator: "\n")
+        }
+        #expect(try run([
+            ["id": "a", "text": Stories.original, "published": "2025-03-01"],
+            ["id": "b", "text": Stories.sameNamesOtherStory, "published": "2025-03-02T10:00:00Z"],
+        ]) == [#"{"id":"a","cluster":"a","duplicate_of":null}"#, #"{"id":"b","cluster":"b","duplicate_of":null}"#])
+        // A second run on the same index: 9 days later a copy of "a" is found; at day 41, "b" has left the window.
+        #expect(try run([
+            ["id": "c", "text": Stories.trimmed, "published": "2025-03-10"],
+            ["id": "d", "text": Stories.shortStoryA, "published": "2025-04-11"],
+        ], ["--window-days", "30"]) == [#"{"id":"c","cluster":"a","duplicate_of":"a"}"#, #"{"id":"d","cluster":"d","duplicate_of":null}"#])
+        #expect(try run([["id": "e", "text": Stories.sameNamesOtherStory, "published": "2025-04-11"]]) == [#"{"id":"e","cluster":"e","duplicate_of":null}"#])
+        let bad = try runProduct("store", ["dedup", "-"], stdin: Data(#"{"id": 1, "text": "x", "published": "last week"}"#.utf8))
+        #expect(bad.status == 1 && bad.stdout.contains(#"\"published\" is not an ISO 8601 date or time"#), "\(bad.stdout)")
+        let zero = try runProduct("store", ["dedup", "-", "--window-days", "0"], stdin: Data())
+        #expect(zero.status != 0 && zero.stderr.contains("--window-days must be more than 0"))
+    }
+
+    @Test("store compact: old stories leave the dedup index and stay stored; store run compacts on its own")
+    func compact() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let old = article(Stories.original, title: "Bridge", url: "https://a.example/bridge", published: "2025-01-05")
+        let new = article(Stories.sameNamesOtherStory, title: "Ferry", url: "https://b.example/ferry", published: "2025-03-01")
+        _ = try Self.queue(with: [old, new], at: directory.path("queue.sqlite"))
+        let store = ["--store-db", directory.path("articles.sqlite")]
+        let run = try runProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--exit-when-idle"] + store)
+        #expect(run.status == 0, "\(run.stderr)")
+        // The worker compacted after its first batch: the January story is 55 days older than the newest.
+        let articles = try ArticleStore(path: directory.path("articles.sqlite"))
+        #expect(try articles.indexSize().documents == 1)
+        #expect(try articles.search("bridge", limit: 5).map(\.title).contains("Bridge"))
+
+        let again = try runProduct("store", ["compact", "--window-days", "10"] + store)
+        #expect(again.status == 0 && again.stdout.contains("removed 0 stories"), "\(again.stdout)\(again.stderr)")
+        let wide = try runProduct("store", ["compact", "--window-days", "0.5", "--vacuum"] + store)
+        #expect(wide.status == 0 && wide.stdout.contains("the index holds 1 stories"), "\(wide.stdout)\(wide.stderr)")
+        let missing = try runProduct("store", ["compact", "--store-db", directory.path("none.sqlite")])
+        #expect(missing.status != 0 && missing.stderr.contains("no article database"))
+    }
+
     @Test("store dedup: a bad line gets an error line naming it, the run goes on and exits 1")
     func dedupBadLines() throws {
         let input = """
