@@ -5,18 +5,26 @@
 #     (datasketch MinHashLSH, 3-word shingles, threshold 0.4), and prints pairwise precision/recall.
 #  2. Speed: `store dedup` on synthesized corpora of 100 000 and 1 000 000 documents
 #     (Benchmarks/dedup_corpus.py), on one core, under GNU time: docs/s, µs per document, peak RSS.
-# Usage: Benchmarks/dedup.sh [--sizes "100000 1000000"] [--reference-speed]
+#  3. With --stream, only the dedup window: a stream of 1 000 000 synthetic articles over 90
+#     simulated days (`dedup_corpus.py --days 90`) through `store dedup --index`, ten days at a
+#     time, once with the default 30-day window and once unbounded. After each ten days: index
+#     rows and file size. Then recall of copies published within 30 days of their story (and after)
+#     for both: the window must level the index off and leave the first recall unchanged.
+# Usage: Benchmarks/dedup.sh [--sizes "100000 1000000"] [--reference-speed] [--stream [N]]
 #   --reference-speed also times datasketch on the 100 000 documents (about ten minutes).
+#   --stream takes about half an hour the first time (making the corpus), N articles (1 000 000).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dev="$here/../../shared/data/extraction-dev"
 work="${BENCH_DIR:-/var/tmp/wireroom-dedup-bench}"
 sizes="100000 1000000"
 reference_speed=false
+stream=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
         --reference-speed) reference_speed=true; shift ;;
+        --stream) stream="${2:-1000000}"; shift; [[ $# -gt 0 ]] && shift ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -33,6 +41,43 @@ bin="$here/../.build/release"
 python3 "$here/unpack_devset.py" "$dev" "$work/pages"
 [[ -s "$work/devtexts.jsonl" ]] || "$bin/parser" extract "$work/pages" > "$work/devtexts.jsonl"
 python3 "$here/dedup_eval.py" build "$work/devtexts.jsonl" "$work/eval.jsonl" "$work/truth.json"
+
+if [[ -n "$stream" ]]; then
+    corpus="$work/stream-$stream.jsonl"
+    if [[ ! -s "$corpus" ]]; then
+        python3 "$here/dedup_corpus.py" "$work/devtexts.jsonl" "$stream" --days 90 > "$corpus.partial"
+        mv "$corpus.partial" "$corpus"
+    fi
+    chunk=$(( (stream + 8) / 9 ))
+    rm -f "$work"/stream-part-*
+    split -l "$chunk" -d -a 1 "$corpus" "$work/stream-part-"
+    for window in 30 100000; do
+        label=$([[ $window == 30 ]] && echo "30-day window" || echo "unbounded")
+        echo "== dedup window: $stream articles over 90 simulated days, $label (store dedup --window-days $window, one core)"
+        index="$work/stream-index.sqlite"
+        rm -f "$index" "$work/stream-out-$window.jsonl"
+        printf '%8s %12s %12s %14s %10s %10s\n' "day" "documents" "key rows" "template rows" "file MiB" "docs/s"
+        day=0
+        for part in "$work"/stream-part-*; do
+            started=$(date +%s.%N)
+            taskset -c 0 "$bin/store" dedup "$part" --index "$index" --window-days "$window" >> "$work/stream-out-$window.jsonl"
+            elapsed=$(python3 -c "import sys, time; print(time.time() - float(sys.argv[1]))" "$started")
+            day=$((day + 10))
+            python3 - "$index" "$day" "$(wc -l < "$part")" "$elapsed" <<'PY'
+import os, sqlite3, sys
+path, day, lines, elapsed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+db = sqlite3.connect(path)
+count = lambda table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+template = count("dedup_template_candidates") + count("dedup_template_lines")
+print(f"{day:>8} {count('dedup_documents'):>12} {count('dedup_keys'):>12} {template:>14} {os.path.getsize(path) / 1048576:>10.0f} {lines / elapsed:>10.0f}")
+PY
+        done
+    done
+    echo "== dedup window: recall of copies, by how long after their story they were published"
+    python3 "$here/dedup_eval.py" stream "$corpus" "$work/stream-out-30.jsonl" --name "30-day window"
+    python3 "$here/dedup_eval.py" stream "$corpus" "$work/stream-out-100000.jsonl" --name "unbounded"
+    exit 0
+fi
 
 echo "== quality: pairwise precision and recall on the evaluation"
 "$bin/store" dedup "$work/eval.jsonl" > "$work/eval-wireroom.jsonl"

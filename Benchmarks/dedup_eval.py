@@ -23,6 +23,8 @@ Corpus (deterministic, seed 7), from the texts `parser extract` finds in the ext
 Usage: dedup_eval.py build DEVTEXTS.jsonl OUT.jsonl TRUTH.json
        dedup_eval.py score TRUTH.json PREDICTIONS.jsonl [--name NAME]
        dedup_eval.py datasketch OUT.jsonl > PREDICTIONS.jsonl   (the reference: MinHashLSH, 3-word shingles, threshold 0.4)
+       dedup_eval.py stream CORPUS.jsonl PREDICTIONS.jsonl [--name NAME]
+           (a `dedup_corpus.py --days` stream: copies found inside and beyond 30 days, originals merged)
 """
 import collections
 import itertools
@@ -289,12 +291,43 @@ def datasketch_reference(corpus_path):
           f"({count / (time.perf_counter() - started):.0f} docs/s)", file=sys.stderr)
 
 
+STREAM_TRUTH = re.compile(r'"copy_of": (\d+), "lag_days": ([0-9.]+)')
+
+
+def stream_score(corpus_path, predictions_path, name):
+    """Recall of the copies in a --days stream, those published within 30 days of their original
+    apart from the later ones; and the originals judged copies (false merges)."""
+    truth = {}
+    for number, line in enumerate(open(corpus_path, encoding="utf-8")):
+        match = STREAM_TRUTH.search(line, max(0, len(line) - 200))
+        if match:
+            truth[number] = (int(match.group(1)), float(match.group(2)))
+    clusters, duplicate = [], []
+    for line in open(predictions_path, encoding="utf-8"):
+        record = json.loads(line)
+        clusters.append(record["cluster"])
+        duplicate.append(record["duplicate_of"] is not None)
+    found = collections.Counter()
+    total = collections.Counter()
+    for number, (original, lag) in truth.items():
+        inside = "within 30 days" if lag < 30 else "after 30 days"
+        total[inside] += 1
+        if duplicate[number] and clusters[number] == clusters[original]:
+            found[inside] += 1
+    merged = sum(1 for number in range(len(clusters)) if number not in truth and duplicate[number])
+    figures = "  ".join(f"copies {key}: {found[key]}/{total[key]} = {found[key] / max(1, total[key]):.4f}"
+                        for key in ["within 30 days", "after 30 days"])
+    print(f"{name:>22}: {figures}  originals judged copies: {merged}")
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "build" and len(sys.argv) == 5:
         build(*sys.argv[2:5])
     elif command == "score" and len(sys.argv) >= 4:
         score(sys.argv[2], sys.argv[3], sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--name" else "dedup")
+    elif command == "stream" and len(sys.argv) >= 4:
+        stream_score(sys.argv[2], sys.argv[3], sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--name" else "dedup")
     elif command == "datasketch" and len(sys.argv) == 3:
         datasketch_reference(sys.argv[2])
     else:
