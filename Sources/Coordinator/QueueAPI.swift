@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Queue
+import WorkerSupport
 
 /// The coordinator's HTTP/JSON API in front of the queue: everything a remote worker needs
 /// (register and heartbeat, lease, extend, release, complete with follow-ons, fail), enqueue,
@@ -47,7 +48,7 @@ struct QueueAPI: Sendable {
         }
         api.get("/v1/stats") { _, _ in
             try await answer {
-                let text = try StatsReport.json(try queue.stats(), articles: try metrics.articles())
+                let text = try JSONOutput.encode(try metrics.pipelineStats(of: queue))
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }

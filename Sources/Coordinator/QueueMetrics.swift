@@ -18,16 +18,27 @@ import Store
 /// - `wireroom_live_workers{stage}`, `wireroom_paused_hosts`, `wireroom_payload_bytes`.
 /// - `wireroom_articles{kind}` (stored, duplicates, stories), when the article database is on
 ///   the coordinator's machine.
+/// - Extraction health of each host with article pages parsed in the last 7 days:
+///   `wireroom_host_pages{host,window}` (24h, 7d), `wireroom_host_short_body_share`,
+///   `wireroom_host_missing_share{host,window,field}` (title, published, author),
+///   `wireroom_host_median_body_chars{host,window}`, and `wireroom_host_drift_alarm{host}` (1 in alarm).
 /// - `hb_requests`, `hb_request_errors` and the `http_server_request_duration` histogram (seconds)
 ///   per route, method and status, and `http_server_active_requests`, from the middleware.
 final class QueueMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The article database, when it lives beside the queue.
     let articleStorePath: String?
+    let thresholds: HealthThresholds
 
-    init(articleStorePath: String?) {
+    init(articleStorePath: String?, thresholds: HealthThresholds) {
         registry = PrometheusCollectorRegistry()
         self.articleStorePath = articleStorePath
+        self.thresholds = thresholds
+    }
+
+    /// What `/v1/stats` answers: the same as `coordinator stats --json`.
+    func pipelineStats(of queue: JobQueue) throws -> StatsReport.PipelineStats {
+        try StatsReport.PipelineStats(queue: queue, top: 5, articleStorePath: articleStorePath, thresholds: thresholds)
     }
 
     /// Routes swift-metrics (the middleware's request metrics) to this registry; once per process.
@@ -65,7 +76,24 @@ final class QueueMetrics: Sendable {
                 gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
             }
         }
+        try exportHealth(of: queue)
         return registry.emitToString()
+    }
+
+    private func exportHealth(of queue: JobQueue) throws {
+        for host in try queue.extractionHealth(thresholds: thresholds) {
+            for (window, figures) in [("24h", host.last24Hours), ("7d", host.last7Days)] {
+                let labels = [("host", host.host), ("window", window)]
+                gauge("wireroom_host_pages", "Article pages parsed.", labels).set(Double(figures.pages))
+                gauge("wireroom_host_short_body_share", "Share of article pages with an empty or very short body.", labels).set(figures.shortBody)
+                for (field, share) in [("title", figures.missingTitle), ("published", figures.missingPublished), ("author", figures.missingAuthor)] {
+                    gauge("wireroom_host_missing_share", "Share of article pages without the field.", labels + [("field", field)]).set(share)
+                }
+                gauge("wireroom_host_median_body_chars", "Median body length in characters.", labels).set(Double(figures.medianBodyCharacters))
+            }
+            gauge("wireroom_host_drift_alarm", "1 when the host's extraction worsened sharply against its own history.", [("host", host.host)])
+                .set(host.inAlarm ? 1.0 : 0.0)
+        }
     }
 
     /// The article database's counts, when it is on this machine and exists.

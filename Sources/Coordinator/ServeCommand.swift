@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var queue: QueueOptions
     @OptionGroup var store: ArticleStoreOptions
+    @OptionGroup var health: HealthOptions
 
     @Option(name: .long, help: ArgumentHelp("Address and port to listen on (HOST:PORT, [IPv6]:PORT).", valueName: "addr"))
     var listen = "127.0.0.1:8470"
@@ -44,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = try ListenAddress(listen)
         let token = try APIToken.read(file: tokenFile)
         let jobQueue = try queue.open(creating: true)
-        let metrics = QueueMetrics(articleStorePath: store.resolvedPath(besideQueue: queue.databasePath))
+        let metrics = QueueMetrics(articleStorePath: store.resolvedPath(besideQueue: queue.databasePath), thresholds: health.thresholds)
         metrics.bootstrap()
         let api = QueueAPI(queue: jobQueue, token: token, maxBodyBytes: maxBodyBytes, metrics: metrics)
         let notifier = SystemdNotifier()

@@ -13,12 +13,14 @@ struct StatsCommand: ParsableCommand {
             --json prints one JSON object: counts under "stages", keyed by stage then state \
             (queued, scheduled, leased, retry, done, dead), and the other facts beside it; \
             "articles" holds the article database's counts (articles stored, duplicates found, \
-            stories), or null before the store stage has stored anything.
+            stories), or null before the store stage has stored anything; "hosts_in_alarm" the \
+            hosts whose extraction health raised the drift alarm (see `coordinator hosts`).
             """
     )
 
     @OptionGroup var queue: QueueOptions
     @OptionGroup var store: ArticleStoreOptions
+    @OptionGroup var health: HealthOptions
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
@@ -41,49 +43,55 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let jobQueue = try queue.open()
         guard watch else {
-            let (stats, articles) = try snapshot(jobQueue)
-            print(json ? try StatsReport.json(stats, articles: articles) : StatsReport.table(stats, articles: articles))
+            let stats = try snapshot(jobQueue)
+            print(json ? try JSONOutput.encode(stats) : StatsReport.table(stats))
             return
         }
         // A live view: the screen is cleared and the table drawn again, until Ctrl-C (which the
         // default SIGINT handling ends; nothing is held that needs releasing).
         while true {
-            let (stats, articles) = try snapshot(jobQueue)
-            let screen = "\u{1B}[H\u{1B}[2J" + StatsReport.table(stats, articles: articles)
+            let screen = "\u{1B}[H\u{1B}[2J" + StatsReport.table(try snapshot(jobQueue))
                 + "\n\nrefreshing every \(StatsReport.duration(interval)); Ctrl-C to stop"
             FileHandle.standardOutput.write(Data(screen.utf8))
             Thread.sleep(forTimeInterval: interval)
         }
     }
 
-    private func snapshot(_ jobQueue: JobQueue) throws -> (QueueStats, ArticleStore.Summary?) {
-        let storePath = store.resolvedPath(besideQueue: queue.databasePath)
-        let articles = FileManager.default.fileExists(atPath: storePath) ? try ArticleStore(path: storePath).summary() : nil
-        return (try jobQueue.stats(top: top), articles)
+    private func snapshot(_ jobQueue: JobQueue) throws -> StatsReport.PipelineStats {
+        try StatsReport.PipelineStats(queue: jobQueue, top: top, articleStorePath: store.resolvedPath(besideQueue: queue.databasePath),
+                                      thresholds: health.thresholds)
     }
 }
 
 /// Renders `QueueStats` for people (a table) and for machines (JSON).
 enum StatsReport {
-    /// The queue's facts and, beside them, the article database's.
+    /// The queue's facts and, beside them, the article database's and the hosts in alarm.
     struct PipelineStats: Encodable {
         var queue: QueueStats
         var articles: ArticleStore.Summary?
+        var hostsInAlarm: [HostHealth]
+
+        /// Read now; the article database only when it is at `articleStorePath` on this machine.
+        init(queue jobQueue: JobQueue, top: Int, articleStorePath: String?, thresholds: HealthThresholds) throws {
+            queue = try jobQueue.stats(top: top)
+            articles = try articleStorePath.flatMap { path in
+                FileManager.default.fileExists(atPath: path) ? try ArticleStore(path: path).summary() : nil
+            }
+            hostsInAlarm = try jobQueue.extractionHealth(thresholds: thresholds).filter(\.inAlarm)
+        }
 
         func encode(to encoder: Encoder) throws {
             try queue.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(articles, forKey: .articles)
+            try container.encode(hostsInAlarm, forKey: .hostsInAlarm)
         }
 
-        enum CodingKeys: String, CodingKey { case articles }
+        enum CodingKeys: String, CodingKey { case articles, hostsInAlarm }
     }
 
-    static func json(_ stats: QueueStats, articles: ArticleStore.Summary?) throws -> String {
-        try JSONOutput.encode(PipelineStats(queue: stats, articles: articles))
-    }
-
-    static func table(_ stats: QueueStats, articles: ArticleStore.Summary?) -> String {
+    static func table(_ pipeline: PipelineStats) -> String {
+        let stats = pipeline.queue
         var out: [String] = []
         out.append("Wireroom queue \(stats.database)  at \(ISO8601DateFormatter().string(from: stats.generatedAt))")
         out.append("")
@@ -114,7 +122,11 @@ enum StatsReport {
         }
         out.append("paused hosts: " + (stats.pausedHosts.isEmpty ? "none" : stats.pausedHosts.joined(separator: ", ")))
         out.append("payloads waiting: \(stats.payloads.count) (\(bytes(stats.payloads.bytes)))")
-        if let articles {
+        out.append("extraction drift alarms:" + (pipeline.hostsInAlarm.isEmpty ? " none" : ""))
+        for host in pipeline.hostsInAlarm {
+            out.append("  \(host.host): " + host.alarm.joined(separator: "; ") + "  (coordinator hosts \(host.host))")
+        }
+        if let articles = pipeline.articles {
             out.append("articles stored: \(articles.articles), duplicates found: \(articles.duplicates), "
                        + "stories: \(articles.clusters) (\(articles.clustersWithCopies) with copies)")
         } else {
@@ -149,7 +161,7 @@ enum StatsReport {
     static func align(_ rows: [[String]]) -> [String] {
         let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
         let numeric = (0..<widths.count).map { column in
-            rows.dropFirst().allSatisfy { row in row[column].allSatisfy { $0.isNumber || ".-/s".contains($0) } }
+            rows.dropFirst().allSatisfy { row in row[column].allSatisfy { $0.isNumber || ".-/s%".contains($0) } }
         }
         return rows.map { row in
             row.enumerated().map { column, cell in

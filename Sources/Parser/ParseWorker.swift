@@ -9,7 +9,9 @@ import WorkerSupport
 /// articles. Blocks that recur across a host's pages are learnt in the queue database
 /// (`JobQueue.recordBlocks`) and dropped from later pages of that host. A page with no article
 /// text, or one that lists articles (a front page, a section page), completes without a store
-/// job; a page that cannot be parsed at all is parked as dead with the reason. Feeds and sitemaps
+/// job; a page that cannot be parsed at all is parked as dead with the reason. What the
+/// extraction found on each article page (body length, title, date, author; an empty page as
+/// body 0) goes with its completion into the host's extraction health. Feeds and sitemaps
 /// yield fetch jobs for the URLs they list, and feeds are scheduled to be read again; so are
 /// `--discover` sources, which also lead to their feeds, sitemaps and linked articles.
 public final class ParseWorker: Sendable {
@@ -58,17 +60,19 @@ public final class ParseWorker: Sendable {
             let results = jobs.map { job in (job, parse(job, boilerplate: boilerplate[job.host] ?? [])) }
             try settle(results)
             try queue.recordBlocks(results.compactMap { job, outcome in
-                guard case .article(_, let fingerprints) = outcome else { return nil }
+                guard case .article(_, let fingerprints, _) = outcome else { return nil }
                 return (job.host, fingerprints)
             })
         }
     }
 
     enum Outcome {
-        case article(Payload, blockFingerprints: Set<Int64>)
+        case article(Payload, blockFingerprints: Set<Int64>, ExtractionOutcome)
         /// A feed or sitemap: the URLs it lists, and for a feed its next reading.
         case listing([FollowOn])
-        case noArticle
+        /// A page without article text (an empty body is an outcome the host's health counts),
+        /// or a page that lists articles (not counted: it is not an article page).
+        case noArticle(ExtractionOutcome?)
         case failed(JobFailure)
     }
 
@@ -89,11 +93,15 @@ public final class ParseWorker: Sendable {
         do {
             let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
             if job.kind == .source { return .listing(discoveries(job, page, extracted)) }
-            guard !extracted.article.text.isEmpty, extracted.article.pageKind != .listing else { return .noArticle }
+            let article = extracted.article
+            if article.pageKind == .listing { return .noArticle(nil) }
+            let outcome = ExtractionOutcome(bodyCharacters: article.text.unicodeScalars.count, hasTitle: article.title != nil,
+                                            hasPublished: article.published != nil, hasAuthor: !article.authors.isEmpty)
+            guard !article.text.isEmpty else { return .noArticle(outcome) }
             var stored = try Payload(metadata: ParsedPage(finalURL: page.finalURL, fetchedAt: page.fetchedAt),
                                      body: JSONEncoder().encode(extracted.article))
             try stored.prepareForStorage()
-            return .article(stored, blockFingerprints: extracted.blockFingerprints)
+            return .article(stored, blockFingerprints: extracted.blockFingerprints, outcome)
         } catch {
             return .failed(JobFailure(errorClass: "unparseable", message: "\(job.url): \(error)", retryable: false))
         }
@@ -148,13 +156,14 @@ public final class ParseWorker: Sendable {
         var failures: [(job: LeasedJob, failure: JobFailure)] = []
         for (job, outcome) in results {
             switch outcome {
-            case .article(let payload, _):
-                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)]))
+            case .article(let payload, _, let extraction):
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [.next(.store, payload: payload)],
+                                              extraction: extraction))
             case .listing(let followOns):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns))
-            case .noArticle:
+            case .noArticle(let extraction):
                 logger.debug("not an article", metadata: ["url": "\(job.url)"])
-                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken))
+                completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, extraction: extraction))
             case .failed(let failure):
                 logger.warning("page not parsed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
                 failures.append((job, failure))

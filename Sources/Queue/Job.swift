@@ -125,11 +125,15 @@ public struct Completion: Sendable, Equatable, Codable {
     public var followOns: [FollowOn]
     /// For fetch jobs: the validators to keep for the URL's next fetch (nil keeps the old ones).
     public var validators: URLValidators?
+    /// For parse jobs of article pages: what the extraction found, for the host's health figures.
+    public var extraction: ExtractionOutcome?
 
-    public init(jobID: Int64, leaseToken: String, followOns: [FollowOn] = [], validators: URLValidators? = nil) {
+    public init(jobID: Int64, leaseToken: String, followOns: [FollowOn] = [], validators: URLValidators? = nil,
+                extraction: ExtractionOutcome? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.followOns = followOns
         self.validators = validators
+        self.extraction = extraction
     }
 }

@@ -141,6 +141,9 @@ extension JobQueue {
                     try db.cachedStatement(sql: "UPDATE urls SET etag = ?, last_modified = ?, last_fetched_at = ? WHERE id = ?")
                         .execute(arguments: [validators.etag, validators.lastModified, now.timeIntervalSince1970, row["url_id"]])
                 }
+                if let extraction = completion.extraction {
+                    try recordExtraction(extraction, hostID: row["host_id"], now: now, db: db)
+                }
                 let parent = ParentJob(id: completion.jobID, urlID: row["url_id"], hostID: row["host_id"], priority: row["priority"])
                 for followOn in completion.followOns {
                     try enqueue(followOn, after: parent, db: db, frontier: &frontier, normalizer: normalizer, now: now)
@@ -150,6 +153,7 @@ extension JobQueue {
             for (stage, count) in doneByStage {
                 try countThroughput(db, stage: stage, done: count, failed: 0, now: now)
             }
+            if completions.contains(where: { $0.extraction != nil }) { try forgetOldExtractions(now: now, db: db) }
             try frontier.finish()
             try counters.apply(db)
             return settlements

@@ -12,6 +12,7 @@ public enum QueueSchema {
         migrator.registerMigration("v2-conditional-get", migrate: addConditionalGet)
         migrator.registerMigration("v3-robots", migrate: addRobots)
         migrator.registerMigration("v4-boilerplate", migrate: addBoilerplate)
+        migrator.registerMigration("v5-extraction-health", migrate: addExtractionHealth)
         return migrator
     }
 
@@ -154,6 +155,24 @@ public enum QueueSchema {
                 last_seen REAL NOT NULL,
                 PRIMARY KEY (host_id, fingerprint)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// What the parser made of each article page, kept eight days for the per-host health figures
+    /// (see `JobQueue+Health.swift`).
+    private static func addExtractionHealth(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE extraction_outcomes (
+                id INTEGER PRIMARY KEY,
+                host_id INTEGER NOT NULL REFERENCES hosts(id),
+                at REAL NOT NULL,
+                body_chars INTEGER NOT NULL,
+                title INTEGER NOT NULL,
+                published INTEGER NOT NULL,
+                author INTEGER NOT NULL
+            );
+            CREATE INDEX extraction_outcomes_host ON extraction_outcomes (host_id, at);
+            CREATE INDEX extraction_outcomes_at ON extraction_outcomes (at);
             """)
     }
 }

@@ -97,5 +97,8 @@ struct RemoteWorkersTests {
         for job in batchInHand {
             #expect(try queue.job(id: job.id).job.state == .done, "a page of the killed parser's batch was lost")
         }
+        // The remote parsers' extraction outcomes reached the host's health figures.
+        let health = try #require(try queue.extractionHealth().first)
+        #expect(health.last24Hours.pages >= articles.count && health.last24Hours.medianBodyCharacters > 300, "\(health)")
     }
 }

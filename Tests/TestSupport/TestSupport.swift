@@ -54,8 +54,8 @@ public final class LocalServer: @unchecked Sendable {
                         arguments: ["--robots", robots], maxSeconds: maxSeconds)
     }
 
-    public static func fixture(_ name: String, maxSeconds: Int = 120) throws -> LocalServer {
-        try LocalServer(script: packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), arguments: [], maxSeconds: maxSeconds)
+    public static func fixture(_ name: String, arguments: [String] = [], maxSeconds: Int = 120) throws -> LocalServer {
+        try LocalServer(script: packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), arguments: arguments, maxSeconds: maxSeconds)
     }
 
     private init(script: URL, arguments: [String], maxSeconds: Int) throws {
