@@ -238,7 +238,7 @@ public final class DedupIndex {
         StoryText(normalized: try codec.decompress(content, size: size), template: template)
     }
 
-    /// `label` is the cluster's (see `place`).
+    /// The row keeps the label of its cluster's first document (see `Batch.place`).
     private func record(doc: Int64, placement: DedupPlacement, time: Date, story: StoryText, keys: [Int64], in db: Database) throws {
         let keyBytes = keys.withUnsafeBytes { Data($0) }
         try db.cachedStatement(sql: """

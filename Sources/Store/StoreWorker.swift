@@ -44,19 +44,25 @@ public final class StoreWorker: Sendable {
         try queue.runBatches(leasing, logger: logger, stopping: { stopRequested.withLock { $0 } }) { jobs in
             try storeBatch(jobs, dedup: dedup)
             if Date().timeIntervalSince(lastCompaction) >= compactionInterval {
-                try compact(dedup)
+                compact(dedup)
                 lastCompaction = Date()
             }
         }
     }
 
-    private func compact(_ dedup: DedupIndex) throws {
-        let removed = try store.compact(dedup: dedup)
-        if removed.documents > 0 {
-            logger.info("dedup index compacted", metadata: [
-                "stories": "\(removed.documents)", "keys": "\(removed.keys)",
-                "older_than": "\(removed.cutoff.map { $0.formatted(.iso8601) } ?? "-")",
-            ])
+    /// A compaction that fails (the disk full, say) is logged and tried again at the next
+    /// interval: storing articles matters more than keeping the index small.
+    private func compact(_ dedup: DedupIndex) {
+        do {
+            let removed = try store.compact(dedup: dedup)
+            if removed.documents > 0 {
+                logger.info("dedup index compacted", metadata: [
+                    "stories": "\(removed.documents)", "keys": "\(removed.keys)",
+                    "older_than": "\(removed.cutoff.map { $0.formatted(.iso8601) } ?? "-")",
+                ])
+            }
+        } catch {
+            logger.error("dedup index not compacted; trying again later", metadata: ["error": "\(error)"])
         }
     }
 

@@ -226,9 +226,12 @@ struct CLITests {
         let db = directory.path("queue.sqlite")
         _ = try Self.coordinator(["add", "--db", db, "https://example.com/a", "https://example.com/b", "https://example.org/"])
         let list = try Self.coordinator(["hosts", "--db", db]).stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
-        #expect(list == ["host delay concurrency paused queued leased", "example.com 1 s 1 no 2 0", "example.org 1 s 1 no 1 0"])
+        #expect(list == [
+            "host delay concurrency paused queued leased pages 24h short body 24h no title 24h no date 24h no author 24h median chars 24h drift alarm",
+            "example.com 1 s 1 no 2 0 - - - - - - -", "example.org 1 s 1 no 1 0 - - - - - - -",
+        ], "no pages parsed yet: no health figures")
         let set = try Self.coordinator(["hosts", "--db", db, "https://EXAMPLE.org/x", "--delay", "0.25", "--concurrency", "4", "--json"])
-        #expect(set.stdout == #"{"concurrency":4,"delay":0.25,"leased":0,"name":"example.org","paused":false,"queued":1}"# + "\n")
+        #expect(set.stdout == #"{"concurrency":4,"delay":0.25,"health":null,"leased":0,"name":"example.org","paused":false,"queued":1}"# + "\n")
         let unknown = try Self.coordinator(["hosts", "--db", db, "example.net"])
         #expect(unknown.status != 0 && unknown.stderr.contains("the queue has no host example.net"))
         let bad = try Self.coordinator(["hosts", "--db", db, "example.com", "--concurrency", "0"])
