@@ -25,6 +25,8 @@ public struct ExtractionFigures: Codable, Sendable, Equatable {
     public var missingTitle = 0.0
     public var missingPublished = 0.0
     public var missingAuthor = 0.0
+    /// Median length of the bodies that are not short (0 when all are): the share of short and
+    /// empty bodies is counted above, so the median tells how long the real articles came out.
     public var medianBodyCharacters = 0
 
     public init() {}
@@ -37,9 +39,9 @@ public struct HealthThresholds: Sendable, Equatable {
     /// error text. News articles run to thousands.
     public var shortBody = 300
     /// The host's latest pages (within 24 hours) that are compared with its history.
-    public var recentPages = 30
+    public var recentPages = 50
     /// The history must hold this many pages (within 7 days, before the recent ones) to compare.
-    public var baselinePages = 50
+    public var baselinePages = 100
     /// A share that rises by this much (0–1) from history to the recent pages raises the alarm.
     public var rise = 0.3
     /// A median body length that falls below this fraction of the history's raises the alarm.

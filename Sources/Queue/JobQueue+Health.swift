@@ -71,9 +71,11 @@ extension JobQueue {
         result.missingTitle = (row[2] as Double) / pages
         result.missingPublished = (row[3] as Double) / pages
         result.missingAuthor = (row[4] as Double) / pages
+        let bodies = result.pages - Int(row[1] as Double)
+        guard bodies > 0 else { return result }
         result.medianBodyCharacters = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT body_chars FROM extraction_outcomes WHERE \(filter) ORDER BY body_chars LIMIT 1 OFFSET ?
-            """), arguments: arguments + [(result.pages - 1) / 2]) ?? 0
+            SELECT body_chars FROM extraction_outcomes WHERE \(filter) AND body_chars >= ? ORDER BY body_chars LIMIT 1 OFFSET ?
+            """), arguments: arguments + [thresholds.shortBody, (bodies - 1) / 2]) ?? 0
         return result
     }
 }
