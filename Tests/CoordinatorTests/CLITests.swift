@@ -104,18 +104,12 @@ struct CLITests {
         defer { directory.remove() }
         let db = directory.path("queue.sqlite")
         _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
-        let process = Process()
-        process.executableURL = builtProduct("coordinator")
-        process.arguments = ["stats", "--db", db, "--watch", "--interval", "0.3"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let watch = try BackgroundProduct("coordinator", ["stats", "--db", db, "--watch", "--interval", "0.3"], output: .capture)
         Thread.sleep(forTimeInterval: 1)
         _ = try Self.coordinator(["add", "--db", db, "https://example.org/b"])
         Thread.sleep(forTimeInterval: 1)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        let screens = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        watch.stop(signal: SIGINT)
+        let screens = watch.capturedOutput()
             .components(separatedBy: "\u{1B}[H\u{1B}[2J").filter { !$0.isEmpty }
         #expect(screens.count >= 4, "\(screens.count) screens")
         #expect(screens.first?.contains("fetch       1") == true)

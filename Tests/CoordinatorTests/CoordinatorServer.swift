@@ -12,7 +12,7 @@ final class CoordinatorServer: @unchecked Sendable {
     let database: String
     let tokenFile: String
     private let extraArguments: [String]
-    private var process = Process()
+    private var process: BackgroundProduct?
 
     init(database: String, directory: TemporaryDirectory, extraArguments: [String] = []) throws {
         self.database = database
@@ -23,24 +23,16 @@ final class CoordinatorServer: @unchecked Sendable {
         try start()
     }
 
-    deinit { stop(signal: SIGKILL) }
-
     var url: String { "http://127.0.0.1:\(port)" }
 
     func start() throws {
-        process = Process()
-        process.executableURL = builtProduct("coordinator")
-        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile] + extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try BackgroundProduct("coordinator", ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile]
+                                        + extraArguments)
         try LocalServer.waitUntilListening(port: port)
     }
 
     func stop(signal: Int32) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        process?.stop(signal: signal)
     }
 
     func restart() throws {

@@ -87,20 +87,16 @@ struct LifecycleTests {
         let notify = try NotifySocket(path: socketPath)
         let token = directory.path("token")
         try Data("notify-test-token-0123456789\n".utf8).write(to: URL(fileURLWithPath: token))
-        let process = Process()
-        process.executableURL = builtProduct("coordinator")
-        process.arguments = ["serve", "--db", directory.path("queue.sqlite"), "--listen", "127.0.0.1:\(try LocalServer.freePort())", "--token-file", token]
-        process.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"]) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let server = try BackgroundProduct(
+            "coordinator", ["serve", "--db", directory.path("queue.sqlite"), "--listen", "127.0.0.1:\(try LocalServer.freePort())", "--token-file", token],
+            environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"])
         let started = notify.messages(within: 30, until: "READY=1")
         #expect(started.contains { $0.contains("READY=1") }, "\(started)")
         let watchdog = notify.messages(within: 2, until: "WATCHDOG=1")
         #expect(watchdog.contains("WATCHDOG=1"), "\(watchdog)")
-        kill(process.processIdentifier, SIGTERM)
+        kill(server.pid, SIGTERM)
         let stopping = notify.messages(within: 10, until: "STOPPING=1")
-        process.waitUntilExit()
+        #expect(server.stop(signal: SIGTERM) == 0)
         #expect(stopping.contains("STOPPING=1"), "\(stopping)")
-        #expect(process.terminationStatus == 0)
     }
 }

@@ -4,33 +4,6 @@ import Store
 import Testing
 import TestSupport
 
-/// A stage worker as a process of its own, its log kept in a file for when a test fails.
-final class WorkerProcess: @unchecked Sendable {
-    let process = Process()
-
-    init(_ product: String, _ arguments: [String], log: String) throws {
-        process.executableURL = builtProduct(product)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-    }
-
-    deinit { stop(signal: SIGKILL) }
-
-    /// Sends `signal` and waits for the exit; the exit status.
-    @discardableResult
-    func stop(signal: Int32) -> Int32 {
-        if process.isRunning {
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
-    }
-}
-
 @Suite("Workers over the coordinator's API", .serialized)
 struct RemoteWorkersTests {
     /// Polls `condition` every `interval` for up to `seconds`.
@@ -54,11 +27,11 @@ struct RemoteWorkersTests {
         _ = try queue.add([site.url("/site1/feed.xml"), site.url("/site1/sitemap.xml")])
         let server = try CoordinatorServer(database: database, directory: directory)
         let remote = ["--coordinator", server.url, "--token-file", server.tokenFile, "--lease-seconds", "3"]
-        let fetcher = try WorkerProcess("fetcher", ["run", "--allow-loopback", "--in-flight", "8"] + remote, log: directory.path("fetcher.log"))
-        let store = try WorkerProcess("store", ["run", "--batch", "8", "--store-db", directory.path("articles.sqlite")] + remote,
-                                      log: directory.path("store.log"))
-        let firstParser = try WorkerProcess("parser", ["run", "--batch", "4", "--worker-id", "parser-1"] + remote,
-                                            log: directory.path("parser-1.log"))
+        let fetcher = try BackgroundProduct("fetcher", ["run", "--allow-loopback", "--in-flight", "8"] + remote, output: .log(directory.path("fetcher.log")))
+        let store = try BackgroundProduct("store", ["run", "--batch", "8", "--store-db", directory.path("articles.sqlite")] + remote,
+                                          output: .log(directory.path("store.log")))
+        let firstParser = try BackgroundProduct("parser", ["run", "--batch", "4", "--worker-id", "parser-1"] + remote,
+                                                output: .log(directory.path("parser-1.log")))
 
         var batchInHand: [JobSummary] = []
         try Self.wait(60, for: "parser-1 holding a batch", every: 0.005) {
@@ -66,7 +39,7 @@ struct RemoteWorkersTests {
             return !batchInHand.isEmpty
         }
         firstParser.stop(signal: SIGKILL)  // mid-batch: its leases must expire and the pages be parsed again
-        let secondParser = try WorkerProcess("parser", ["run", "--batch", "4"] + remote, log: directory.path("parser-2.log"))
+        let secondParser = try BackgroundProduct("parser", ["run", "--batch", "4"] + remote, output: .log(directory.path("parser-2.log")))
         try Self.wait(60, for: "the first stored articles") { try queue.count(.store, .done) >= 4 }
         try server.restart()  // SIGKILL and start again: workers retry until it answers
 

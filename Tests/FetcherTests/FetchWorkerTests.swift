@@ -98,18 +98,13 @@ struct FetchWorkerProcessTests {
         defer { directory.remove() }
         let queue = try FetchWorkerTests.queue(in: directory)
         _ = try queue.add((0..<5).map { server.url("/hang?\($0)") } + (0..<5).map { server.url("/ok?\($0)") })
-        let process = Process()
-        process.executableURL = builtProduct("fetcher")
-        process.arguments = ["run", "--db", directory.path("queue.sqlite"), "--allow-loopback", "--timeout", "3", "--in-flight", "4"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let fetcher = try BackgroundProduct("fetcher", ["run", "--db", directory.path("queue.sqlite"), "--allow-loopback", "--timeout", "3",
+                                                        "--in-flight", "4"])
         Thread.sleep(forTimeInterval: 1)
         #expect(try queue.count(.fetch, .leased) > 0, "transfers are in flight")
-        let signalled = Date()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(signalled) < 5, "bounded by the transfer timeout")
+        let exit = fetcher.terminate()
+        #expect(exit.status == 0)
+        #expect(exit.seconds < 5, "bounded by the transfer timeout")
         #expect(try queue.count(.fetch, .leased) == 0, "every leased job was settled")
         #expect(try queue.count(.fetch, .queued) > 0, "jobs not yet leased stay queued for the next worker")
     }

@@ -130,18 +130,12 @@ struct ParseWorkerProcessTests {
             pages["https://news.example/story-\(number)"] = page(body: "<article>\(story(storyParagraphs.map { "Report \(number): \($0)" }))</article>")
         }
         let queue = try ParseWorkerTests.queue(with: pages, in: directory)
-        let process = Process()
-        process.executableURL = builtProduct("parser")
-        process.arguments = ["run", "--db", directory.path("queue.sqlite"), "--batch", "4"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let parser = try BackgroundProduct("parser", ["run", "--db", directory.path("queue.sqlite"), "--batch", "4"])
         let deadline = Date().addingTimeInterval(20)
         while try queue.count(.parse, .done) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        let signalled = Date()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(signalled) < 5)
+        let exit = parser.terminate()
+        #expect(exit.status == 0)
+        #expect(exit.seconds < 5)
         #expect(try queue.count(.parse, .leased) == 0, "no lease is left behind")
         #expect(try queue.count(.parse, .queued) > 0, "what was not leased stays queued for the next parser")
         #expect(try queue.count(.store, .queued) == queue.count(.parse, .done), "every finished page handed on")

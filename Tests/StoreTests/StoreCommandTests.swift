@@ -183,18 +183,13 @@ struct StoreCommandTests {
             article("Report \(number): " + Stories.original, title: "Bridge \(number)", url: "https://outlet\(number).example/bridge")
         }
         let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
-        let process = Process()
-        process.executableURL = builtProduct("store")
-        process.arguments = ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"), "--batch", "8"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let worker = try BackgroundProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"),
+                                                     "--batch", "8"])
         let deadline = Date().addingTimeInterval(20)
         while try queue.count(.store, .done) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        let signalled = Date()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(signalled) < 5)
+        let exit = worker.terminate()
+        #expect(exit.status == 0)
+        #expect(exit.seconds < 5)
         #expect(try queue.count(.store, .leased) == 0, "no lease is left behind")
         #expect(try queue.count(.store, .queued) > 0, "what was not leased stays queued for the next store worker")
         let stored = try ArticleStore(path: directory.path("articles.sqlite")).summary().articles

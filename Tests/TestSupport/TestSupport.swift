@@ -153,6 +153,70 @@ public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = 
     return ProcessRun(status: process.terminationStatus, output: output, errors: errors.withLock { $0 })
 }
 
+/// One of the package's executables running in the background while a test acts on it; killed
+/// (SIGKILL) when dropped if still running. Its output goes nowhere, into a log file (kept for when
+/// a test fails), or into a pipe read once it has ended.
+public final class BackgroundProduct: @unchecked Sendable {
+    public enum Output {
+        case discard
+        case log(String)
+        case capture
+    }
+
+    public let process = Process()
+    private let pipe: Pipe?
+
+    public init(_ product: String, _ arguments: [String], output: Output = .discard, environment: [String: String] = [:]) throws {
+        process.executableURL = builtProduct(product)
+        process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        switch output {
+        case .discard:
+            pipe = nil
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        case .log(let path):
+            pipe = nil
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            process.standardOutput = handle
+            process.standardError = handle
+        case .capture:
+            let pipe = Pipe()
+            self.pipe = pipe
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+    }
+
+    deinit { stop(signal: SIGKILL) }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends `signal` (if still running), waits for the exit; the exit status.
+    @discardableResult
+    public func stop(signal: Int32) -> Int32 {
+        if process.isRunning {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    /// Sends SIGTERM and waits: the exit status and the seconds the process took to exit.
+    public func terminate() -> (status: Int32, seconds: TimeInterval) {
+        let signalled = Date()
+        let status = stop(signal: SIGTERM)
+        return (status, Date().timeIntervalSince(signalled))
+    }
+
+    /// What the process printed (with `.capture`), read to the end: call after it has ended.
+    public func capturedOutput() -> String {
+        String(decoding: pipe?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+    }
+}
+
 /// Runs one of the package's executables (`coordinator`, `fetcher`, `parser`, …).
 public func runProduct(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessRun {
     try runProcess(builtProduct(name), arguments, stdin: stdin)
