@@ -116,12 +116,15 @@ public final class DedupIndex {
                 """)
         }
         // `at`: the document's time (seconds since 1970), by which it leaves the window; `keys`:
-        // its keys (Int64s), so compaction deletes exactly the key rows the document added.
+        // its keys (Int64s), so compaction deletes exactly the key rows the document added. A
+        // template candidate's `last_seen` (the time of the document that last showed it) lets
+        // compaction forget the candidates not seen again within the window.
         migrator.registerMigration("dedup-v2-window") { db in
             try db.execute(sql: """
                 ALTER TABLE dedup_documents ADD COLUMN at REAL;
                 ALTER TABLE dedup_documents ADD COLUMN keys BLOB;
                 CREATE INDEX dedup_documents_at ON dedup_documents (at);
+                ALTER TABLE dedup_template_candidates ADD COLUMN last_seen REAL;
                 """)
         }
     }
@@ -177,7 +180,7 @@ public final class DedupIndex {
             if verdict.isDuplicate {
                 if verdict.similarity > best?.similarity ?? -1 { best = (candidate, verdict.similarity) }
             } else if !verdict.sharedLines.isEmpty {
-                try learnTemplate(verdict.sharedLines, in: db)
+                try learnTemplate(verdict.sharedLines, seen: time, in: db)
             }
         }
         let placement = best.map { DedupPlacement(cluster: $0.candidate.cluster, clusterLabel: $0.candidate.clusterLabel,
@@ -252,13 +255,13 @@ public final class DedupIndex {
     }
 
     /// Counts each line two different stories share; at `templatePairs` the line is template.
-    private func learnTemplate(_ lines: [UInt64], in db: Database) throws {
+    private func learnTemplate(_ lines: [UInt64], seen time: Date, in db: Database) throws {
         for line in lines {
             let key = Int64(bitPattern: line)
             let pairs = try Int.fetchOne(db.cachedStatement(sql: """
-                INSERT INTO dedup_template_candidates (line, pairs) VALUES (?, 1)
-                ON CONFLICT (line) DO UPDATE SET pairs = pairs + 1 RETURNING pairs
-                """), arguments: [key]) ?? 0
+                INSERT INTO dedup_template_candidates (line, pairs, last_seen) VALUES (?, 1, ?)
+                ON CONFLICT (line) DO UPDATE SET pairs = pairs + 1, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen) RETURNING pairs
+                """), arguments: [key, time.timeIntervalSince1970]) ?? 0
             if pairs == settings.templatePairs {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)").execute(arguments: [key])
                 template.insert(line)
@@ -288,8 +291,8 @@ public final class DedupIndex {
         public var cutoff: Date?
     }
 
-    /// Removes the documents older than the window, with their keys, inside the caller's write
-    /// transaction. The window ends at the newest document's time, or at `now` if that is
+    /// Removes the documents older than the window, with their keys, and the template candidates
+    /// not seen within it (learnt template lines stay), inside the caller's write transaction. The window ends at the newest document's time, or at `now` if that is
     /// earlier: a stream's own clock, so a backfill of last year's articles is deduplicated
     /// among itself as a live stream is, and an offline file as the stream it records.
     /// Documents without a time (indexed before times were kept) stay.
@@ -319,6 +322,8 @@ public final class DedupIndex {
             for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
             result.documents += rows.count
         }
+        // A small table (lines shared by two different stories), scanned whole.
+        try db.execute(sql: "DELETE FROM dedup_template_candidates WHERE last_seen < ? OR last_seen IS NULL", arguments: [cutoff])
         return result
     }
 

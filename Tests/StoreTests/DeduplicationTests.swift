@@ -129,12 +129,20 @@ struct DeduplicationTests {
         #expect(early.documents == 0 && early.keys == 0)
         _ = try index.place([Stories.shortStoryA], first: 4, day: 45)
         let before = try index.rows()
-        // A document indexed before keys were kept: its keys are found again from its words.
-        try index.database.write { db in try db.execute(sql: "UPDATE dedup_documents SET keys = NULL WHERE doc = 1") }
+        // A document indexed before keys were kept: its keys are found again from its words. Two
+        // template candidates, one last seen on day 1, one on day 44.
+        try index.database.write { db in
+            try db.execute(sql: "UPDATE dedup_documents SET keys = NULL WHERE doc = 1")
+            try db.execute(sql: "INSERT INTO dedup_template_candidates (line, pairs, last_seen) VALUES (11, 1, ?), (44, 1, ?)",
+                           arguments: [IndexUnderTest.start.addingTimeInterval(86_400).timeIntervalSince1970,
+                                       IndexUnderTest.start.addingTimeInterval(44 * 86_400).timeIntervalSince1970])
+        }
         let removed = try index.database.write { db in try index.index.compact(in: db) }
         #expect(removed.documents == 2 && removed.cutoff == IndexUnderTest.start.addingTimeInterval(15 * 86_400))
         let after = try index.rows()
         #expect(after.documents == 2 && after.orphanKeys == 0 && after.keys > 0 && before.keys - after.keys == removed.keys)
+        #expect(try index.database.read { db in try Int64.fetchAll(db, sql: "SELECT line FROM dedup_template_candidates") } == [44],
+                "a template candidate not seen again within the window is forgotten")
 
         // A copy of the story whose first article left: found through the copy still inside the window,
         // under the story's first label.
