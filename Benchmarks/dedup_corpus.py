@@ -71,11 +71,10 @@ def stream(devtexts, count, days):
         if originals and rng.random() < 0.2:
             pick = rng.random()
             lag = rng.uniform(0, 1) if pick < 0.5 else rng.uniform(1, 7) if pick < 0.8 else rng.uniform(7, 25) if pick < 0.95 else rng.uniform(35, 60)
-            index = bisect.bisect_left(originals_at, at - lag * 86400)
-            if index >= len(originals):
-                index = len(originals) - 1
-            if at - originals_at[index] > 61 * 86400 or (lag < 30) != (at - originals_at[index] < 30 * 86400):
-                lag = None  # the stream is younger than the lag asked for
+            target = at - lag * 86400
+            index = min(bisect.bisect_left(originals_at, target), len(originals) - 1)
+            if target < originals_at[0] or abs(originals_at[index] - target) > 3600:
+                lag = None  # the stream is younger than the lag asked for: an original instead
             else:
                 original, seed = originals[index]
                 line["text"] = copy_of(story(skeletons, vocabulary, random.Random(seed)), number, vocabulary, rng)

@@ -316,13 +316,9 @@ enum DateNormalizer {
     /// date, is before 1990 or after `notAfter`.
     static func iso8601(_ text: String, notAfter: Date) -> String? {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let parts = IsoParts(text) {
-            guard (1990...2100).contains(parts.year), (1...12).contains(parts.month), (1...31).contains(parts.day),
-                  let date = utc.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day,
-                                                          hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)) else { return nil }
-            let instant = date.addingTimeInterval(-TimeInterval(parts.offsetSeconds ?? 0))
-            guard instant <= notAfter else { return nil }
-            guard parts.hour != nil else { return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day) }
+        if let parts = ISODate(text) {
+            guard (1990...2100).contains(parts.year), let instant = parts.date, instant <= notAfter else { return nil }
+            guard parts.hasTime else { return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day) }
             return format(instant)
         }
         if let date = rfc1123.date(from: text) {
@@ -334,56 +330,5 @@ enum DateNormalizer {
     static func format(_ date: Date) -> String {
         let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
-
-    /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:]MM]]`, read by hand: this runs on every date
-    /// candidate of every page.
-    struct IsoParts {
-        var year = 0, month = 0, day = 0
-        var hour: Int?, minute: Int?, second: Int?
-        var offsetSeconds: Int?
-
-        init?(_ text: String) {
-            let b = Array(text.utf8)
-            var i = 0
-            func number(_ digits: Int) -> Int? {
-                guard i + digits <= b.count else { return nil }
-                var value = 0
-                for k in i..<(i + digits) {
-                    guard (0x30...0x39).contains(b[k]) else { return nil }
-                    value = value * 10 + Int(b[k] - 0x30)
-                }
-                i += digits
-                return value
-            }
-            func take(_ byte: UInt8) -> Bool {
-                guard i < b.count, b[i] == byte else { return false }
-                i += 1
-                return true
-            }
-            guard let year = number(4), take(0x2D), let month = number(2), take(0x2D), let day = number(2) else { return nil }
-            (self.year, self.month, self.day) = (year, month, day)
-            if i == b.count { return }
-            guard take(0x54) || take(0x20), let hour = number(2), take(0x3A), let minute = number(2) else { return nil }
-            (self.hour, self.minute) = (hour, minute)
-            if take(0x3A) {
-                guard let second = number(2) else { return nil }
-                self.second = second
-                if take(0x2E) || take(0x2C) { while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
-            }
-            while i < b.count, b[i] == 0x20 { i += 1 }
-            if i == b.count { return }
-            if take(0x5A) {
-                offsetSeconds = 0
-            } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
-                let sign = b[i] == 0x2D ? -1 : 1
-                i += 1
-                guard let hours = number(2) else { return nil }
-                _ = take(0x3A)
-                guard let minutes = number(2) else { return nil }
-                offsetSeconds = sign * (hours * 3600 + minutes * 60)
-            }
-            guard i == b.count else { return nil }
-        }
     }
 }

@@ -180,7 +180,7 @@ public final class ArticleStore: Sendable {
                              now.timeIntervalSince1970, String(decoding: try encoder.encode(provenance), as: UTF8.self)])
         let id = db.lastInsertedRowID
         let placement = try batch.place(doc: id, text: article.text,
-                                        time: article.published.flatMap(ISO8601Text.date) ?? incoming.fetchedAt)
+                                        time: article.published.flatMap(ISODate.date) ?? incoming.fetchedAt)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, id])
         if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, newcomer: id, in: db) }
@@ -335,13 +335,5 @@ public final class ArticleStore: Sendable {
             fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),
             cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"],
             provenance: (try? JSONDecoder().decode([String: String].self, from: Data(provenance.utf8))) ?? [:])
-    }
-}
-
-/// Times as ISO 8601 text: a date (`2026-11-22`, midnight UTC) or a time (`2026-11-22T08:00:00Z`).
-enum ISO8601Text {
-    static func date(_ text: String) -> Date? {
-        if let time = try? Date(text, strategy: .iso8601) { return time }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day())
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// One `store dedup` input line, `{"id", "title", "text", "url"?, "language"?, "published"?}`, read by a
 /// scanner made for it: Foundation's JSONDecoder took a sixth of the command's time, most of it
@@ -56,7 +57,7 @@ struct DedupInput {
         self.id = id
         self.text = text
         if let published {
-            guard let date = ISO8601Text.date(published) else {
+            guard let date = ISODate.date(published) else {
                 throw Failure(description: "\"published\" is not an ISO 8601 date or time: \(Self.quoted(published))")
             }
             self.published = date

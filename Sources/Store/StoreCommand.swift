@@ -107,7 +107,7 @@ struct ExportCommand: ParsableCommand {
     var includeDuplicates = false
 
     func validate() throws {
-        if let since, ISO8601Text.date(since) == nil {
+        if let since, ISODate.date(since) == nil {
             throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
         }
     }
@@ -115,7 +115,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let encoder = JSONOutput.makeEncoder()
         let output = BufferedOutput()
-        try storeOptions.openExisting().export(since: since.flatMap(ISO8601Text.date), includeDuplicates: includeDuplicates) { article in
+        try storeOptions.openExisting().export(since: since.flatMap(ISODate.date), includeDuplicates: includeDuplicates) { article in
             output.write(String(decoding: try encoder.encode(article), as: UTF8.self))
         }
         output.flush()
