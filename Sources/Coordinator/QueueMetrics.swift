@@ -3,6 +3,7 @@ import Metrics
 import Prometheus
 import Queue
 import Store
+import Synchronization
 
 /// The Prometheus exposition of `/metrics`. The queue's facts are read fresh at each scrape (one
 /// read transaction, as `coordinator stats` does) into gauges; request counts and latencies come
@@ -22,6 +23,8 @@ import Store
 ///   `wireroom_host_pages{host,window}` (24h, 7d), `wireroom_host_short_body_share`,
 ///   `wireroom_host_missing_share{host,window,field}` (title, published, author),
 ///   `wireroom_host_median_body_chars{host,window}`, and `wireroom_host_drift_alarm{host}` (1 in alarm).
+///   Computed at most once a minute (every host's figures: 0.8 s at 1 000 hosts and 500 000
+///   outcomes a week), so a short scrape interval does not keep a core busy.
 /// - `hb_requests`, `hb_request_errors` and the `http_server_request_duration` histogram (seconds)
 ///   per route, method and status, and `http_server_active_requests`, from the middleware.
 final class QueueMetrics: Sendable {
@@ -29,6 +32,8 @@ final class QueueMetrics: Sendable {
     /// The article database, when it lives beside the queue.
     let articleStorePath: String?
     let thresholds: HealthThresholds
+    private let healthCache = Mutex<(computedAt: Date, hosts: [HostHealth])?>(nil)
+    static let healthRefreshInterval: TimeInterval = 60
 
     init(articleStorePath: String?, thresholds: HealthThresholds) {
         registry = PrometheusCollectorRegistry()
@@ -81,7 +86,7 @@ final class QueueMetrics: Sendable {
     }
 
     private func exportHealth(of queue: JobQueue) throws {
-        for host in try queue.extractionHealth(thresholds: thresholds) {
+        for host in try cachedHealth(of: queue) {
             for (window, figures) in [("24h", host.last24Hours), ("7d", host.last7Days)] {
                 let labels = [("host", host.host), ("window", window)]
                 gauge("wireroom_host_pages", "Article pages parsed.", labels).set(Double(figures.pages))
@@ -94,6 +99,15 @@ final class QueueMetrics: Sendable {
             gauge("wireroom_host_drift_alarm", "1 when the host's extraction worsened sharply against its own history.", [("host", host.host)])
                 .set(host.inAlarm ? 1.0 : 0.0)
         }
+    }
+
+    private func cachedHealth(of queue: JobQueue) throws -> [HostHealth] {
+        if let cached = healthCache.withLock({ $0 }), Date().timeIntervalSince(cached.computedAt) < Self.healthRefreshInterval {
+            return cached.hosts
+        }
+        let hosts = try queue.extractionHealth(thresholds: thresholds)
+        healthCache.withLock { $0 = (Date(), hosts) }
+        return hosts
     }
 
     /// The article database's counts, when it is on this machine and exists.

@@ -25,57 +25,63 @@ extension JobQueue {
 
     /// The health of the host named (a host key), or of every host with pages parsed in the last
     /// 7 days, those in alarm first, then the busiest.
+    ///
+    /// One pass over the week's outcomes in (host, time) order, the index's: each host's run of
+    /// rows is cut into its windows (the last day; its latest `recentPages` and the rest of the
+    /// week before them) and summed in memory. A query per host and window cost seconds at a
+    /// thousand hosts; window functions in SQL, sorting the whole week, more.
     public func extractionHealth(host: String? = nil, thresholds: HealthThresholds = HealthThresholds()) throws -> [HostHealth] {
         let now = self.now.timeIntervalSince1970
+        let day = now - 86_400
         return try read { db in
-            let hosts = try Row.fetchAll(db, sql: host == nil ? """
-                SELECT DISTINCT o.host_id, h.name FROM extraction_outcomes AS o JOIN hosts AS h ON h.id = o.host_id WHERE o.at >= ?
-                """ : """
-                SELECT id, name FROM hosts WHERE name = ? AND EXISTS (SELECT 1 FROM extraction_outcomes WHERE host_id = hosts.id AND at >= ?)
-                """, arguments: host.map { [$0, now - 7 * 86_400] } ?? [now - 7 * 86_400])
-            let health = try hosts.map { row in
-                try hostHealth(hostID: row[0], name: row[1], now: now, thresholds: thresholds, db: db)
+            let hostFilter = host == nil ? "" : "AND host_id = (SELECT id FROM hosts WHERE name = ?)"
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT host_id, at, body_chars, title, published, author FROM extraction_outcomes INDEXED BY extraction_outcomes_host
+                WHERE at >= ? \(hostFilter) ORDER BY host_id, at, id
+                """, arguments: [now - 7 * 86_400] + StatementArguments(host.map { [$0] } ?? []))
+            var outcomes: [(hostID: Int64, outcomes: [TimedOutcome])] = []
+            while let row = try cursor.next() {
+                let hostID: Int64 = row[0]
+                let outcome = TimedOutcome(at: row[1], outcome: ExtractionOutcome(bodyCharacters: row[2], hasTitle: row[3], hasPublished: row[4],
+                                                                                hasAuthor: row[5]))
+                if outcomes.last?.hostID == hostID { outcomes[outcomes.count - 1].outcomes.append(outcome) } else { outcomes.append((hostID, [outcome])) }
+            }
+            let names = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT id, name FROM hosts WHERE id IN (SELECT value FROM json_each(?))
+                """, arguments: [SQLIDList(outcomes.map(\.hostID)).json]).map { ($0[0] as Int64, $0[1] as String) })
+            let health = outcomes.compactMap { hostID, week -> HostHealth? in
+                guard let name = names[hostID] else { return nil }
+                let lastDay = week[(week.firstIndex { $0.at >= day } ?? week.endIndex)...]
+                let hasRecent = lastDay.count >= thresholds.recentPages
+                let recent = hasRecent ? ExtractionFigures(week.suffix(thresholds.recentPages), thresholds: thresholds) : ExtractionFigures()
+                let history = hasRecent ? ExtractionFigures(week.dropLast(thresholds.recentPages), thresholds: thresholds) : ExtractionFigures()
+                return HostHealth(host: name, last24Hours: ExtractionFigures(lastDay, thresholds: thresholds),
+                                  last7Days: ExtractionFigures(week[...], thresholds: thresholds),
+                                  recent: recent, history: history, alarm: thresholds.driftReasons(recent: recent, history: history))
             }
             return health.sorted { ($0.inAlarm ? 1 : 0, $0.last24Hours.pages, $1.host) > ($1.inAlarm ? 1 : 0, $1.last24Hours.pages, $0.host) }
         }
     }
+}
 
-    private func hostHealth(hostID: Int64, name: String, now: Double, thresholds: HealthThresholds, db: Database) throws -> HostHealth {
-        let day = now - 86_400, week = now - 7 * 86_400
-        // The recent pages: the host's latest `recentPages` within the day (by id: insertion order).
-        let firstRecent = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM extraction_outcomes WHERE host_id = ? AND at >= ? ORDER BY id DESC LIMIT 1 OFFSET ?
-            """), arguments: [hostID, day, thresholds.recentPages - 1])
-        let recent = try firstRecent.map { try figures(hostID: hostID, since: day, ids: $0..<Int64.max, thresholds: thresholds, db: db) }
-            ?? ExtractionFigures()
-        let history = try firstRecent.map { try figures(hostID: hostID, since: week, ids: 0..<$0, thresholds: thresholds, db: db) }
-            ?? ExtractionFigures()
-        return HostHealth(host: name, last24Hours: try figures(hostID: hostID, since: day, thresholds: thresholds, db: db),
-                          last7Days: try figures(hostID: hostID, since: week, thresholds: thresholds, db: db),
-                          recent: recent, history: history, alarm: thresholds.driftReasons(recent: recent, history: history))
-    }
+/// An outcome with the time it was recorded.
+struct TimedOutcome {
+    var at: Double
+    var outcome: ExtractionOutcome
+}
 
-    private func figures(hostID: Int64, since: Double, ids: Range<Int64> = 0..<Int64.max, thresholds: HealthThresholds,
-                         db: Database) throws -> ExtractionFigures {
-        let filter = "host_id = ? AND at >= ? AND id >= ? AND id < ?"
-        let arguments: StatementArguments = [hostID, since, ids.lowerBound, ids.upperBound]
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT COUNT(*), TOTAL(body_chars < ?), TOTAL(title = 0), TOTAL(published = 0), TOTAL(author = 0)
-            FROM extraction_outcomes WHERE \(filter)
-            """), arguments: [thresholds.shortBody] + arguments) else { return ExtractionFigures() }
-        var result = ExtractionFigures()
-        result.pages = row[0]
-        guard result.pages > 0 else { return result }
-        let pages = Double(result.pages)
-        result.shortBody = (row[1] as Double) / pages
-        result.missingTitle = (row[2] as Double) / pages
-        result.missingPublished = (row[3] as Double) / pages
-        result.missingAuthor = (row[4] as Double) / pages
-        let bodies = result.pages - Int(row[1] as Double)
-        guard bodies > 0 else { return result }
-        result.medianBodyCharacters = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT body_chars FROM extraction_outcomes WHERE \(filter) AND body_chars >= ? ORDER BY body_chars LIMIT 1 OFFSET ?
-            """), arguments: arguments + [thresholds.shortBody, (bodies - 1) / 2]) ?? 0
-        return result
+extension ExtractionFigures {
+    /// The figures of `outcomes`: shares, and the median of the bodies that are not short.
+    init(_ outcomes: ArraySlice<TimedOutcome>, thresholds: HealthThresholds) {
+        self.init()
+        pages = outcomes.count
+        guard pages > 0 else { return }
+        let share = { (isMissing: (ExtractionOutcome) -> Bool) in Double(outcomes.count { isMissing($0.outcome) }) / Double(outcomes.count) }
+        shortBody = share { $0.bodyCharacters < thresholds.shortBody }
+        missingTitle = share { !$0.hasTitle }
+        missingPublished = share { !$0.hasPublished }
+        missingAuthor = share { !$0.hasAuthor }
+        let bodies = outcomes.map(\.outcome.bodyCharacters).filter { $0 >= thresholds.shortBody }.sorted()
+        medianBodyCharacters = bodies.isEmpty ? 0 : bodies[(bodies.count - 1) / 2]
     }
 }
