@@ -7,6 +7,8 @@ struct DedupWindowOption: ParsableArguments {
     @Option(help: "Stories older than this many days (by publication, else fetch time) leave the dedup index; copies are found within it.")
     var windowDays: Double = DedupSettings().window / 86_400
 
+    var seconds: TimeInterval { windowDays * 86_400 }
+
     func validate() throws {
         guard windowDays > 0, windowDays.isFinite else { throw ValidationError("--window-days must be more than 0, got \(windowDays)") }
     }
@@ -34,7 +36,7 @@ struct DedupOptions: ParsableArguments {
         settings.distinctWords = distinctWords
         settings.bins = bins
         settings.bands = bands
-        settings.window = window.windowDays * 86_400
+        settings.window = window.seconds
         return settings
     }
 

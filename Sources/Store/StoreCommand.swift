@@ -208,7 +208,7 @@ struct CompactCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.openExisting()
         var settings = DedupSettings()
-        settings.window = window.windowDays * 86_400
+        settings.window = window.seconds
         let before = try store.indexSize()
         let removed = try store.compact(dedup: try DedupIndex(settings: settings))
         try store.reclaimSpace(rewrite: vacuum)
