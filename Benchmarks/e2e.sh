@@ -56,14 +56,7 @@ start=$(date +%s.%N)
 for i in $(seq 1 "$fetchers"); do measure "fetcher-$i" "$bin/fetcher" run --allow-loopback --in-flight 64; done
 for i in $(seq 1 "$parsers"); do measure "parser-$i" "$bin/parser" run; done
 measure store "$bin/store" run
-while true; do
-    read -r open stored < <("$bin/coordinator" stats --json | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["stages"]
-print(sum(s[x][k] for x in ("fetch", "parse", "store") for k in ("queued", "leased", "retry")), s["store"]["done"])')
-    [[ "$open" == 0 ]] && break
-    sleep 0.5
-done
+"$bin/coordinator" wait --timeout 86400
 end=$(date +%s.%N)
 stop_workers
 "$bin/coordinator" stats --json > "$run/stats.json"

@@ -92,9 +92,8 @@ progress() {
 import json, sys
 s = json.load(sys.stdin)
 st = s["stages"]
-left = sum(st[x][k] for x in ("fetch", "parse", "store") for k in ("queued", "leased", "retry"))
 a = s["articles"] or {"articles": 0, "duplicates": 0}
-print(left, st["fetch"]["done"], st["parse"]["done"], a["articles"], a["duplicates"])'
+print(s["open_jobs"], st["fetch"]["done"], st["parse"]["done"], a["articles"], a["duplicates"])'
 }
 drained=0
 for _ in $(seq 600); do

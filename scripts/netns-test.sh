@@ -67,17 +67,7 @@ pids+=("${workers[@]}")
 if ip netns exec wr-work bash -c 'exec 3<>/dev/tcp/127.0.0.1/8470' 2>/dev/null; then
     echo "netns-test: the workers' namespace reaches 127.0.0.1:8470: namespaces are not separate" >&2; exit 1
 fi
-open_jobs() {
-    "$bin/coordinator" stats --db "$db" --json | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["stages"]
-print(sum(s[st][k] for st in ("fetch", "parse", "store") for k in ("queued", "leased", "retry")), s["store"]["done"])'
-}
-for _ in $(seq 600); do
-    read -r left stored < <(open_jobs)
-    [[ "$left" == 0 && "$stored" -ge 30 ]] && break
-    sleep 0.2
-done
+"$bin/coordinator" wait --db "$db" --timeout 120 --interval 0.2 || true
 echo "connections from the workers' namespace during the run:"
 ip netns exec wr-work ss -tn state established "( dport = :8470 )" | tail -n +2 | awk '{print "  " $3 " -> " $4}' | sort -u
 # SIGTERM: each worker finishes what it holds, unregisters through the API and exits 0.
@@ -87,7 +77,10 @@ for pid in "${workers[@]}"; do
     if timeout 20 tail --pid="$pid" -f /dev/null && wait "$pid"; then stopped=$((stopped + 1)); fi
 done
 echo "workers that stopped cleanly on SIGTERM: $stopped of ${#workers[@]}"
-read -r left stored < <(open_jobs)
+read -r left stored < <("$bin/coordinator" stats --db "$db" --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(s["open_jobs"], s["stages"]["store"]["done"])')
 articles=$("$bin/store" stats --store-db "$work/articles.sqlite" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
 echo "open jobs: $left, store jobs done: $stored, articles stored: $articles"
 if [[ "$left" != 0 || "$stored" -lt 30 || "$articles" != "$stored" || "$stopped" != "${#workers[@]}" ]]; then

@@ -11,7 +11,7 @@ public struct CoordinatorCommand: AsyncParsableCommand {
             systemd's STATE_DIRECTORY, /var/lib/wireroom for root, ~/.local/state/wireroom otherwise).
             """,
         subcommands: [
-            AddCommand.self, StatsCommand.self, JobsCommand.self, RetryCommand.self,
+            AddCommand.self, StatsCommand.self, WaitCommand.self, JobsCommand.self, RetryCommand.self,
             HostsCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self, ServeCommand.self,
         ]
     )

@@ -14,7 +14,8 @@ struct StatsCommand: ParsableCommand {
             (queued, scheduled, leased, retry, done, dead), and the other facts beside it; \
             "articles" holds the article database's counts (articles stored, duplicates found, \
             stories), or null before the store stage has stored anything; "hosts_in_alarm" the \
-            hosts whose extraction health raised the drift alarm (see `coordinator hosts`).
+            hosts whose extraction health raised the drift alarm (see `coordinator hosts`); \
+            "open_jobs" the jobs queued, leased or waiting to retry (0: the crawl has drained).
             """
     )
 
@@ -85,9 +86,10 @@ enum StatsReport {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(articles, forKey: .articles)
             try container.encode(hostsInAlarm, forKey: .hostsInAlarm)
+            try container.encode(queue.openJobs, forKey: .openJobs)
         }
 
-        enum CodingKeys: String, CodingKey { case articles, hostsInAlarm }
+        enum CodingKeys: String, CodingKey { case articles, hostsInAlarm, openJobs }
     }
 
     static func table(_ pipeline: PipelineStats) -> String {

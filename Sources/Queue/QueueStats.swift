@@ -51,6 +51,12 @@ public struct QueueStats: Sendable, Codable, Equatable {
     public var errorWindowSeconds: Double
     public var pausedHosts: [String]
     public var payloads: PayloadUsage
+
+    /// Jobs of every stage still to be worked on now: queued, leased, or waiting to retry. Jobs
+    /// scheduled for later (a feed's next reading) are not: a crawl has drained when this is 0.
+    public var openJobs: Int {
+        stages.values.reduce(0) { $0 + ($1["queued"] ?? 0) + ($1["leased"] ?? 0) + ($1["retry"] ?? 0) }
+    }
 }
 
 extension JobQueue {

@@ -98,6 +98,27 @@ struct CLITests {
         #expect(table.stdout.contains("articles stored: none yet"))
     }
 
+    @Test("wait returns once no job is queued, leased or waiting to retry; it gives up after --timeout saying how many are open")
+    func wait() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        _ = try Self.coordinator(["add", "--db", db, "https://example.com/a", "https://example.org/b"])
+        let early = try Self.coordinator(["wait", "--db", db, "--timeout", "0.3"])
+        #expect(early.status == 1 && early.stderr.contains("2 job(s) still open"), "\(early.stderr)")
+        #expect(try Self.coordinator(["stats", "--db", db, "--json"]).stdout.contains(#""open_jobs":2"#))
+
+        // A worker finishes both in the background while `wait` watches.
+        let waiting = try BackgroundProduct("coordinator", ["wait", "--db", db, "--timeout", "60", "--interval", "0.1"])
+        let queue = try JobQueue.open(at: db)
+        for job in try queue.lease(stage: .fetch, worker: "w", limit: 10, leaseSeconds: 60) {
+            try queue.complete(jobID: job.id, leaseToken: job.leaseToken)
+        }
+        #expect(waiting.waitForExit() == 0)
+        let bad = try Self.coordinator(["wait", "--db", db, "--interval", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--interval must be 0.05 to 3600 seconds"))
+    }
+
     @Test("stats --watch redraws the table in place until interrupted, showing what changed meanwhile")
     func statsWatch() throws {
         let directory = try TemporaryDirectory()

@@ -204,6 +204,12 @@ public final class BackgroundProduct: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Waits for the process to end by itself; the exit status.
+    public func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Sends SIGTERM and waits: the exit status and the seconds the process took to exit.
     public func terminate() -> (status: Int32, seconds: TimeInterval) {
         let signalled = Date()
