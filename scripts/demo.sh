@@ -138,6 +138,7 @@ echo "  $bin/coordinator stats --watch            # a live view (Ctrl-C to stop)
 echo "  $bin/store search 'prison OR leak'        # full-text search, one hit a story"
 echo "  $bin/store export --include-duplicates | head -3"
 echo "  $bin/coordinator jobs --state dead        # what failed, and why"
+echo "  $bin/coordinator hosts                    # extraction health per site, drift alarms"
 echo "  scripts/demo.sh urls.txt                  # crawl your own URL list the same way"
 if [[ -n "$api" ]]; then
     echo "The coordinator's API ran on $api during the run (token in $state/token): see README, \"Deployment\"."
