@@ -243,15 +243,16 @@ struct MetadataReader {
                 found = node.attribute("datetime")
                 return false
             default:
-                let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-                return !Self.elsewhereDated.contains { names.contains($0) }
+                // Byte tests, and only on elements that have attributes: this walks every element
+                // of pages without a <time>.
+                return !node.hasAttributes || !ClassNames(node).containsAny(Self.elsewhereDated)
             }
         }
         return found
     }
 
     /// Class and id words of containers whose dates are not the article's.
-    private static let elsewhereDated = ["comment", "related", "sidebar", "teaser", "recommend", "more-stories"]
+    private static let elsewhereDated = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories"])
 
     nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
 
