@@ -6,6 +6,9 @@ import Foundation
 /// lease expires first, the job goes back to the queue and the token stops working.
 public struct LeasedJob: Sendable, Equatable, Codable {
     public var id: Int64
+    /// The identity of the queue file the job is in (`JobQueue.identity`): with `id`, the key
+    /// that names this job across queue files.
+    public var queueID: String
     public var stage: Stage
     public var url: String
     public var host: String

@@ -54,7 +54,7 @@ extension JobQueue {
                 ORDER BY jobs.priority DESC, jobs.id
                 """), arguments: [SQLIDList(ids).json]).map { row in
                 LeasedJob(
-                    id: row["id"], stage: stage, url: row["url"], host: row["host"],
+                    id: row["id"], queueID: identity, stage: stage, url: row["url"], host: row["host"],
                     kind: URLKind(rawValue: row["kind"]) ?? .auto, priority: row["priority"], attempt: row["attempts"],
                     leaseToken: token, leaseExpiresAt: expiry,
                     payload: try (row["payload_id"] as Int64?).flatMap { try loadPayload(db, id: $0) },

@@ -18,11 +18,15 @@ import GRDB
 public final class JobQueue: Sendable {
     public let path: String
     public let configuration: QueueConfiguration
+    /// The queue file's random identity, made with the file: a job is known everywhere by this
+    /// and its id (`LeasedJob.queueID`), since another queue file numbers its jobs from 1 too.
+    public let identity: String
     let pool: DatabasePool
 
-    private init(path: String, configuration: QueueConfiguration, pool: DatabasePool) {
+    private init(path: String, configuration: QueueConfiguration, identity: String, pool: DatabasePool) {
         self.path = path
         self.configuration = configuration
+        self.identity = identity
         self.pool = pool
     }
 
@@ -78,7 +82,10 @@ public final class JobQueue: Sendable {
                 try migrator.migrate(pool)
                 return pool
             }
-            return JobQueue(path: path, configuration: configuration, pool: pool)
+            guard let identity = try pool.read({ try String.fetchOne($0, sql: "SELECT id FROM queue_identity") }) else {
+                throw QueueError.cannotOpen(path: path, detail: "the queue file has no identity row (queue_identity is empty)")
+            }
+            return JobQueue(path: path, configuration: configuration, identity: identity, pool: pool)
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)
         }

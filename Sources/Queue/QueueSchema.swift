@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The queue database's schema, as an append-only list of named migrations.
@@ -13,6 +14,7 @@ public enum QueueSchema {
         migrator.registerMigration("v3-robots", migrate: addRobots)
         migrator.registerMigration("v4-boilerplate", migrate: addBoilerplate)
         migrator.registerMigration("v5-extraction-health", migrate: addExtractionHealth)
+        migrator.registerMigration("v6-job-identity", migrate: addJobIdentity)
         return migrator
     }
 
@@ -174,5 +176,21 @@ public enum QueueSchema {
             CREATE INDEX extraction_outcomes_host ON extraction_outcomes (host_id, at);
             CREATE INDEX extraction_outcomes_at ON extraction_outcomes (at);
             """)
+    }
+
+    /// Job ids that are never used twice, and a random identity for the queue file: the article
+    /// store keys what it stored on (queue identity, job id), so neither a purge (which used to
+    /// free the highest ids for reuse) nor a new queue file beside an old article database can
+    /// make a new job look like one already stored.
+    /// The identity table comes first: a process that loses the set-up race to another one
+    /// fails on it ("already exists") before touching `jobs`, and looks again (`SetUpRace`).
+    private static func addJobIdentity(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE queue_identity (id TEXT NOT NULL);
+            INSERT INTO queue_identity (id) VALUES (lower(hex(randomblob(16))));
+            """)
+        try TableRebuild.rebuild("jobs", in: db) {
+            $0.replacingOccurrences(of: "id INTEGER PRIMARY KEY,", with: "id INTEGER PRIMARY KEY AUTOINCREMENT,")
+        }
     }
 }

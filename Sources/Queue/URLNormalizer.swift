@@ -67,7 +67,7 @@ public struct URLNormalizer: Sendable {
         } else {
             absolute = trimmed
         }
-        guard var components = URLComponents(string: absolute) else {
+        guard let components = URLComponents(string: absolute) else {
             // A space or other unescaped character makes Foundation refuse the URL;
             // browsers escape such characters, and so do we before giving up.
             guard let escaped = absolute.addingPercentEncoding(withAllowedCharacters: Self.lenientCharacters),
@@ -76,16 +76,15 @@ public struct URLNormalizer: Sendable {
             }
             return normalize(components: retried)
         }
-        components.fragment = nil
         return normalize(components: components)
     }
 
-    private func normalize(components input: URLComponents) -> Result<Normalized, Rejection> {
-        var components = input
-        components.fragment = nil
+    /// Builds the normalized string from the parsed parts by hand: Foundation's
+    /// `URLComponents` setters trap (abort the process) on characters they do not accept,
+    /// and every URL here comes from pages, feeds and requests nobody controls.
+    private func normalize(components: URLComponents) -> Result<Normalized, Rejection> {
         guard let scheme = components.scheme?.lowercased() else { return .failure(.malformed) }
         guard scheme == "http" || scheme == "https" else { return .failure(.unsupportedScheme(scheme)) }
-        if components.scheme != scheme { components.scheme = scheme }
         if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
             return .failure(.credentials)
         }
@@ -94,34 +93,43 @@ public struct URLNormalizer: Sendable {
               let rawHost = encodedHost.utf8.contains(UInt8(ascii: "%")) ? components.host : encodedHost, !rawHost.isEmpty
         else { return .failure(.missingHost) }
         var host = rawHost.lowercased()
-        while host.hasSuffix(".") { host.removeLast() }
-        if !host.utf8.allSatisfy({ $0 < 0x80 }) {
-            guard let ascii = Self.asciiHost(host) else { return .failure(.invalidHost(rawHost)) }
-            host = ascii
+        if host.hasPrefix("[") {
+            guard let literal = Self.canonicalIPv6Literal(host) else { return .failure(.invalidHost(rawHost)) }
+            host = literal
+        } else {
+            while host.hasSuffix(".") { host.removeLast() }
+            if !host.utf8.allSatisfy({ $0 < 0x80 }) {
+                guard let ascii = Self.asciiHost(host) else { return .failure(.invalidHost(rawHost)) }
+                host = ascii
+            }
+            guard Self.isValidHostName(host) else { return .failure(.invalidHost(rawHost)) }
         }
-        guard Self.isValidHost(host) else { return .failure(.invalidHost(rawHost)) }
-        components.percentEncodedHost = host
 
+        var authority = host
         if let port = components.port {
             guard (1...65535).contains(port) else { return .failure(.invalidPort(String(port))) }
-            if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) { components.port = nil }
+            let isDefault = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
+            if !isDefault { authority += ":\(port)" }
         }
 
         var path = Self.removeDotSegments(Self.normalizePercentEncoding(components.percentEncodedPath))
         if path.isEmpty { path = "/" }
-        components.percentEncodedPath = path
-
-        if let items = components.percentEncodedQueryItems {
-            let kept = items.filter { !isTracking($0.name) }
-            components.percentEncodedQueryItems = kept.isEmpty ? nil : kept.map {
-                URLQueryItem(name: Self.normalizePercentEncoding($0.name), value: $0.value.map(Self.normalizePercentEncoding))
-            }
+        var url = scheme + "://" + authority + path
+        if let query = components.percentEncodedQuery.map(normalizeQuery), !query.isEmpty {
+            url += "?" + query
         }
-        if components.percentEncodedQuery == "" { components.percentEncodedQuery = nil }
-
-        guard let url = components.string else { return .failure(.malformed) }
-        let authority = components.port.map { "\(host):\($0)" } ?? host
         return .success(Normalized(url: url, host: authority))
+    }
+
+    /// The query without tracking parameters, escapes normalized, in its own order.
+    private func normalizeQuery(_ query: String) -> String {
+        query.split(separator: "&", omittingEmptySubsequences: false)
+            .filter { item in
+                let name = item.prefix { $0 != "=" }
+                return !isTracking(String(name))
+            }
+            .map { Self.normalizePercentEncoding(String($0)) }
+            .joined(separator: "&")
     }
 
     /// The politeness key of a host name or URL typed by an operator (`coordinator pause HOST`).
@@ -159,9 +167,21 @@ public struct URLNormalizer: Sendable {
         return String(cString: output).lowercased()
     }
 
-    /// Host names: LDH labels (IDNs arrive here in their ASCII form), IPv4, or bracketed IPv6.
-    private static func isValidHost(_ host: String) -> Bool {
-        if host.hasPrefix("[") { return host.hasSuffix("]") && host.count > 2 }
+    /// The bracketed IPv6 literal in its canonical (RFC 5952) form, or nil when the brackets
+    /// hold anything but an address: zone identifiers (`%25eth0`) name an interface of the
+    /// machine that wrote the link and mean nothing to a crawler.
+    private static func canonicalIPv6Literal(_ host: String) -> String? {
+        guard host.hasSuffix("]"), host.utf8.count > 2, host.utf8.count <= 47 else { return nil }
+        let inner = String(host.dropFirst().dropLast())
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, inner, &address) == 1 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        return "[" + String(cString: buffer) + "]"
+    }
+
+    /// Host names: LDH labels (IDNs arrive here in their ASCII form) and IPv4 addresses.
+    private static func isValidHostName(_ host: String) -> Bool {
         guard host.utf8.count <= 253 else { return false }
         var labelLength = 0
         var previous: UInt8 = UInt8(ascii: ".")

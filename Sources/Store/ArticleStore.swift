@@ -46,7 +46,10 @@ enum DedupDatabase {
 /// An article as stored: what the parser extracted, where it came from, and its story cluster.
 public struct StoredArticle: Codable, Sendable, Equatable {
     public var id: Int64
+    /// The job that stored it and the identity of that job's queue file (nil for articles
+    /// stored before queue files had one).
     public var jobID: Int64?
+    public var queueID: String?
     public var url: String
     public var canonicalURL: String?
     public var title: String?
@@ -125,36 +128,65 @@ public final class ArticleStore: Sendable {
                 WHERE at IS NULL
                 """)
         }
+        // What the store has stored is keyed on (queue identity, job id): job ids alone repeat
+        // across queue files. Rows stored before have no queue identity and never match. The
+        // column comes first: a process that lost the set-up race fails there and looks again.
+        migrator.registerMigration("articles-v4-job-identity") { db in
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN queue_id TEXT")
+            try TableRebuild.rebuild("articles", in: db) {
+                $0.replacingOccurrences(of: "job_id INTEGER UNIQUE,", with: "job_id INTEGER,")
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX articles_job ON articles (queue_id, job_id)")
+        }
     }
 
-    /// An article to store, from a store job.
+    /// A store job, named across queue files: its queue file's identity and its id there.
+    public struct JobKey: Sendable, Hashable {
+        public var queueID: String
+        public var jobID: Int64
+
+        public init(queueID: String, jobID: Int64) {
+            self.queueID = queueID
+            self.jobID = jobID
+        }
+    }
+
+    /// An article to store, from a store job (`job`), or from elsewhere (nil: always stored).
     public struct Incoming: Sendable {
-        public var jobID: Int64?
+        public var job: JobKey?
         public var article: Article
         public var url: String
         public var fetchedAt: Date
 
-        public init(jobID: Int64?, article: Article, url: String, fetchedAt: Date) {
-            self.jobID = jobID
+        public init(job: JobKey?, article: Article, url: String, fetchedAt: Date) {
+            self.job = job
             self.article = article
             self.url = url
             self.fetchedAt = fetchedAt
         }
     }
 
+    /// Where an incoming article went.
+    public struct Placement: Sendable, Equatable {
+        public var id: Int64
+        /// False when its job's article was stored before (the job ran again after a crash):
+        /// nothing was written and `id` is the earlier article's.
+        public var isNew: Bool
+    }
+
     /// Stores `articles` in one write transaction, each placed in its cluster. An article whose
-    /// job is stored already (the job ran again after a crash) is not stored twice: its earlier
-    /// id comes back. Returns the ids in order.
+    /// job is stored already is not stored twice. Returns a placement per article, in order.
     @discardableResult
-    public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Int64] {
+    public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Placement] {
         try database.write { db in
             try dedup.batch(in: db) { batch in
                 try articles.map { incoming in
-                    if let jobID = incoming.jobID,
-                       let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE job_id = ?", arguments: [jobID]) {
-                        return existing
+                    if let job = incoming.job, let existing = try Int64.fetchOne(db, sql: """
+                        SELECT id FROM articles WHERE queue_id = ? AND job_id = ?
+                        """, arguments: [job.queueID, job.jobID]) {
+                        return Placement(id: existing, isNew: false)
                     }
-                    return try insert(incoming, now: now, batch: batch, in: db)
+                    return Placement(id: try insert(incoming, now: now, batch: batch, in: db), isNew: true)
                 }
             }
         }
@@ -172,10 +204,10 @@ public final class ArticleStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute(sql: """
-            INSERT INTO articles (job_id, url, canonical_url, title, authors, published, modified, language, site, text,
+            INSERT INTO articles (queue_id, job_id, url, canonical_url, title, authors, published, modified, language, site, text,
                                   fetched_at, stored_at, cluster, provenance)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-            """, arguments: [incoming.jobID, incoming.url, article.canonicalURL, article.title, authors, article.published,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """, arguments: [incoming.job?.queueID, incoming.job?.jobID, incoming.url, article.canonicalURL, article.title, authors, article.published,
                              article.modified, article.language, site, article.text, incoming.fetchedAt.timeIntervalSince1970,
                              now.timeIntervalSince1970, String(decoding: try encoder.encode(provenance), as: UTF8.self)])
         let id = db.lastInsertedRowID
@@ -329,7 +361,7 @@ public final class ArticleStore: Sendable {
         let fetched: Double = row["fetched_at"]
         let stored: Double = row["stored_at"]
         return StoredArticle(
-            id: row["id"], jobID: row["job_id"], url: row["url"], canonicalURL: row["canonical_url"], title: row["title"],
+            id: row["id"], jobID: row["job_id"], queueID: row["queue_id"], url: row["url"], canonicalURL: row["canonical_url"], title: row["title"],
             authors: (try? JSONDecoder().decode([String].self, from: Data(authors.utf8))) ?? [],
             published: row["published"], modified: row["modified"], language: row["language"], site: row["site"], text: row["text"],
             fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),

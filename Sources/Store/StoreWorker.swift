@@ -78,9 +78,14 @@ public final class StoreWorker: Sendable {
                 failures.append((job, failure))
             }
         }
-        let ids = try store.store(incoming.map(\.1), dedup: dedup)
-        for ((job, _), id) in zip(incoming, ids) {
-            logger.debug("article stored", metadata: ["job": "\(job.id)", "article": "\(id)", "url": "\(job.url)"])
+        let placements = try store.store(incoming.map(\.1), dedup: dedup)
+        for ((job, _), placement) in zip(incoming, placements) {
+            if placement.isNew {
+                logger.debug("article stored", metadata: ["job": "\(job.id)", "article": "\(placement.id)", "url": "\(job.url)"])
+            } else {
+                logger.info("article not stored again: this job's article is stored already (the job ran twice)",
+                            metadata: ["job": "\(job.id)", "queue": "\(job.queueID)", "article": "\(placement.id)", "url": "\(job.url)"])
+            }
         }
         try queue.settle(completions: incoming.map { Completion(jobID: $0.0.id, leaseToken: $0.0.leaseToken) },
                          failures: failures, logger: logger)
@@ -94,7 +99,7 @@ public final class StoreWorker: Sendable {
         do {
             let page = try payload.decodeMetadata(ParsedPage.self)
             let article = try JSONDecoder().decode(Article.self, from: payload.body)
-            return .success(ArticleStore.Incoming(jobID: job.id, article: article, url: article.url ?? page.finalURL, fetchedAt: page.fetchedAt))
+            return .success(ArticleStore.Incoming(job: ArticleStore.JobKey(queueID: job.queueID, jobID: job.id), article: article, url: article.url ?? page.finalURL, fetchedAt: page.fetchedAt))
         } catch {
             return .failure(JobFailure(errorClass: "bad-payload", message: "the article of store job \(job.id) (\(job.url)) is unreadable: \(error)",
                                        retryable: false))

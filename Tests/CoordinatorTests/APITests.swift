@@ -86,6 +86,27 @@ struct APITests {
         #expect(try Self.stages(server.database) == before)
     }
 
+    @Test("hostile URLs in /v1/enqueue and in a completion's discovered links are refused; the server stays up")
+    func hostileURLs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let client = try server.client()
+        let enqueue = #"{"urls":[{"url":"http://[fe80::1%25eth0]/"},{"url":"http://[a b]/"},{"url":"http://[%41]/"}]}"#
+        let answer = try client.send(method: "POST", path: "/v1/enqueue", body: Data(enqueue.utf8))
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+        #expect(String(decoding: answer.body, as: UTF8.self).components(separatedBy: "invalid host").count == 4)
+
+        let remote = RemoteQueue(client: client, logger: Logger(label: "test"))
+        let job = try #require(try remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
+        let settlements = try remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [
+            .discovered(url: "http://[::1%25lo]/", kind: .page, priority: 0), .discovered(url: "http://[a b]/x", kind: .feed, priority: 0),
+        ])])
+        #expect(settlements == [.accepted])
+        #expect(try client.send(method: "GET", path: "/healthz", body: nil).status == 200, "the server is still up")
+        #expect(try Self.stages(server.database)["fetch"]?["done"] == 1)
+    }
+
     @Test("completing or failing someone else's lease, or an expired one, is 409 and changes nothing")
     func conflicts() throws {
         let directory = try TemporaryDirectory()

@@ -62,6 +62,21 @@ struct CLITests {
         }
     }
 
+    @Test("add and pause refuse bracketed hosts that are no IPv6 address, with the reason; the process does not abort")
+    func hostileHosts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("queue.sqlite")
+        let urls = ["http://[fe80::1%25eth0]/", "http://[a b]/", "http://[::1%25lo]/", "http://[%41]/"]
+        let add = try Self.coordinator(["add", "--db", db] + urls + ["http://[::1]:8080/ok"])
+        #expect(add.status == 1, "refused URLs make the exit status 1: \(add.stderr)")
+        #expect(add.stdout.contains("added 1, already known 0, invalid 4"), "\(add.stdout)")
+        for url in urls { #expect(add.stderr.contains("\(url): invalid host"), "\(add.stderr)") }
+        let pause = try Self.coordinator(["pause", "--db", db, "http://[a b]/"])
+        #expect(pause.status != 0 && pause.status < 128, "exit \(pause.status)")
+        #expect(pause.stderr.contains("invalid host"), "\(pause.stderr)")
+    }
+
     @Test("add without any URL, or with a missing list file, is a clear error")
     func addErrors() throws {
         let directory = try TemporaryDirectory()
@@ -152,7 +167,7 @@ struct CLITests {
         }
         let store = try ArticleStore(path: directory.path("articles.sqlite"))
         try store.store(["https://a.example/1", "https://b.example/2"].enumerated().map { offset, url in
-            ArticleStore.Incoming(jobID: Int64(offset), article: article(url), url: url, fetchedAt: Date())
+            ArticleStore.Incoming(job: ArticleStore.JobKey(queueID: "test", jobID: Int64(offset)), article: article(url), url: url, fetchedAt: Date())
         }, dedup: try DedupIndex())
 
         let run = try Self.coordinator(["stats", "--db", db, "--json"])

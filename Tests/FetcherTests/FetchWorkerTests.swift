@@ -142,7 +142,7 @@ struct FetchWorkerRobotsTests {
 struct ConditionalGetTests {
     @Test("a re-fetch sends the stored ETag; 304 is recorded as unchanged and not parsed again")
     func notModified() async throws {
-        let server = try LocalServer.fixture("conditional_server.py")
+        let server = try LocalServer.fixture("site_server.py")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try FetchWorkerTests.queue(in: directory)
@@ -167,7 +167,7 @@ struct ConditionalGetTests {
 
     @Test("gzip is requested and decoded")
     func gzip() async throws {
-        let server = try LocalServer.fixture("conditional_server.py")
+        let server = try LocalServer.fixture("site_server.py")
         let engine = FetchEngineTests.engine()
         defer { engine.shutdown() }
         let response = try await engine.fetch(FetchRequest(url: "http://127.0.0.1:\(server.port)/gzip")).get()

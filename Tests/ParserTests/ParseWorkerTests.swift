@@ -56,7 +56,23 @@ struct ParseWorkerTests {
         #expect(try payload.decodeMetadata(ParsedPage.self).fetchedAt == Date(timeIntervalSince1970: 1_750_000_000))
         #expect(try queue.liveWorkers().isEmpty, "the worker unregisters when it stops")
     }
+
+    @Test("a feed whose links hold hostile bracketed hosts: the good links are followed, the rest refused, the worker goes on")
+    func feedWithHostileLinks() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+            <item><link>http://[fe80::1%25eth0]/a</link></item><item><link>http://[a b]/b</link></item>
+            <item><link>http://[%41]/c</link></item><item><link>https://news.example/good</link></item></channel></rss>
+            """
+        let queue = try Self.queue(with: ["https://news.example/feed.xml": Data(feed.utf8)], kind: .feed, in: directory)
+        try ParseWorkerTests.drain(queue)
+        #expect(try queue.jobs(matching: JobFilter(stage: .parse)).map(\.state) == [.done])
+        #expect(try queue.jobs(matching: JobFilter(stage: .fetch, state: .queued)).map(\.url) == ["https://news.example/good"])
+    }
 }
+
 
 @Suite("parser extract")
 struct ExtractCommandTests {

@@ -34,6 +34,36 @@ struct DatabaseFileTests {
         #expect(try queue.add(["https://example.com/a"]) == [.known(url: "https://example.com/a")])
     }
 
+    @Test("a v5 file gets ids that are never reused: its jobs keep theirs, and a purge no longer frees the highest")
+    func jobIDsNeverReused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("queue.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try QueueSchema.migrator.migrate(old, upTo: "v5-extraction-health")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO hosts (id, name, queued) VALUES (1, 'example.com', 0)")
+            try db.execute(sql: "INSERT INTO urls (id, url, url_hash, host_id, added_at) VALUES (1, 'https://example.com/a', ?, 1, 0)",
+                           arguments: [StableHash.of("https://example.com/a")])
+            for _ in 0..<3 {
+                try db.execute(sql: """
+                    INSERT INTO jobs (stage, state, url_id, host_id, max_attempts, created_at, updated_at)
+                    VALUES ('fetch', 'done', 1, 1, 5, 0, 0)
+                    """)
+            }
+        }
+        try old.close()
+
+        let queue = try JobQueue.open(at: path)
+        #expect(try queue.jobs(matching: JobFilter()).map(\.id).sorted() == [1, 2, 3])
+        let indexes = try queue.read { db in try db.indexes(on: "jobs").map(\.name) }
+        #expect(Set(indexes).isSuperset(of: ["jobs_fetch_ready", "jobs_parse_ready", "jobs_store_ready", "jobs_leases", "jobs_url"]))
+        #expect(try queue.purge(before: Date().addingTimeInterval(3600)).jobs == 3)
+        _ = try queue.add(["https://example.com/b"])
+        #expect(try queue.jobs(matching: JobFilter()).map(\.id) == [4])
+        #expect(try queue.identity.count == 32 && JobQueue.open(at: path).identity == queue.identity)
+    }
+
     @Test("a database from a newer version is refused, not damaged")
     func refusesNewerSchema() throws {
         let directory = try TemporaryDirectory()

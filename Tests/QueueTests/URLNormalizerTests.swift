@@ -64,4 +64,54 @@ struct URLNormalizerTests {
         #expect(try normalizer.hostKey("https://example.com:8080/x").get() == "example.com:8080")
         #expect(try normalizer.hostKey("http://example.com:80/").get() == "example.com")
     }
+    @Test("bracketed hosts that are not IPv6 addresses are refused, never a crash", arguments: [
+        "http://[fe80::1%25eth0]/", "http://[a b]/", "http://[::1%25lo]/", "http://[%41]/", "http://[]/",
+        "http://[::1/", "http://[1:2:3:4:5:6:7:8:9]/", "http://[::ffff:1.2.3.400]/", "http://[v1.x]/",
+    ])
+    func refusesBadIPv6Literals(raw: String) {
+        guard case .failure(let reason) = normalizer.normalize(raw) else {
+            Issue.record("\(raw) was accepted")
+            return
+        }
+        #expect("\(reason)".contains("invalid host") || reason == .malformed, "\(raw): \(reason)")
+        #expect(throws: URLNormalizer.Rejection.self) { try normalizer.hostKey(raw).get() }
+    }
+
+    @Test("IPv6 literals are written in their canonical form")
+    func canonicalIPv6() {
+        #expect(normalized("http://[0:0:0:0:0:0:0:1]:8080/x") == "http://[::1]:8080/x")
+        #expect(normalized("https://[2001:DB8::0001]/") == "https://[2001:db8::1]/")
+    }
+
+    @Test("query items with '=' in their value and items without a value keep their spelling")
+    func queryShapes() {
+        #expect(normalized("https://example.com/?a=b=c&flag&utm_term=x&&%7e=%7e") == "https://example.com/?a=b=c&flag&&~=~")
+    }
+
+    @Test("random URL-shaped strings are normalized or refused; none aborts the process")
+    func randomInputsNeverTrap() {
+        var generator = SplitMix64(seed: 16)
+        let pieces = ["http://", "https://", "[", "]", "%", "%25", "%41", "::", ":", "1", "fe80", "a", " ", "/", "?", "#", "=", "&",
+                      "@", ".", "..", "-", "ü", "\u{0}", "\n", "\\", "\"", "<", "|", "^", "`", "{", "}", "xn--", "999999", "0x7f"]
+        for _ in 0..<20_000 {
+            let count = Int(generator.next() % 12) + 1
+            let raw = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            _ = normalizer.normalize(raw)
+            _ = normalizer.normalize(raw, relativeTo: "https://example.com/a/b")
+            _ = normalizer.hostKey(raw)
+        }
+    }
+}
+
+/// A small seeded generator, so a failing random case can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

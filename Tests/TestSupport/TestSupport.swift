@@ -238,3 +238,23 @@ extension JobQueue {
         return try JobQueue.open(at: path, creating: true, configuration: configuration)
     }
 }
+
+/// The whole pipeline run once over a queue file by real worker processes, stage after stage,
+/// each exiting when its stage is empty: fetch (loopback allowed), parse, store into `storeDB`.
+/// Returns the three runs so a test can read their logs.
+@discardableResult
+public func drainPipeline(queue database: String, storeDB: String, fetcherArguments: [String] = []) throws -> [ProcessRun] {
+    let runs = [
+        try runProduct("fetcher", ["run", "--db", database, "--allow-loopback", "--exit-when-idle"] + fetcherArguments),
+        try runProduct("parser", ["run", "--db", database, "--exit-when-idle"]),
+        try runProduct("store", ["run", "--db", database, "--store-db", storeDB, "--exit-when-idle"]),
+    ]
+    for run in runs where run.status != 0 {
+        throw PipelineFailed(description: "a worker exited with \(run.status): \(run.stderr.suffix(2000))")
+    }
+    return runs
+}
+
+public struct PipelineFailed: Error, CustomStringConvertible {
+    public var description: String
+}
