@@ -36,6 +36,23 @@ public final class FetchEngine: @unchecked Sendable {
 
     /// Fetches one URL. Never throws: the result is the response (any HTTP status) or why it failed.
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
+        guard configuration.proxy != nil else { return await transfer(request) }
+        // Through a proxy: each hop's target checked first, redirects followed here.
+        var hop = request
+        for _ in 0...configuration.maxRedirects {
+            if let refusal = await ProxyTargetCheck.refusal(for: hop.url, policy: configuration.addressPolicy) { return .failure(refusal) }
+            let result = await transfer(hop)
+            guard case .success(let response) = result, [301, 302, 303, 307, 308].contains(response.status),
+                  let location = response.header("Location"),
+                  let next = URL(string: location, relativeTo: URL(string: response.finalURL))?.absoluteString
+            else { return result }
+            hop = FetchRequest(url: next, truncateAt: request.truncateAt)
+        }
+        return .failure(.redirectLimit(configuration.maxRedirects))
+    }
+
+    /// One transfer through the engine thread (libcurl follows redirects itself unless proxied).
+    private func transfer(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
         await withCheckedContinuation { continuation in
             let transfer = Transfer(request: request, configuration: configuration, continuation: continuation)
             let accepted = incoming.withLock { state -> Bool in

@@ -18,6 +18,11 @@ public struct FetchConfiguration: Sendable {
     public var keepBodies = true
     /// Keep the request and response heads as sent and received (for WARC records).
     public var keepRawHeads = false
+    /// The one proxy transfers go through (`--proxy`), or nil for none. libcurl's own proxy
+    /// variables (`http_proxy`, `ALL_PROXY`, …) are never read: through a proxy the connection
+    /// check sees only the proxy, so with one the engine resolves each target itself and checks
+    /// the address policy before every request and redirect (`FetchEngine.fetch`).
+    public var proxy: String?
 
     public init() {}
 }

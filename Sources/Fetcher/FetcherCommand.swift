@@ -36,11 +36,27 @@ struct FetchOptions: ParsableArguments {
     @Option(name: .long, help: "The User-Agent sent; name a contact URL.")
     var userAgent = FetchConfiguration().userAgent
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Fetch through this proxy (http://, https://, socks5h://; host:port). Without it no proxy is used: "
+            + "http_proxy, https_proxy and ALL_PROXY are ignored. Targets are still resolved and checked against the address policy.",
+        valueName: "url"))
+    var proxy: String?
+
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive, got \(timeout)") }
         guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive, got \(maxBytes)") }
         guard maxRedirects >= 0 else { throw ValidationError("--max-redirects must not be negative, got \(maxRedirects)") }
+        if let proxy { try Self.validateProxy(proxy) }
+    }
+
+    static func validateProxy(_ proxy: String) throws {
+        let schemes = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
+        guard let colon = proxy.range(of: "://"), schemes.contains(proxy[..<colon.lowerBound].lowercased()),
+              !proxy[colon.upperBound...].isEmpty, !proxy.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true })
+        else {
+            throw ValidationError("--proxy must be SCHEME://HOST:PORT with a scheme of \(schemes.joined(separator: ", ")), got \(proxy.debugDescription)")
+        }
     }
 
     var configuration: FetchConfiguration {
@@ -51,6 +67,7 @@ struct FetchOptions: ParsableArguments {
         configuration.maxBodyBytes = maxBytes
         configuration.maxRedirects = maxRedirects
         configuration.userAgent = userAgent
+        configuration.proxy = proxy
         return configuration
     }
 }

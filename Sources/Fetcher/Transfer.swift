@@ -46,7 +46,13 @@ final class Transfer: @unchecked Sendable {
         wr_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         wr_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         wr_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        wr_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        if let proxy = configuration.proxy {
+            // Redirects are followed by the engine, which checks each target's address first.
+            wr_easy_setopt_string(handle, CURLOPT_PROXY, proxy)
+        } else {
+            wr_easy_setopt_string(handle, CURLOPT_PROXY, "")  // "": no proxy, whatever the environment says
+            wr_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        }
         wr_easy_setopt_long(handle, CURLOPT_MAXREDIRS, configuration.maxRedirects)
         wr_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, seconds(configuration.connectTimeout))
         wr_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, seconds(configuration.totalTimeout))
@@ -171,7 +177,9 @@ private func transferOpenSocket(_ context: UnsafeMutableRawPointer?, _ purpose: 
     let transfer = Transfer.from(context)
     let socketAddress = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \.addr)!)
     guard let (scope, text) = AddressPolicy.describe(socketAddress) else { return -1 }
-    guard transfer.configuration.addressPolicy.allows(scope) else {
+    // Through a proxy the only address connected is the proxy's, which the operator named;
+    // targets were checked before the request (`FetchEngine.fetch`).
+    guard transfer.configuration.proxy != nil || transfer.configuration.addressPolicy.allows(scope) else {
         transfer.refusedAddress = (text, scope.rawValue)
         return -1
     }

@@ -6,7 +6,7 @@ import Foundation
 /// calls are few and batched.
 ///
 /// Unlike the fetcher's engine, it has no address policy: the coordinator's URL is the
-/// operator's configuration, not crawled input.
+/// operator's configuration, not crawled input. It never uses a proxy.
 public final class CoordinatorClient: @unchecked Sendable {
     /// What went wrong with one call: the transport (no answer) or the answer's status.
     public enum Failure: Error, CustomStringConvertible {
@@ -59,6 +59,9 @@ public final class CoordinatorClient: @unchecked Sendable {
         wr_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, &errorBuffer)
         wr_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         wr_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        // Never through a proxy from the environment (http_proxy, ALL_PROXY): the bearer token
+        // would go to it in clear.
+        wr_easy_setopt_string(handle, CURLOPT_PROXY, "")
         wr_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, 10_000)
         wr_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
         wr_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
