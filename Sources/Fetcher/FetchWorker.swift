@@ -20,6 +20,11 @@ public final class FetchWorker: Sendable {
         public var exitWhenIdle = false
         /// Also archive every HTTP exchange as WARC records (the engine must keep raw heads).
         public var warc: WARCWriter?
+        /// The longest server-requested wait honoured (`Retry-After` of a 429 or 503).
+        public var maxRetryAfter = Configuration.defaultMaxRetryAfter
+        /// Six hours: long enough for a site's maintenance window, short enough that a mistaken
+        /// header (or one meant to stop crawlers for years) does not take a host off the crawl.
+        public static let defaultMaxRetryAfter: TimeInterval = 6 * 3600
 
         public init(workerID: String, leaseSeconds: TimeInterval) {
             self.workerID = workerID
@@ -140,12 +145,13 @@ public final class FetchWorker: Sendable {
                     logger.error("WARC write failed", metadata: ["url": "\(job.url)", "error": "\(error)"])
                 }
             }
-            return Self.outcome(of: response, for: job)
+            return Self.outcome(of: response, for: job, maxRetryAfter: configuration.maxRetryAfter)
         }
     }
 
     /// The decision for an HTTP answer: a page to parse, an unchanged or non-text resource, or a failure.
-    static func outcome(of response: FetchResponse, for job: LeasedJob, now: Date = Date()) -> Outcome {
+    static func outcome(of response: FetchResponse, for job: LeasedJob, maxRetryAfter: TimeInterval = Configuration.defaultMaxRetryAfter,
+                        now: Date = Date()) -> Outcome {
         switch response.status {
         case 200..<300:
             let contentType = response.header("Content-Type")
@@ -166,9 +172,16 @@ public final class FetchWorker: Sendable {
             return .completed(job, followOns: [])  // unchanged since the last fetch: nothing to parse
         default:
             let failure = FetchFailure.http(status: response.status)
-            let retryAfter = response.header("Retry-After").flatMap { RetryAfter.seconds($0, now: now) }
-            return .failed(job, JobFailure(errorClass: failure.errorClass, message: "HTTP \(response.status) from \(response.finalURL)",
-                                           retryable: failure.retryable, retryAfter: retryAfter))
+            var outcome = JobFailure(errorClass: failure.errorClass, message: "HTTP \(response.status) from \(response.finalURL)",
+                                     retryable: failure.retryable)
+            // Retry-After means "come back later" only on 429 and 503 (RFC 9110 §10.2.3, RFC 6585);
+            // it holds back the host that answered, which after a redirect is not the job's.
+            if response.status == 429 || response.status == 503,
+               let wait = response.header("Retry-After").flatMap({ RetryAfter.seconds($0, now: now) }) {
+                outcome.retryAfter = min(wait, maxRetryAfter)
+                outcome.retryAfterHost = (try? URLNormalizer().normalize(response.finalURL).get().host) ?? job.host
+            }
+            return .failed(job, outcome)
         }
     }
 }

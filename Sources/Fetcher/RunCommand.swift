@@ -34,7 +34,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Start a new WARC file past this size.", valueName: "bytes"))
     var warcMaxBytes = 1 << 30
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The longest Retry-After (of a 429 or 503) honoured, seconds; a longer one waits this long.", valueName: "seconds"))
+    var maxRetryAfter: Double = FetchWorker.Configuration.defaultMaxRetryAfter
+
     func validate() throws {
+        guard maxRetryAfter >= 0 && maxRetryAfter.isFinite else {
+            throw ValidationError("--max-retry-after must be 0 or more seconds, got \(maxRetryAfter)")
+        }
         guard inFlight > 0 else { throw ValidationError("--in-flight must be at least 1, got \(inFlight)") }
         guard warcMaxBytes > 0 else { throw ValidationError("--warc-max-bytes must be positive, got \(warcMaxBytes)") }
     }
@@ -52,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             leaseSeconds: queueOptions.leaseSeconds ?? fetchOptions.timeout + 60)
         configuration.maxInFlight = inFlight
         configuration.exitWhenIdle = exitWhenIdle
+        configuration.maxRetryAfter = maxRetryAfter
         configuration.warc = try warc.map { try WARCWriter(directory: $0, maxFileBytes: warcMaxBytes) }
         let worker = FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: logger)
 

@@ -102,15 +102,18 @@ public struct JobFailure: Error, Sendable, Equatable, Codable {
     public var message: String
     /// Whether trying again later may succeed. Final failures go straight to `dead`.
     public var retryable: Bool
-    /// A server-requested wait (`Retry-After`); used instead of the computed backoff.
-    /// For fetch jobs it also holds back the whole host.
+    /// A server-requested wait (`Retry-After`); used instead of the computed backoff, and at
+    /// most `JobQueue.maximumRetryAfter`. For fetch jobs it also holds back a whole host:
+    /// `retryAfterHost` (the host that answered, after redirects), else the job's.
     public var retryAfter: TimeInterval?
+    public var retryAfterHost: String?
 
-    public init(errorClass: String, message: String, retryable: Bool, retryAfter: TimeInterval? = nil) {
+    public init(errorClass: String, message: String, retryable: Bool, retryAfter: TimeInterval? = nil, retryAfterHost: String? = nil) {
         self.errorClass = errorClass
         self.message = message
         self.retryable = retryable
         self.retryAfter = retryAfter
+        self.retryAfterHost = retryAfterHost
     }
 }
 

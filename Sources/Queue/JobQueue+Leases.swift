@@ -169,6 +169,9 @@ extension JobQueue {
     /// Records a failed try. A retryable failure waits out a backoff (or the server's
     /// `Retry-After`) in `retry`; a final one, or one past the job's last try, goes to `dead`.
     /// The error is kept on the job and in its history. Throws `staleLease` if the lease is lost.
+    /// The longest a failure's `retryAfter` holds a job or host back, whoever sent it: a week.
+    public static let maximumRetryAfter: TimeInterval = 7 * 86_400
+
     public func fail(jobID: Int64, leaseToken token: String, failure: JobFailure) throws {
         let now = self.now
         let backoff = Backoff(base: configuration.retryBaseDelay, maximum: configuration.retryMaxDelay)
@@ -182,7 +185,8 @@ extension JobQueue {
             let maxAttempts: Int = row["max_attempts"]
             let stage: String = row["stage"]
             let final = !failure.retryable || attempts >= maxAttempts
-            let wait = failure.retryAfter ?? backoff.delay(afterAttempt: attempts)
+            let retryAfter = failure.retryAfter.map { $0.isFinite ? min(max($0, 0), Self.maximumRetryAfter) : Self.maximumRetryAfter }
+            let wait = retryAfter ?? backoff.delay(afterAttempt: attempts)
             let error = "\(failure.errorClass): \(failure.message)"
             try db.cachedStatement(sql: """
                 UPDATE jobs SET state = ?, not_before = ?, last_error = ?, lease_token = NULL,
@@ -195,9 +199,11 @@ extension JobQueue {
                 ])
             try recordError(db, jobID: jobID, attempt: attempts, worker: row["lease_worker"],
                             errorClass: failure.errorClass, message: failure.message, now: now)
-            if stage == Stage.fetch.rawValue, let retryAfter = failure.retryAfter {
+            if stage == Stage.fetch.rawValue, let retryAfter {
+                let sender = failure.retryAfterHost.flatMap { try? URLNormalizer().hostKey($0).get() }
+                let hostID: Int64 = try sender.map { try Self.upsertHost(db, name: $0, configuration: configuration) } ?? row["host_id"]
                 try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = max(next_fetch_at, ?) WHERE id = ?")
-                    .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, row["host_id"]])
+                    .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, hostID])
             }
             try countThroughput(db, stage: stage, done: 0, failed: 1, now: now)
             var counters = HostCounters()

@@ -134,7 +134,8 @@ public struct URLNormalizer: Sendable {
 
     /// The politeness key of a host name or URL typed by an operator (`coordinator pause HOST`).
     public func hostKey(_ input: String) -> Result<String, Rejection> {
-        let candidate = Self.hasScheme(input) ? input : "http://\(input)"
+        // "localhost:8080" is a host and port, not a URL with the scheme "localhost".
+        let candidate = input.contains("://") ? input : "http://\(input)"
         return normalize(candidate).map(\.host)
     }
 

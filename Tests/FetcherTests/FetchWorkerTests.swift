@@ -282,3 +282,57 @@ struct FetchDecisionTests {
         #expect(writer.files().allSatisfy { $0.hasSuffix(".warc.gz") })
     }
 }
+
+@Suite("Retry-After", .serialized)
+struct RetryAfterTests {
+    static func heldUntil(_ queue: JobQueue, host: String) throws -> Date? {
+        try queue.read { db in
+            try Double.fetchOne(db, sql: "SELECT next_fetch_at FROM hosts WHERE name = ?", arguments: [host]).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    @Test("honoured on 429 and 503 only, capped at six hours, and held against the host that sent it, not the one that redirected")
+    func scopedAndCapped() async throws {
+        let server = try LocalServer.fixture("site_server.py")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try FetchWorkerTests.queue(in: directory)
+        let redirector = "127.0.0.1:\(server.port)", sender = "localhost:\(server.port)"
+        let huge = "http://localhost:\(server.port)/status/503?retry-after=99999999999"
+        let urls = [server.url("/redirect?to=" + huge.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!),
+                    server.url("/status/404?retry-after=3600"), server.url("/status/500?retry-after=3600")]
+        _ = try queue.add(urls)
+        let started = Date()
+        let (worker, engine) = FetchWorkerTests.worker(queue)
+        try await worker.run()
+        engine.shutdown()
+
+        let held = try #require(try Self.heldUntil(queue, host: sender))
+        #expect(held.timeIntervalSince(started) > 5 * 3600 && held.timeIntervalSince(started) <= 6 * 3600 + 60, "\(held)")
+        #expect(try Self.heldUntil(queue, host: redirector).map { $0.timeIntervalSince(started) < 60 } ?? true,
+                "the host that only redirected is not held back")
+        let redirected = try #require(try queue.jobs(matching: JobFilter(stage: .fetch)).first { $0.url.contains("/redirect") })
+        #expect(redirected.state == .retry && redirected.notBefore.timeIntervalSince(started) <= 6 * 3600 + 60)
+        let notFound = try #require(try queue.jobs(matching: JobFilter(stage: .fetch)).first { $0.url == urls[1] })
+        #expect(notFound.state == .dead, "a 404 is final, whatever Retry-After says")
+        let serverError = try #require(try queue.jobs(matching: JobFilter(stage: .fetch)).first { $0.url == urls[2] })
+        #expect(serverError.state == .retry && serverError.notBefore.timeIntervalSince(started) < 600, "a 500's Retry-After is not honoured")
+    }
+
+    @Test("the queue holds no job or host back for more than a week, whatever a worker sends")
+    func queueCeiling() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try FetchWorkerTests.queue(in: directory)
+        _ = try queue.add(["https://a.example/1", "https://b.example/1"])
+        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 30)
+        for (job, wait) in zip(jobs, [1e308, Double.infinity]) {
+            try queue.fail(jobID: job.id, leaseToken: job.leaseToken,
+                           failure: JobFailure(errorClass: "http-5xx", message: "x", retryable: true, retryAfter: wait, retryAfterHost: "[a b]"))
+        }
+        for job in jobs {
+            let held = try #require(try Self.heldUntil(queue, host: job.host))
+            #expect(held.timeIntervalSinceNow <= JobQueue.maximumRetryAfter + 60)
+        }
+    }
+}

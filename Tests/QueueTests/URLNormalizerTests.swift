@@ -63,6 +63,7 @@ struct URLNormalizerTests {
         #expect(try normalizer.hostKey("Example.COM").get() == "example.com")
         #expect(try normalizer.hostKey("https://example.com:8080/x").get() == "example.com:8080")
         #expect(try normalizer.hostKey("http://example.com:80/").get() == "example.com")
+        #expect(try normalizer.hostKey("localhost:8931").get() == "localhost:8931")
     }
     @Test("bracketed hosts that are not IPv6 addresses are refused, never a crash", arguments: [
         "http://[fe80::1%25eth0]/", "http://[a b]/", "http://[::1%25lo]/", "http://[%41]/", "http://[]/",
