@@ -169,7 +169,8 @@ public final class FetchWorker: Sendable {
             let validators = etag == nil && lastModified == nil ? nil : URLValidators(etag: etag, lastModified: lastModified)
             return .completed(job, followOns: [.next(.parse, payload: payload)], validators: validators)
         case 304:
-            return .completed(job, followOns: [])  // unchanged since the last fetch: nothing to parse
+            // Unchanged since the last fetch: nothing to parse; a polled URL is read again later.
+            return .completed(job, followOns: [.unchanged])
         default:
             let failure = FetchFailure.http(status: response.status)
             var outcome = JobFailure(errorClass: failure.errorClass, message: "HTTP \(response.status) from \(response.finalURL)",

@@ -90,8 +90,13 @@ public enum FollowOn: Sendable, Equatable {
     case next(Stage, payload: Payload)
     /// A newly discovered URL (from a feed, sitemap or page), subject to the seen-set.
     case discovered(url: String, kind: URLKind, priority: Int)
-    /// The same URL fetched again later (a feed re-poll), even though it has been seen.
+    /// The same URL fetched again later (a feed re-poll), even though it has been seen; the
+    /// wait becomes the URL's polling interval.
     case refetch(at: Date)
+    /// The URL answered `304 Not Modified`. If it is polled (a feed or `--discover` source read
+    /// before), its next reading is scheduled, each time it stays unchanged twice as late as the
+    /// last (up to a day); the next change brings back the interval `refetch` set.
+    case unchanged
 }
 
 /// Why a job failed, as the worker classified it.

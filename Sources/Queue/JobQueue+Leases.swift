@@ -321,8 +321,19 @@ extension JobQueue {
             _ = try frontier.offer(normalized, spec: URLRequestSpec(url: url, kind: kind, priority: priority),
                                    parentID: parent.id, reschedule: false)
         case .refetch(let date):
+            let interval = max(0, date.timeIntervalSince(now))
+            try db.cachedStatement(sql: "UPDATE urls SET poll_base = ?, poll_interval = ? WHERE id = ?")
+                .execute(arguments: [interval, interval, parent.urlID])
             _ = try frontier.refetch(urlID: parent.urlID, hostID: parent.hostID, priority: parent.priority,
                                      at: date, parentID: parent.id)
+        case .unchanged:
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT poll_base, poll_interval FROM urls WHERE id = ?"),
+                                             arguments: [parent.urlID]),
+                  let base: Double = row["poll_base"] else { return }  // not polled: a page fetched again by hand
+            let interval = PollBackoff.next(after: row["poll_interval"] ?? base, base: base)
+            try db.cachedStatement(sql: "UPDATE urls SET poll_interval = ? WHERE id = ?").execute(arguments: [interval, parent.urlID])
+            _ = try frontier.refetch(urlID: parent.urlID, hostID: parent.hostID, priority: parent.priority,
+                                     at: now.addingTimeInterval(interval), parentID: parent.id)
         }
     }
 

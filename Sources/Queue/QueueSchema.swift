@@ -15,6 +15,7 @@ public enum QueueSchema {
         migrator.registerMigration("v4-boilerplate", migrate: addBoilerplate)
         migrator.registerMigration("v5-extraction-health", migrate: addExtractionHealth)
         migrator.registerMigration("v6-job-identity", migrate: addJobIdentity)
+        migrator.registerMigration("v7-polling", migrate: addPolling)
         return migrator
     }
 
@@ -192,5 +193,14 @@ public enum QueueSchema {
         try TableRebuild.rebuild("jobs", in: db) {
             $0.replacingOccurrences(of: "id INTEGER PRIMARY KEY,", with: "id INTEGER PRIMARY KEY AUTOINCREMENT,")
         }
+    }
+
+    /// Polled URLs (feeds, `--discover` sources): the interval their content asked for (TTL,
+    /// max-age, the parser's default) and the one in force, longer while they answer 304.
+    private static func addPolling(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE urls ADD COLUMN poll_base REAL;
+            ALTER TABLE urls ADD COLUMN poll_interval REAL;
+            """)
     }
 }

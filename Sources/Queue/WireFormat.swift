@@ -35,7 +35,7 @@ extension Payload: Codable {
 
 extension FollowOn: Codable {
     private enum CodingKeys: String, CodingKey { case type, stage, payload, url, kind, priority, at }
-    private enum Kind: String, Codable { case next, discovered, refetch }
+    private enum Kind: String, Codable { case next, discovered, refetch, unchanged }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -48,6 +48,8 @@ extension FollowOn: Codable {
                                priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0)
         case .refetch:
             self = .refetch(at: try container.decode(Date.self, forKey: .at))
+        case .unchanged:
+            self = .unchanged
         }
     }
 
@@ -66,6 +68,8 @@ extension FollowOn: Codable {
         case .refetch(let at):
             try container.encode(Kind.refetch, forKey: .type)
             try container.encode(at, forKey: .at)
+        case .unchanged:
+            try container.encode(Kind.unchanged, forKey: .type)
         }
     }
 }

@@ -8,6 +8,7 @@ Routes:
   /gzip                       the page gzip-encoded (406 without Accept-Encoding: gzip)
   /article/N                  an article page whose text is made from N (distinct for every N)
   /feed.xml                   an RSS feed of /article/1..3 with an ETag; 304 when it is sent back
+  /bump-feed                  changes the feed: a new ETag and one more article
   /status/CODE?retry-after=S  answers CODE with Retry-After: S (S as given, a number or a date)
   /redirect?to=URL            302 to URL
   /bad-validators             a page whose ETag and Last-Modified hold a bare CR and NUL
@@ -18,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PAGE = b"<html><head><title>Story</title></head><body><article><p>Unchanged story text.</p></article></body></html>"
 ETAG = '"story-v1"'
-FEED_ETAG = '"feed-v1"'
+feed_version = 1
 LAST_MODIFIED = "Sat, 21 Nov 2026 10:00:00 GMT"
 WORDS = ("harbour council bridge engineers ferry river budget school hospital election storm "
          "museum railway festival farmers library court stadium airport market").split()
@@ -66,13 +67,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, gzip.compress(PAGE), "text/html; charset=utf-8", [("Content-Encoding", "gzip")])
         if url.path.startswith("/article/") and url.path[len("/article/"):].isdigit():
             return self.reply(200, article(int(url.path[len("/article/"):])), "text/html; charset=utf-8")
+        if url.path == "/bump-feed":
+            global feed_version
+            with lock:
+                feed_version += 1
+            return self.reply(200, b"bumped", "text/plain")
         if url.path == "/feed.xml":
-            if self.headers.get("If-None-Match") == FEED_ETAG:
-                return self.not_modified(FEED_ETAG)
+            etag = f'"feed-v{feed_version}"'
+            if self.headers.get("If-None-Match") == etag:
+                return self.not_modified(etag)
             base = f"http://127.0.0.1:{self.server.server_port}"
-            items = "".join(f"<item><title>Report {n}</title><link>{base}/article/{n}</link></item>" for n in (1, 2, 3))
+            numbers = range(1, 3 + feed_version)
+            items = "".join(f"<item><title>Report {n}</title><link>{base}/article/{n}</link></item>" for n in numbers)
             feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>Test</title>{items}</channel></rss>"
-            return self.reply(200, feed.encode(), "application/rss+xml", [("ETag", FEED_ETAG)])
+            return self.reply(200, feed.encode(), "application/rss+xml", [("ETag", etag)])
         if url.path.startswith("/status/"):
             headers = [("Retry-After", query["retry-after"][0])] if "retry-after" in query else []
             return self.reply(int(url.path[len("/status/"):]), b"status as asked", "text/plain", headers)

@@ -1,0 +1,70 @@
+import Fetcher
+import Foundation
+import Logging
+import Queue
+import Testing
+import TestSupport
+@testable import Parser
+
+/// A feed on a real server that answers 304 keeps being read, by real fetch and parse workers.
+@Suite("Feed polling against a server that answers 304", .serialized)
+struct FeedPollingTests {
+    static func hits(_ server: LocalServer) throws -> (count: Int, lastHeaders: [String: String]) {
+        let run = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('\(server.url("/hits"))').read().decode())"])
+        let object = try #require(try JSONSerialization.jsonObject(with: run.output) as? [String: Any])
+        let count = (object["hits"] as? [String: Int])?["/feed.xml"] ?? 0
+        let headers = (object["headers"] as? [String: [String: String]])?["/feed.xml"] ?? [:]
+        return (count, headers)
+    }
+
+    /// One round: the due fetch jobs fetched, their pages parsed.
+    static func round(_ queue: JobQueue) async throws {
+        var fetch = FetchConfiguration()
+        fetch.addressPolicy = .allowLoopback
+        let engine = FetchEngine(configuration: fetch)
+        var configuration = FetchWorker.Configuration(workerID: "poll-fetcher", leaseSeconds: 30)
+        configuration.exitWhenIdle = true
+        try await FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
+        engine.shutdown()
+        var parse = ParseWorker.Configuration(workerID: "poll-parser")
+        parse.exitWhenIdle = true
+        parse.feedPollInterval = 1
+        try ParseWorker(queue: queue, configuration: parse, logger: Logger(label: "test")).run()
+    }
+
+    /// Waits for the feed's scheduled reading to come due; fails if there is none.
+    static func waitForNextReading(_ queue: JobQueue) throws -> TimeInterval {
+        let next = try #require(try queue.jobs(matching: JobFilter(stage: .fetch, state: .scheduled)).first { $0.url.hasSuffix("/feed.xml") },
+                                "the feed has no next reading")
+        let wait = next.notBefore.timeIntervalSinceNow
+        Thread.sleep(forTimeInterval: max(0, wait) + 0.05)
+        return wait
+    }
+
+    @Test("read, 304, 304, changed: every answer schedules the next reading, later while unchanged, at the base after a change")
+    func keepsPolling() async throws {
+        let server = try LocalServer.fixture("site_server.py")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
+        _ = try queue.add([URLRequestSpec(url: server.url("/feed.xml"), kind: .feed)])
+
+        try await Self.round(queue)  // 200: read, its three articles queued and fetched
+        var waits: [TimeInterval] = []
+        for _ in 0..<2 {
+            waits.append(try Self.waitForNextReading(queue))
+            try await Self.round(queue)  // 304
+            #expect(try Self.hits(server).lastHeaders["If-None-Match"] == "\"feed-v1\"")
+        }
+        waits.append(try Self.waitForNextReading(queue))
+        #expect(try Self.hits(server).count == 3)
+        #expect(waits[0] < 1.2 && waits[1] > 1.5 && waits[2] > 3, "the wait doubles while the feed is unchanged: \(waits)")
+
+        _ = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import urllib.request; urllib.request.urlopen('\(server.url("/bump-feed"))')"])
+        try await Self.round(queue)  // 200 with a new article
+        #expect(try Self.hits(server).count == 4)
+        #expect(try queue.jobs(matching: JobFilter(stage: .fetch)).contains { $0.url.hasSuffix("/article/4") }, "the new article is found")
+        let afterChange = try #require(try queue.jobs(matching: JobFilter(stage: .fetch, state: .scheduled)).first { $0.url.hasSuffix("/feed.xml") })
+        #expect(afterChange.notBefore.timeIntervalSinceNow < 1.5, "back to the base interval after a change")
+    }
+}
