@@ -75,6 +75,7 @@ public final class FetchWorker: Sendable {
             var inFlight = 0
             var finished: [Outcome] = []
             while true {
+                ProgressWatchdog.shared.progress()
                 if !stopping && inFlight <= configuration.maxInFlight / 2 {
                     let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
                                                limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)

@@ -25,8 +25,15 @@ struct ParseRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit when no parse job is ready.")
     var exitWhenIdle = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The longest one page may take, seconds; a page over it is abandoned and parked as dead (parse-timeout).", valueName: "seconds"))
+    var pageTimeout: Double = 10
+
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        guard pageTimeout > 0 && pageTimeout <= 3600 else {
+            throw ValidationError("--page-timeout must be above 0 and at most 3600 seconds, got \(pageTimeout)")
+        }
     }
 
     func run() throws {
@@ -37,6 +44,7 @@ struct ParseRunCommand: ParsableCommand {
         configuration.batchSize = batch
         if let leaseSeconds = queueOptions.leaseSeconds { configuration.leaseSeconds = leaseSeconds }
         configuration.exitWhenIdle = exitWhenIdle
+        configuration.pageTimeout = .milliseconds(Int(pageTimeout * 1000))
         let worker = ParseWorker(queue: queue, configuration: configuration, logger: logger)
         let signals = StopSignals(logger: logger) { worker.stop() }
         try worker.run()

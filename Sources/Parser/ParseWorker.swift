@@ -25,6 +25,9 @@ public final class ParseWorker: Sendable {
         public var feedPollInterval: TimeInterval = 15 * 60
         /// Stop once no parse job is ready (tests, one-shot runs).
         public var exitWhenIdle = false
+        /// The longest one page may take; over it the page is abandoned and its job parked as
+        /// dead (`parse-timeout`). Pages take milliseconds: this is for pathological input.
+        public var pageTimeout: Duration = .seconds(10)
 
         public init(workerID: String) {
             self.workerID = workerID
@@ -55,9 +58,14 @@ public final class ParseWorker: Sendable {
                                    leaseSeconds: configuration.leaseSeconds)
         leasing.idleSleep = configuration.idleSleep
         leasing.exitWhenIdle = configuration.exitWhenIdle
+        let deadline = PageDeadline(limit: configuration.pageTimeout)
         try queue.runBatches(leasing, logger: logger, stopping: { stopping }) { jobs in
             let boilerplate = try queue.boilerplate(hosts: Set(jobs.map(\.host)))
-            let results = jobs.map { job in (job, parse(job, boilerplate: boilerplate[job.host] ?? [])) }
+            let results = jobs.map { job in
+                defer { ProgressWatchdog.shared.progress() }
+                let known = boilerplate[job.host] ?? []
+                return (job, deadline.run { self.parse(job, boilerplate: known) } ?? timedOut(job, deadline: deadline))
+            }
             try settle(results)
             try queue.recordBlocks(results.compactMap { job, outcome in
                 guard case .article(_, let fingerprints, _) = outcome else { return nil }
@@ -66,7 +74,16 @@ public final class ParseWorker: Sendable {
         }
     }
 
-    enum Outcome {
+    /// A page abandoned at the deadline: parked as dead, since it would take as long again.
+    private func timedOut(_ job: LeasedJob, deadline: PageDeadline) -> Outcome {
+        logger.warning("page abandoned: parsing took longer than the page timeout",
+                       metadata: ["url": "\(job.url)", "timeout": "\(deadline.limit)",
+                                  "abandoned_still_running": "\(deadline.abandonedRunning.load(ordering: .relaxed))"])
+        return .failed(JobFailure(errorClass: "parse-timeout",
+                                  message: "\(job.url): parsing took longer than \(deadline.limit); the page was abandoned", retryable: false))
+    }
+
+    enum Outcome: Sendable {
         case article(Payload, blockFingerprints: Set<Int64>, ExtractionOutcome)
         /// A feed or sitemap: the URLs it lists, and for a feed its next reading.
         case listing([FollowOn])

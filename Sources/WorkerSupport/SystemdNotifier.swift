@@ -46,7 +46,8 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// Sends `WATCHDOG=1` every half interval on a timer until the returned source is cancelled;
-    /// nil when systemd asked for no watchdog.
+    /// nil when systemd asked for no watchdog. For a server whose event loops answer while it
+    /// lives; workers use `ProgressWatchdog`, fed by their loops.
     public func startWatchdog() -> DispatchSourceTimer? {
         guard let interval = watchdogInterval, isActive else { return nil }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())

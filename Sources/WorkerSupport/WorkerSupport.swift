@@ -80,11 +80,11 @@ public enum APIToken {
 /// SIGTERM (systemd's stop) and SIGINT (Ctrl-C) handled the same way by every worker: log and
 /// call `stop`, which lets the work in hand finish and be recorded before the process exits.
 ///
-/// It also speaks for the worker to systemd (`Type=notify`): READY when the worker starts,
-/// WATCHDOG while it lives, STOPPING when a signal asks it to stop.
+/// It also speaks for the worker to systemd (`Type=notify`): READY when the worker starts and
+/// STOPPING when a signal asks it to stop. The watchdog is fed by the worker's progress
+/// (`ProgressWatchdog`), not from here.
 public final class StopSignals {
     private let sources: [DispatchSourceSignal]
-    private let watchdog: DispatchSourceTimer?
 
     public init(logger: Logger, onStop stop: @escaping @Sendable () -> Void) {
         let systemd = SystemdNotifier()
@@ -100,12 +100,11 @@ public final class StopSignals {
             return source
         }
         systemd.notify("READY=1")
-        watchdog = systemd.startWatchdog()
+        ProgressWatchdog.shared.progress()
     }
 
     deinit {
         sources.forEach { $0.cancel() }
-        watchdog?.cancel()
     }
 }
 
@@ -162,6 +161,7 @@ extension WorkQueue {
         logger.info("\(leasing.stage.rawValue) worker started", metadata: ["worker": "\(leasing.workerID)"])
         let leases = LeaseKeeper(queue: self, leaseSeconds: leasing.leaseSeconds, logger: logger)
         while !stopping() {
+            ProgressWatchdog.shared.progress()
             let jobs = try lease(stage: leasing.stage, worker: leasing.workerID, limit: leasing.batchSize, leaseSeconds: leasing.leaseSeconds)
             if jobs.isEmpty {
                 if leasing.exitWhenIdle { break }

@@ -99,4 +99,34 @@ struct LifecycleTests {
         #expect(server.stop(signal: SIGTERM) == 0)
         #expect(stopping.contains("STOPPING=1"), "\(stopping)")
     }
+
+    @Test("the worker watchdog is fed by progress: nothing without it, at most every half interval with it")
+    func progressWatchdog() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let socketPath = directory.path("notify")
+        let notify = try NotifySocket(path: socketPath)
+        let watchdog = ProgressWatchdog(notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"]))
+        #expect(notify.messages(within: 1, until: "WATCHDOG=1").isEmpty, "no timer sends WATCHDOG=1 on its own")
+        watchdog.progress()
+        watchdog.progress()
+        #expect(notify.messages(within: 0.5, until: "never") == ["WATCHDOG=1"], "one message for progress within a tenth of a second")
+        Thread.sleep(forTimeInterval: 0.15)
+        watchdog.progress()
+        #expect(notify.messages(within: 0.5, until: "WATCHDOG=1") == ["WATCHDOG=1"])
+    }
+
+    @Test("an idle parser under systemd keeps feeding its watchdog from its loop")
+    func idleWorkerFeedsWatchdog() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let socketPath = directory.path("notify")
+        let notify = try NotifySocket(path: socketPath)
+        _ = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
+        let parser = try BackgroundProduct("parser", ["run", "--db", directory.path("queue.sqlite")],
+                                           environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000"])
+        let messages = notify.messages(within: 5, until: "never")
+        #expect(parser.terminate().status == 0)
+        #expect(messages.first == "READY=1" && messages.filter { $0 == "WATCHDOG=1" }.count >= 4, "\(messages)")
+    }
 }
