@@ -20,14 +20,17 @@ struct QueueAPI: Sendable {
     let queue: JobQueue
     let token: String
     let maxBodyBytes: Int
+    /// How long a request body may take to arrive once its head is in.
+    let readTimeout: Duration
     let metrics: QueueMetrics
     /// SQLite calls block; they run here, off the server's event loops.
     private let blockingWork = DispatchQueue(label: "wireroom.api.queue", attributes: .concurrent)
 
-    init(queue: JobQueue, token: String, maxBodyBytes: Int, metrics: QueueMetrics) {
+    init(queue: JobQueue, token: String, maxBodyBytes: Int, readTimeout: Duration = .seconds(60), metrics: QueueMetrics) {
         self.queue = queue
         self.token = token
         self.maxBodyBytes = maxBodyBytes
+        self.readTimeout = readTimeout
         self.metrics = metrics
     }
 
@@ -125,13 +128,17 @@ struct QueueAPI: Sendable {
     /// then `handle` runs off the event loop.
     private func post<In: Decodable & Sendable>(_ group: RouterGroup<Context>, _ path: RouterPath,
                                                 _ handle: @escaping @Sendable (In) throws -> Response) {
-        let limit = maxBodyBytes
+        let (limit, timeout) = (maxBodyBytes, readTimeout)
         group.post(path) { request, _ in
             let body: ByteBuffer
             do {
-                body = try await request.body.collect(upTo: limit)
+                body = try await Self.collect(request.body, upTo: limit, within: timeout)
             } catch let error as HTTPResponseError where error.status == .contentTooLarge {
                 return Self.problem(.contentTooLarge, "request body over the limit of \(limit) bytes")
+            } catch is BodyTimedOut {
+                var answer = Self.problem(.requestTimeout, "request body not received within \(timeout)")
+                answer.headers[.connection] = "close"
+                return answer
             }
             let input: In
             do {
@@ -140,6 +147,23 @@ struct QueueAPI: Sendable {
                 return Self.problem(.badRequest, "malformed request body: \(Self.describe(error))")
             }
             return try await answer { try handle(input) }
+        }
+    }
+
+    private struct BodyTimedOut: Error {}
+
+    /// The body, unless it takes longer than `timeout` to arrive (a client trickling its body
+    /// would otherwise hold the connection and its buffer for as long as it likes).
+    private static func collect(_ body: RequestBody, upTo limit: Int, within timeout: Duration) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw BodyTimedOut() }
+            return buffer
         }
     }
 

@@ -34,9 +34,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest request body accepted (a fetcher's batch of pages).", valueName: "bytes"))
     var maxBodyBytes = 256 << 20
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Close a connection that sends no complete request head for this long (idle keep-alive, or a head sent by halves).",
+        valueName: "seconds"))
+    var idleTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("Answer 408 and close when a request body takes longer than this to arrive.",
+                                            valueName: "seconds"))
+    var readTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("Connections open at once; more wait to be accepted.", valueName: "count"))
+    var maxConnections = 512
+
     func validate() throws {
         _ = try ListenAddress(listen)
         guard maxBodyBytes >= 1 << 16 else { throw ValidationError("--max-body-bytes must be at least 65536, got \(maxBodyBytes)") }
+        for (flag, seconds) in [("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout)] where !(seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("\(flag) must be above 0 and at most 86400 seconds, got \(seconds)")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1, got \(maxConnections)") }
     }
 
     func run() async throws {
@@ -47,12 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
         let jobQueue = try queue.open(creating: true)
         let metrics = QueueMetrics(articleStorePath: store.resolvedPath(besideQueue: queue.databasePath), thresholds: health.thresholds)
         metrics.bootstrap()
-        let api = QueueAPI(queue: jobQueue, token: token, maxBodyBytes: maxBodyBytes, metrics: metrics)
+        let api = QueueAPI(queue: jobQueue, token: token, maxBodyBytes: maxBodyBytes, readTimeout: .milliseconds(Int(readTimeout * 1000)),
+                           metrics: metrics)
         let notifier = SystemdNotifier()
         let (listen, databasePath) = (self.listen, queue.databasePath)
         let app = Application(
             router: api.router(),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "wireroom-coordinator"),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "wireroom-coordinator",
+                                 availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
             onServerRunning: { channel in
                 logger.info("coordinator API listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? listen)", "db": "\(databasePath)"])
                 notifier.notify("READY=1\nSTATUS=serving the queue API")
