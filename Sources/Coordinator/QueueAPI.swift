@@ -173,10 +173,18 @@ struct QueueAPI: Sendable {
             return try await blocking(work)
         } catch let refusal as Refusal {
             return Self.problem(refusal.status, refusal.message)
-        } catch QueueError.invalidArgument(let message) {
-            return Self.problem(.badRequest, message)
-        } catch QueueError.staleLease(let jobID) {
-            return Self.problem(.conflict, "job \(jobID) is not leased under that token")
+        } catch let error as QueueError {
+            switch error {
+            case .invalidArgument(let message): return Self.problem(.badRequest, message)
+            case .staleLease(let jobID): return Self.problem(.conflict, "job \(jobID) is not leased under that token")
+            case .unknownJob: return Self.problem(.notFound, error.description)
+            case _ where error.isTransient:
+                // Trouble that passes: the worker waits as asked and sends the same request again.
+                var answer = Self.problem(.serviceUnavailable, error.description)
+                answer.headers[.retryAfter] = "2"
+                return answer
+            default: return Self.problem(.internalServerError, error.description)
+            }
         } catch {
             return Self.problem(.internalServerError, "\(error)")
         }

@@ -66,38 +66,50 @@ public final class FetchWorker: Sendable {
 
     /// Runs until `stop()` (or, with `exitWhenIdle`, until the queue has nothing ready).
     public func run() async throws {
-        try queue.registerWorker(id: configuration.workerID, stage: .fetch,
-                                 hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        guard try queue.register(id: configuration.workerID, stage: .fetch, logger: logger) else { return }
         defer { try? queue.unregisterWorker(id: configuration.workerID) }
         logger.info("fetch worker started", metadata: ["worker": "\(configuration.workerID)", "in_flight": "\(configuration.maxInFlight)"])
         let leases = LeaseKeeper(queue: queue, leaseSeconds: configuration.leaseSeconds, logger: logger)
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var inFlight = 0
             var finished: [Outcome] = []
+            var troubles = 0
             while true {
                 ProgressWatchdog.shared.progress()
-                if !stopping && inFlight <= configuration.maxInFlight / 2 {
-                    let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
-                                               limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
-                    leases.hold(jobs)
-                    for job in jobs {
-                        group.addTask { await self.fetch(job) }
+                do {
+                    if !stopping && inFlight <= configuration.maxInFlight / 2 {
+                        let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
+                                                   limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
+                        leases.hold(jobs)
+                        for job in jobs {
+                            group.addTask { await self.fetch(job) }
+                        }
+                        inFlight += jobs.count
                     }
-                    inFlight += jobs.count
-                }
-                if inFlight == 0 {
-                    try settle(&finished, leases: leases)
-                    if stopping || configuration.exitWhenIdle { break }
-                    try queue.workerHeartbeat(id: configuration.workerID)
-                    try await Task.sleep(for: .seconds(configuration.idleSleep))
-                    continue
-                }
-                if let outcome = try await group.next() {
-                    inFlight -= 1
-                    finished.append(outcome)
-                }
-                if finished.count >= configuration.settleBatch || inFlight <= configuration.maxInFlight / 2 {
-                    try settle(&finished, leases: leases)
+                    if inFlight == 0 {
+                        try settle(&finished, leases: leases)
+                        if stopping || configuration.exitWhenIdle { break }
+                        try queue.workerHeartbeat(id: configuration.workerID)
+                        try await Task.sleep(for: .seconds(configuration.idleSleep))
+                        continue
+                    }
+                    if let outcome = try await group.next() {
+                        inFlight -= 1
+                        finished.append(outcome)
+                    }
+                    if finished.count >= configuration.settleBatch || inFlight <= configuration.maxInFlight / 2 {
+                        try settle(&finished, leases: leases)
+                    }
+                    troubles = 0
+                } catch is WorkerStopped {
+                    break
+                } catch where WorkerTrouble.isPassing(error) {
+                    // The fetched pages not recorded go back to the queue; transfers in flight go on.
+                    troubles += 1
+                    let unrecorded = finished.map(\.job)
+                    leases.drop(unrecorded)
+                    finished.removeAll()
+                    WorkerTrouble.recover(from: error, jobs: unrecorded, queue: queue, attempt: troubles, logger: logger)
                 }
             }
         }

@@ -99,6 +99,10 @@ public final class JobQueue: Sendable {
             return .notADatabase(path: path, detail: detail)
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
             return .readOnly(path: path, detail: detail)
+        case .SQLITE_FULL:
+            return .storageFull(path: path, detail: detail)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path)
         default:
             return .cannotOpen(path: path, detail: detail)
         }

@@ -17,6 +17,19 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
     case unknownJob(id: Int64)
     /// An argument outside what the queue accepts.
     case invalidArgument(String)
+    /// Other processes held the database past the busy timeout: try again shortly.
+    case busy(path: String)
+    /// The disk (or the file system's quota) is full: nothing was written; try again once there is room.
+    case storageFull(path: String, detail: String)
+
+    /// Trouble that passes (a busy database, a full disk): callers wait and try again instead
+    /// of counting it against the work.
+    public var isTransient: Bool {
+        switch self {
+        case .busy, .storageFull, .readOnly: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -36,6 +49,10 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
             "no job with id \(id)"
         case .invalidArgument(let message):
             message
+        case .busy(let path):
+            "the queue database \(path) stayed locked by other processes past the busy timeout"
+        case .storageFull(let path, let detail):
+            "no room to write the queue database \(path) (disk full): \(detail); nothing was written"
         }
     }
 }

@@ -42,9 +42,9 @@ public final class CoordinatorClient: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(handle) }
 
-    /// One request, no retry: the status and body of the answer. Throws `.transport` when no
-    /// answer came.
-    public func send(method: String, path: String, body: Data?) throws -> (status: Int, body: Data) {
+    /// One request, no retry: the status and body of the answer, and its `Retry-After` in
+    /// seconds if it had one. Throws `.transport` when no answer came.
+    public func send(method: String, path: String, body: Data?) throws -> (status: Int, body: Data, retryAfter: TimeInterval?) {
         lock.lock()
         defer { lock.unlock() }
         curl_easy_reset(handle)
@@ -82,7 +82,9 @@ public final class CoordinatorClient: @unchecked Sendable {
         }
         var status = 0
         wr_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return (status, response.data)
+        var retryAfter: curl_off_t = 0
+        wr_easy_getinfo_off(handle, CURLINFO_RETRY_AFTER, &retryAfter)
+        return (status, response.data, retryAfter > 0 ? TimeInterval(retryAfter) : nil)
     }
 }
 

@@ -5,34 +5,52 @@ import Queue
 /// The queue reached through the coordinator's HTTP API (`coordinator serve`): what a worker on
 /// another machine uses in place of `JobQueue`, behind the same `WorkQueue` protocol.
 ///
-/// A coordinator that cannot be reached, or answers 5xx (restarting, overloaded), is retried
-/// with backoff for as long as it takes: a worker never drops finished work, it re-submits it.
-/// Re-submitting is safe: a completion the coordinator already recorded (the answer was lost)
-/// comes back as a stale lease and changes nothing. A 4xx answer is the request's fault and is
-/// thrown at once with the coordinator's message; a 409 is a lost lease.
+/// A coordinator that cannot be reached, or answers 503 (busy, disk full, restarting), is
+/// waited for with backoff (503's `Retry-After` honoured) for as long as it takes, unless the
+/// process is asked to stop (`StopSignals`): then `WorkerStopped` is thrown and the leases in
+/// hand expire, their jobs going back to the queue. Any other 5xx is tried `maxServerErrors`
+/// times and then thrown, so one deterministic server error cannot wedge a worker; the worker
+/// loop then goes on as it does after a failed batch on the file queue. Re-submitting is safe:
+/// a completion the coordinator already recorded comes back as a stale lease. A 4xx answer is
+/// the request's fault and is thrown at once with the coordinator's message; 409 is a lost lease.
+///
+/// Completions are sent in requests of at most `maxRequestBytes`; a coordinator whose
+/// `--max-body-bytes` is lower (413) gets smaller ones, and a single completion too large for
+/// any request is recorded as that job's failure (`too-large-for-api`).
 public final class RemoteQueue: WorkQueue {
     private let client: CoordinatorClient
     private let logger: Logger
     private let backoff: Backoff
+    /// Tries of a request the coordinator answers with 500 (or another 5xx but 503).
+    public let maxServerErrors: Int
+    /// The largest completion request sent, bytes of JSON.
+    public let maxRequestBytes: Int
 
-    public init(client: CoordinatorClient, logger: Logger, backoff: Backoff = Backoff(base: 0.5, maximum: 30)) {
+    public init(client: CoordinatorClient, logger: Logger, backoff: Backoff = Backoff(base: 0.5, maximum: 30),
+                maxServerErrors: Int = 5, maxRequestBytes: Int = 64 << 20) {
         self.client = client
         self.logger = logger
         self.backoff = backoff
+        self.maxServerErrors = maxServerErrors
+        self.maxRequestBytes = maxRequestBytes
     }
 
     /// POSTs `request` to `path` until an answer comes; returns the status and decoded body
     /// of a 2xx or 409 answer.
     private func call<Response: Decodable>(_ path: String, _ request: some Encodable, as type: Response.Type) throws -> (status: Int, body: Response) {
-        let body = try WireCoding.encoder().encode(request)
+        try call(path, body: try WireCoding.encoder().encode(request), as: type)
+    }
+
+    private func call<Response: Decodable>(_ path: String, body: Data, as type: Response.Type) throws -> (status: Int, body: Response) {
         var attempt = 0
+        var serverErrors = 0
         while true {
             attempt += 1
-            let answer: (status: Int, body: Data)
+            let answer: (status: Int, body: Data, retryAfter: TimeInterval?)
             do {
                 answer = try client.send(method: "POST", path: path, body: body)
             } catch let failure as CoordinatorClient.Failure {
-                try wait(after: attempt, path: path, reason: failure.description)
+                try wait(backoff.delay(afterAttempt: attempt), attempt: attempt, path: path, reason: failure.description)
                 continue
             }
             switch answer.status {
@@ -42,21 +60,37 @@ public final class RemoteQueue: WorkQueue {
                 } catch {
                     throw CoordinatorClient.Failure.status(answer.status, "unreadable answer to \(path): \(error)")
                 }
+            case 503:
+                let delay = answer.retryAfter.map { min(max($0, 0.1), 60) } ?? backoff.delay(afterAttempt: attempt)
+                try wait(delay, attempt: attempt, path: path, reason: "status 503: \(Self.problem(answer.body))")
             case 500..<600:
-                try wait(after: attempt, path: path, reason: "status \(answer.status)")
+                serverErrors += 1
+                guard serverErrors < maxServerErrors else {
+                    throw CoordinatorClient.Failure.status(answer.status, "\(path) failed \(serverErrors) times: \(Self.problem(answer.body))")
+                }
+                try wait(backoff.delay(afterAttempt: attempt), attempt: attempt, path: path, reason: "status \(answer.status): \(Self.problem(answer.body))")
             default:
-                let problem = try? WireCoding.decoder().decode(API.Problem.self, from: answer.body)
-                throw CoordinatorClient.Failure.status(answer.status, problem?.error ?? String(decoding: answer.body.prefix(300), as: UTF8.self))
+                throw CoordinatorClient.Failure.status(answer.status, Self.problem(answer.body))
             }
         }
     }
 
-    private func wait(after attempt: Int, path: String, reason: String) throws {
-        let delay = backoff.delay(afterAttempt: attempt)
+    private static func problem(_ body: Data) -> String {
+        (try? WireCoding.decoder().decode(API.Problem.self, from: body))?.error ?? String(decoding: body.prefix(300), as: UTF8.self)
+    }
+
+    /// Sleeps `delay`, a tenth of a second at a time, and throws `WorkerStopped` as soon as
+    /// the process is asked to stop.
+    private func wait(_ delay: TimeInterval, attempt: Int, path: String, reason: String) throws {
         logger.warning("coordinator call failed; retrying", metadata: [
             "path": "\(path)", "attempt": "\(attempt)", "reason": "\(reason)", "retry_in_s": "\(String(format: "%.1f", delay))",
         ])
-        Thread.sleep(forTimeInterval: delay)
+        let until = Date().addingTimeInterval(delay)
+        while Date() < until {
+            if StopSignals.isStopRequested { throw WorkerStopped() }
+            Thread.sleep(forTimeInterval: min(0.1, max(0, until.timeIntervalSinceNow)))
+        }
+        if StopSignals.isStopRequested { throw WorkerStopped() }
     }
 
     /// An answer without a body of interest (the coordinator answers `{}`).
@@ -89,7 +123,54 @@ public final class RemoteQueue: WorkQueue {
 
     public func complete(_ completions: [Completion]) throws -> [Settlement] {
         guard !completions.isEmpty else { return [] }
-        return try call("/v1/complete", API.Complete(completions: completions), as: API.Settlements.self).body.settlements
+        let encoder = WireCoding.encoder()
+        let encoded = try completions.map { try encoder.encode($0) }
+        var settlements: [Settlement] = []
+        var start = 0
+        while start < encoded.count {
+            var end = start + 1
+            var bytes = encoded[start].count
+            while end < encoded.count, bytes + encoded[end].count + 1 <= maxRequestBytes {
+                bytes += encoded[end].count + 1
+                end += 1
+            }
+            settlements += try complete(Array(completions[start..<end]), encoded: Array(encoded[start..<end]))
+            start = end
+        }
+        return settlements
+    }
+
+    /// One request for `completions`, halved while the coordinator finds it too large (413).
+    private func complete(_ completions: [Completion], encoded: [Data]) throws -> [Settlement] {
+        var body = Data(#"{"completions":["#.utf8)
+        for (index, completion) in encoded.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(completion)
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        do {
+            return try call("/v1/complete", body: body, as: API.Settlements.self).body.settlements
+        } catch CoordinatorClient.Failure.status(413, let message) {
+            guard completions.count > 1 else { return [try failTooLarge(completions[0], bytes: body.count, message: message)] }
+            let half = completions.count / 2
+            return try complete(Array(completions[..<half]), encoded: Array(encoded[..<half]))
+                + complete(Array(completions[half...]), encoded: Array(encoded[half...]))
+        }
+    }
+
+    /// A completion no request can carry: the job is failed for good, with the reason.
+    private func failTooLarge(_ completion: Completion, bytes: Int, message: String) throws -> Settlement {
+        logger.error("a job's completion is too large for the coordinator; the job is parked as dead",
+                     metadata: ["job": "\(completion.jobID)", "bytes": "\(bytes)", "coordinator": "\(message)"])
+        let failure = JobFailure(errorClass: "too-large-for-api",
+                                 message: "the completion is \(bytes) bytes of JSON, over the coordinator's --max-body-bytes (\(message))",
+                                 retryable: false)
+        do {
+            try fail(jobID: completion.jobID, leaseToken: completion.leaseToken, failure: failure)
+            return .accepted
+        } catch QueueError.staleLease {
+            return .staleLease
+        }
     }
 
     public func fail(jobID: Int64, leaseToken: String, failure: JobFailure) throws {

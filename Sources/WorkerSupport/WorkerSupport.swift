@@ -85,6 +85,11 @@ public enum APIToken {
 /// (`ProgressWatchdog`), not from here.
 public final class StopSignals {
     private let sources: [DispatchSourceSignal]
+    private static let stopRequested = Atomic<Bool>(false)
+
+    /// Whether a signal asked this process to stop: waits that could last (a coordinator that
+    /// is down) end early on it.
+    public static var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
 
     public init(logger: Logger, onStop stop: @escaping @Sendable () -> Void) {
         let systemd = SystemdNotifier()
@@ -94,6 +99,7 @@ public final class StopSignals {
             source.setEventHandler {
                 logger.info("stopping: finishing the work in hand", metadata: ["signal": "\(number)"])
                 systemd.notify("STOPPING=1")
+                StopSignals.stopRequested.store(true, ordering: .relaxed)
                 stop()
             }
             source.resume()
@@ -156,22 +162,32 @@ extension WorkQueue {
     /// waits when nothing is ready, and returns once `stopping()` says so — after the batch in
     /// hand was processed — unregistering the worker.
     public func runBatches(_ leasing: BatchLeasing, logger: Logger, stopping: () -> Bool, process: ([LeasedJob]) throws -> Void) throws {
-        try registerWorker(id: leasing.workerID, stage: leasing.stage, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        guard try register(id: leasing.workerID, stage: leasing.stage, logger: logger) else { return }
         defer { try? unregisterWorker(id: leasing.workerID) }
         logger.info("\(leasing.stage.rawValue) worker started", metadata: ["worker": "\(leasing.workerID)"])
         let leases = LeaseKeeper(queue: self, leaseSeconds: leasing.leaseSeconds, logger: logger)
+        var troubles = 0
         while !stopping() {
             ProgressWatchdog.shared.progress()
-            let jobs = try lease(stage: leasing.stage, worker: leasing.workerID, limit: leasing.batchSize, leaseSeconds: leasing.leaseSeconds)
-            if jobs.isEmpty {
-                if leasing.exitWhenIdle { break }
-                try workerHeartbeat(id: leasing.workerID)
-                Thread.sleep(forTimeInterval: leasing.idleSleep)
-                continue
+            var jobs: [LeasedJob] = []
+            do {
+                jobs = try lease(stage: leasing.stage, worker: leasing.workerID, limit: leasing.batchSize, leaseSeconds: leasing.leaseSeconds)
+                if jobs.isEmpty {
+                    if leasing.exitWhenIdle { break }
+                    try workerHeartbeat(id: leasing.workerID)
+                    Thread.sleep(forTimeInterval: leasing.idleSleep)
+                    continue
+                }
+                leases.hold(jobs)
+                defer { leases.drop(jobs) }
+                try process(jobs)
+                troubles = 0
+            } catch is WorkerStopped {
+                break
+            } catch where WorkerTrouble.isPassing(error) {
+                troubles += 1
+                WorkerTrouble.recover(from: error, jobs: jobs, queue: self, attempt: troubles, logger: logger)
             }
-            leases.hold(jobs)
-            defer { leases.drop(jobs) }
-            try process(jobs)
         }
         logger.info("\(leasing.stage.rawValue) worker stopped", metadata: ["worker": "\(leasing.workerID)"])
     }
@@ -223,5 +239,61 @@ public final class LeaseKeeper: @unchecked Sendable {
                 if held[job.leaseToken]?.isEmpty == true { held[job.leaseToken] = nil }
             }
         }
+    }
+}
+
+extension WorkQueue {
+    /// Registers the worker, waiting out trouble that passes (a coordinator down or failing, a
+    /// busy database); false when the process was asked to stop meanwhile.
+    public func register(id: String, stage: Stage, logger: Logger) throws -> Bool {
+        for attempt in 1... {
+            do {
+                try registerWorker(id: id, stage: stage, hostname: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+                return true
+            } catch is WorkerStopped {
+                return false
+            } catch where WorkerTrouble.isPassing(error) {
+                WorkerTrouble.recover(from: error, jobs: [], queue: self, attempt: attempt, logger: logger)
+                if StopSignals.isStopRequested { return false }
+            }
+        }
+        return false
+    }
+}
+
+/// Thrown by waits that a stop request ended (`StopSignals.isStopRequested`): the worker loop
+/// returns, and the leases in hand expire, their jobs going back to the queue.
+public struct WorkerStopped: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "stopped while waiting for the queue" }
+}
+
+/// What a worker loop does when the queue fails under it: trouble that passes (a busy or full
+/// database, a coordinator down or failing) is logged, the jobs in hand are released for
+/// another try, and the loop goes on after a pause that grows while the trouble lasts; the
+/// same on the file queue and through the API. Anything else (a corrupt database, a token
+/// the coordinator refuses) ends the worker with its message.
+public enum WorkerTrouble {
+    public static func isPassing(_ error: Error) -> Bool {
+        switch error {
+        case let error as QueueError: error.isTransient
+        case CoordinatorClient.Failure.transport: true
+        case CoordinatorClient.Failure.status(let status, _): status >= 500
+        default: false
+        }
+    }
+
+    static let backoff = Backoff(base: 0.5, maximum: 30)
+
+    public static func recover(from error: Error, jobs: [LeasedJob], queue: any WorkQueue, attempt: Int, logger: Logger) {
+        let pause = backoff.delay(afterAttempt: attempt)
+        logger.error("queue trouble; the jobs in hand are released and the worker goes on", metadata: [
+            "error": "\(error)", "jobs": "\(jobs.count)", "retry_in_s": "\(String(format: "%.1f", pause))",
+        ])
+        for (token, group) in Dictionary(grouping: jobs, by: \.leaseToken) {
+            _ = try? queue.release(jobIDs: group.map(\.id), leaseToken: token)
+        }
+        let until = Date().addingTimeInterval(pause)
+        while Date() < until && !StopSignals.isStopRequested { Thread.sleep(forTimeInterval: 0.1) }
     }
 }

@@ -12,6 +12,7 @@ Routes:
   /status/CODE?retry-after=S  answers CODE with Retry-After: S (S as given, a number or a date)
   /redirect?to=URL            302 to URL
   /bad-validators             a page whose ETag and Last-Modified hold a bare CR and NUL
+  /big?bytes=N                an HTML page of N bytes
   /hits                       JSON: path → number of GETs so far, and the headers of the last GET of each path
 """
 import argparse, gzip, json, threading, urllib.parse
@@ -86,6 +87,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(int(url.path[len("/status/"):]), b"status as asked", "text/plain", headers)
         if url.path == "/redirect":
             return self.reply(302, b"", "text/plain", [("Location", query["to"][0])])
+        if url.path == "/big":
+            size = int(query["bytes"][0])
+            filler = b"<p>" + b"x" * 96 + b"</p>"
+            body = b"<html><body>" + filler * (size // len(filler) + 1)
+            return self.reply(200, body[:size], "text/html; charset=utf-8")
         if url.path == "/bad-validators":
             return self.reply(200, PAGE, "text/html; charset=utf-8", [("ETag", '"a\rInjected: yes"'), ("Last-Modified", "Sat\x00, 21 Nov")])
         self.reply(404, b"not here", "text/plain")
