@@ -74,10 +74,10 @@ struct JobsCommand: ParsableCommand {
             if let parent = job.parentID { print("parent   job \(parent)") }
             if let bytes = detail.payloadBytes { print("payload  \(bytes) bytes") }
             if !detail.followOnJobIDs.isEmpty { print("follow-on jobs  \(detail.followOnJobIDs.map(String.init).joined(separator: ", "))") }
-            if let error = job.lastError { print("last error  \(error)") }
+            if let error = job.lastError { print("last error  \(TerminalText.safe(error))") }
             print(detail.errors.isEmpty ? "no errors" : "errors:")
             for error in detail.errors {
-                print("  try \(error.attempt)  \(date.string(from: error.at))  \(error.worker ?? "-")  \(error.errorClass): \(error.message)")
+                print("  try \(error.attempt)  \(date.string(from: error.at))  \(error.worker ?? "-")  \(TerminalText.safe(error.errorClass)): \(TerminalText.safe(error.message))")
             }
         }
     }

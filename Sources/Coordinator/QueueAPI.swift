@@ -144,6 +144,10 @@ struct QueueAPI: Sendable {
             do {
                 input = try WireCoding.decoder().decode(In.self, from: Data(body.readableBytesView))
             } catch {
+                let bytes = Data(body.readableBytesView)
+                if let field = Self.numberOutOfRange(in: bytes) {
+                    return Self.problem(.badRequest, "malformed request body: \(field) is a number outside the range this field takes")
+                }
                 return Self.problem(.badRequest, "malformed request body: \(Self.describe(error))")
             }
             return try await answer { try handle(input) }
@@ -222,6 +226,27 @@ struct QueueAPI: Sendable {
 
     static func problem(_ status: HTTPResponse.Status, _ message: String) -> Response {
         json(status, API.Problem(error: message))
+    }
+
+    /// The path (`urls.0.priority`) of a number too large for a 64-bit integer in `body`, if it
+    /// is valid JSON with one: Foundation's decoder reports such a number as "not valid JSON"
+    /// without saying where.
+    static func numberOutOfRange(in body: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: body, options: .fragmentsAllowed) else { return nil }
+        func find(_ value: Any, _ path: [String]) -> String? {
+            switch value {
+            case let dictionary as [String: Any]:
+                for key in dictionary.keys.sorted() { if let found = find(dictionary[key]!, path + [key]) { return found } }
+            case let array as [Any]:
+                for (index, element) in array.enumerated() { if let found = find(element, path + [String(index)]) { return found } }
+            case let number as NSNumber where !(number.doubleValue.magnitude < 9.2e18):
+                return path.isEmpty ? "body" : path.joined(separator: ".")
+            default:
+                break
+            }
+            return nil
+        }
+        return find(object, [])
     }
 
     /// A decoding error as a reader wants it: what was wrong and where.

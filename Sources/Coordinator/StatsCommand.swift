@@ -159,8 +159,10 @@ enum StatsReport {
         count < 1 << 20 ? "\(count / 1024) KiB" : String(format: "%.1f MiB", Double(count) / 1_048_576)
     }
 
-    /// Pads cells into columns: numbers right-aligned, text left-aligned.
+    /// Pads cells into columns: numbers right-aligned, text left-aligned; control characters
+    /// from pages and servers escaped (`TerminalText`).
     static func align(_ rows: [[String]]) -> [String] {
+        let rows = rows.map { $0.map(TerminalText.safe) }
         let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
         let numeric = (0..<widths.count).map { column in
             rows.dropFirst().allSatisfy { row in row[column].allSatisfy { $0.isNumber || ".-/s%".contains($0) } }

@@ -47,6 +47,14 @@ public enum AddressPolicy: Sendable, Equatable {
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && ((bytes[10] == 0xFF && bytes[11] == 0xFF) || (bytes[10] == 0 && bytes[11] == 0)) {
             return scope(ipv4: bytes[12], bytes[13], bytes[14], bytes[15])
         }
+        // NAT64 (64:ff9b::/96, RFC 6052) and 6to4 (2002::/16, RFC 3056) reach the IPv4 address
+        // they embed: they are what that address is.
+        if bytes[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] {
+            return scope(ipv4: bytes[12], bytes[13], bytes[14], bytes[15])
+        }
+        if bytes[0] == 0x20 && bytes[1] == 0x02 { return scope(ipv4: bytes[2], bytes[3], bytes[4], bytes[5]) }
+        // Local-use NAT64 (64:ff9b:1::/48, RFC 8215) translates into a network of its operator's.
+        if bytes[0..<6] == [0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01] { return .privateRange }
         if bytes[0] == 0xFF { return .multicast }
         if bytes[0] & 0xFE == 0xFC { return .privateRange }
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return .linkLocal }

@@ -162,6 +162,11 @@ public final class FetchWorker: Sendable {
         }
     }
 
+    /// `value` if it can be sent back as a header value: no control characters but tab.
+    static func headerSafe(_ value: String) -> String? {
+        value.unicodeScalars.contains { $0 != "\t" && TerminalText.isControl($0) } ? nil : value
+    }
+
     /// The decision for an HTTP answer: a page to parse, an unchanged or non-text resource, or a failure.
     static func outcome(of response: FetchResponse, for job: LeasedJob, maxRetryAfter: TimeInterval = Configuration.defaultMaxRetryAfter,
                         now: Date = Date()) -> Outcome {
@@ -178,7 +183,9 @@ public final class FetchWorker: Sendable {
             guard var payload = try? Payload(metadata: page, body: response.body), (try? payload.prepareForStorage()) != nil else {
                 return .failed(job, JobFailure(errorClass: "other", message: "could not encode the page for the queue", retryable: false))
             }
-            let etag = response.header("ETag"), lastModified = response.header("Last-Modified")
+            // Validators go back into the next request's headers: one holding a control character
+            // (CR, LF, NUL: header injection) is dropped.
+            let etag = response.header("ETag").flatMap(Self.headerSafe), lastModified = response.header("Last-Modified").flatMap(Self.headerSafe)
             let validators = etag == nil && lastModified == nil ? nil : URLValidators(etag: etag, lastModified: lastModified)
             return .completed(job, followOns: [.next(.parse, payload: payload)], validators: validators)
         case 304:

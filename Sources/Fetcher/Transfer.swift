@@ -76,8 +76,10 @@ final class Transfer: @unchecked Sendable {
         }
         wr_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context)
         var extra: [String] = []
-        if let etag = request.ifNoneMatch { extra.append("If-None-Match: \(etag)") }
-        if let date = request.ifModifiedSince { extra.append("If-Modified-Since: \(date)") }
+        // Validators come from the queue (another machine's worker, an older database): one with
+        // a control character would inject headers, and is not sent.
+        if let etag = request.ifNoneMatch.flatMap(FetchWorker.headerSafe) { extra.append("If-None-Match: \(etag)") }
+        if let date = request.ifModifiedSince.flatMap(FetchWorker.headerSafe) { extra.append("If-Modified-Since: \(date)") }
         for line in extra { headerList = curl_slist_append(headerList, line) }
         if headerList != nil { wr_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList) }
     }

@@ -38,6 +38,9 @@ public enum FeedReader {
     }
 
     public static let maxBytes = 50 << 20
+    /// The most links read from one feed or sitemap: the sitemap protocol's limit per file. The
+    /// rest of a larger one is ignored (their follow-on jobs are one transaction).
+    public static let maxLinks = 50_000
 
     /// Whether `body` looks like a feed or sitemap (its first bytes), whatever the content type said.
     public static func looksLikeFeed(_ body: Data, contentType: String?) -> Bool {
@@ -73,7 +76,7 @@ public enum FeedReader {
         var links: [String] = []
         var seen = Set<String>()
         func add(_ text: String?) {
-            guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+            guard links.count < maxLinks, let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
                   let url = URL(string: text, relativeTo: base)?.absoluteString, seen.insert(url).inserted else { return }
             links.append(url)
         }
@@ -119,7 +122,7 @@ public enum FeedReader {
         }
         let base = URL(string: baseURL)
         var seen = Set<String>()
-        let links = ((object["items"] as? [[String: Any]]) ?? []).compactMap { item -> String? in
+        let links = ((object["items"] as? [[String: Any]]) ?? []).prefix(maxLinks).compactMap { item -> String? in
             guard let text = (item["url"] as? String) ?? (item["external_url"] as? String),
                   let url = URL(string: text, relativeTo: base)?.absoluteString, seen.insert(url).inserted else { return nil }
             return url

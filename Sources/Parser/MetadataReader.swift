@@ -1,4 +1,5 @@
 import Foundation
+import WorkerSupport
 import Queue
 
 /// The facts about an article besides its text, each with where it was found.
@@ -274,8 +275,13 @@ struct MetadataReader {
 
     // MARK: Cleaning values
 
+    /// Whitespace runs as one space; control characters (C0, C1: an ESC sequence in a title)
+    /// dropped.
     static func clean(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard text.unicodeScalars.contains(where: TerminalText.isControl) else { return words.joined(separator: " ") }
+        return words.map { word in String(String.UnicodeScalarView(word.unicodeScalars.filter { !TerminalText.isControl($0) })) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// `<title>` text without the site name a CMS appends ("Story – Site", "Story | Site").

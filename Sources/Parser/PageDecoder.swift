@@ -16,17 +16,28 @@ enum PageDecoder {
         var encoding: String
     }
 
-    static func decode(_ bytes: Data, httpCharset: String? = nil) -> Decoded {
-        var bytes = bytes
-        if bytes.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) { bytes.removeAll { $0 == 0 } }
-        if let (encoding, length) = byteOrderMark(bytes) {
-            if let utf8 = convert(bytes.dropFirst(length), from: encoding) { return Decoded(utf8: utf8, encoding: encoding) }
+    static func decode(_ original: Data, httpCharset: String? = nil) -> Decoded {
+        // UTF-16 is half NUL bytes: it is read before NULs are dropped from everything else.
+        if let (encoding, length) = byteOrderMark(original), let utf8 = convert(original.dropFirst(length), from: encoding) {
+            return Decoded(utf8: withoutNUL(utf8), encoding: encoding)
         }
+        if let label = httpCharset, let encoding = canonical(label), encoding.hasPrefix("utf-16"),
+           let utf8 = convert(original, from: encoding) {
+            return Decoded(utf8: withoutNUL(utf8), encoding: encoding)
+        }
+        let bytes = withoutNUL(original)
         if let label = httpCharset, let decoded = decodeDeclared(bytes, label) { return decoded }
         if let label = metaCharset(bytes), let decoded = decodeDeclared(bytes, label) { return decoded }
         if isValidUTF8(bytes) { return Decoded(utf8: bytes, encoding: "utf-8") }
         let guess = detectSingleByte(bytes)
         return Decoded(utf8: convert(bytes, from: guess) ?? Data(String(decoding: bytes, as: UTF8.self).utf8), encoding: guess)
+    }
+
+    private static func withoutNUL(_ bytes: Data) -> Data {
+        guard bytes.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) else { return bytes }
+        var copy = bytes
+        copy.removeAll { $0 == 0 }
+        return copy
     }
 
     /// `bytes` read as the declared `label`, unless the bytes disagree with it.

@@ -14,7 +14,8 @@ public struct LeasedJob: Sendable, Equatable, Codable {
     public var host: String
     public var kind: URLKind
     public var priority: Int
-    /// 1 on the first try; counts every lease, including ones that expired.
+    /// 1 on the first try; a lease that expired, or a failure of the crawler's own
+    /// (`JobQueue.uncountedErrorClasses`), gives its try back.
     public var attempt: Int
     public var leaseToken: String
     public var leaseExpiresAt: Date

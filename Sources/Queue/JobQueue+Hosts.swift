@@ -36,6 +36,11 @@ extension JobQueue {
     /// Stores the robots.txt answer of `host`, replacing the previous one.
     public func storeRobots(host: String, status: Int, body: Data) throws {
         let now = self.now.timeIntervalSince1970
+        let host = try Self.hostKey(host)
+        guard (100...599).contains(status) else { throw QueueError.invalidArgument("robots.txt status must be 100 to 599, got \(status)") }
+        guard body.count <= Self.maximumRobotsBytes else {
+            throw QueueError.invalidArgument("robots.txt body is \(body.count) bytes; at most \(Self.maximumRobotsBytes) are kept")
+        }
         try write { db in
             let hostID = try Self.upsertHost(db, name: host, configuration: configuration)
             try db.execute(sql: """
@@ -48,8 +53,13 @@ extension JobQueue {
     /// Sets the politeness of `host` (an operator's choice, robots.txt `Crawl-delay`): the pause
     /// between fetch leases, the fetches at once, or both; a host not seen yet is recorded.
     public func setHostPoliteness(host: String, delay: TimeInterval? = nil, concurrency: Int? = nil) throws {
-        if let delay, !(delay >= 0 && delay.isFinite) { throw QueueError.invalidArgument("host delay must be 0 or more seconds, got \(delay)") }
-        if let concurrency, concurrency < 1 { throw QueueError.invalidArgument("host concurrency must be at least 1, got \(concurrency)") }
+        if let delay, !(delay >= 0 && delay <= Self.maximumHostDelay) {
+            throw QueueError.invalidArgument("host delay must be 0 to \(Int(Self.maximumHostDelay)) seconds (a day), got \(delay)")
+        }
+        if let concurrency, !(1...Self.maximumHostConcurrency).contains(concurrency) {
+            throw QueueError.invalidArgument("host concurrency must be 1 to \(Self.maximumHostConcurrency), got \(concurrency)")
+        }
+        let host = try Self.hostKey(host)
         try write { db in
             let hostID = try Self.upsertHost(db, name: host, configuration: configuration)
             try db.execute(sql: "UPDATE hosts SET delay = coalesce(?, delay), concurrency = coalesce(?, concurrency) WHERE id = ?",
@@ -74,6 +84,21 @@ extension JobQueue {
     /// The delay between fetch leases of `host`, nil for a host the queue has not seen.
     public func hostDelay(host: String) throws -> TimeInterval? {
         try read { db in try Double.fetchOne(db, sql: "SELECT delay FROM hosts WHERE name = ?", arguments: [host]) }
+    }
+
+    /// The longest pause between fetches of one host: a day (robots.txt `Crawl-delay` values of
+    /// years exist).
+    public static let maximumHostDelay: TimeInterval = 86_400
+    public static let maximumHostConcurrency = 1000
+    /// RFC 9309 asks crawlers to read at least 500 KiB of robots.txt; a little more is kept.
+    public static let maximumRobotsBytes = 512 * 1024
+
+    /// A host name as given (by an operator, a remote worker) in the form hosts are keyed on.
+    static func hostKey(_ host: String) throws -> String {
+        switch URLNormalizer().hostKey(host) {
+        case .success(let key): return key
+        case .failure(let reason): throw QueueError.invalidArgument("host \(host.debugDescription): \(reason)")
+        }
     }
 
     /// The id of host `name`, created with the default politeness when new.

@@ -169,6 +169,10 @@ extension JobQueue {
     /// Records a failed try. A retryable failure waits out a backoff (or the server's
     /// `Retry-After`) in `retry`; a final one, or one past the job's last try, goes to `dead`.
     /// The error is kept on the job and in its history. Throws `staleLease` if the lease is lost.
+    /// Failure classes that are the crawler's own trouble, not the job's: they do not use up a
+    /// try (a robots.txt that answers 5xx or cannot be reached).
+    public static let uncountedErrorClasses: Set<String> = ["robots-unavailable"]
+
     /// The longest a failure's `retryAfter` holds a job or host back, whoever sent it: a week.
     public static let maximumRetryAfter: TimeInterval = 7 * 86_400
 
@@ -181,12 +185,21 @@ extension JobQueue {
                 WHERE id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
                 """), arguments: [jobID, token, now.timeIntervalSince1970])
             else { throw QueueError.staleLease(jobID: jobID) }
-            let attempts: Int = row["attempts"]
+            var attempts: Int = row["attempts"]
             let maxAttempts: Int = row["max_attempts"]
             let stage: String = row["stage"]
-            let final = !failure.retryable || attempts >= maxAttempts
+            let counted = !Self.uncountedErrorClasses.contains(failure.errorClass)
+            if !counted {
+                // Our own trouble, not the job's: the try is given back, and the wait grows with
+                // the failures so far.
+                attempts = max(attempts - 1, 0)
+                try db.cachedStatement(sql: "UPDATE jobs SET attempts = ? WHERE id = ?").execute(arguments: [attempts, jobID])
+            }
+            let final = !failure.retryable || (counted && attempts >= maxAttempts)
             let retryAfter = failure.retryAfter.map { $0.isFinite ? min(max($0, 0), Self.maximumRetryAfter) : Self.maximumRetryAfter }
-            let wait = retryAfter ?? backoff.delay(afterAttempt: attempts)
+            let failuresSoFar = counted ? attempts : try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM job_errors WHERE job_id = ?"),
+                                                                       arguments: [jobID]).map { $0 + 1 } ?? 1
+            let wait = retryAfter ?? backoff.delay(afterAttempt: failuresSoFar)
             let error = "\(failure.errorClass): \(failure.message)"
             try db.cachedStatement(sql: """
                 UPDATE jobs SET state = ?, not_before = ?, last_error = ?, lease_token = NULL,
@@ -214,23 +227,26 @@ extension JobQueue {
 
     // MARK: - Inside the lease transaction
 
-    /// Leases whose holder stopped heartbeating go back to the queue, or to `dead` once
-    /// the job has used its tries (a page that crashes every parser must not loop forever).
+    /// Leases whose holder stopped heartbeating go back to the queue. The try is given back: a
+    /// worker killed, or a machine restarted, says nothing against the job (a crash loop must
+    /// not send good URLs to dead). A job whose leases keep expiring is parked as dead after
+    /// `maxLeaseExpirations` of them: a page that crashes every parser must not loop forever.
     private func reclaimExpiredLeases(_ db: Database, now: Date, counters: inout HostCounters) throws {
         let expired = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, stage, host_id, attempts, max_attempts, lease_worker FROM jobs
+            SELECT id, stage, host_id, attempts, expirations, lease_worker FROM jobs
             WHERE state = 'leased' AND lease_expires_at < ?
             """), arguments: [now.timeIntervalSince1970])
         let requeue = try db.cachedStatement(sql: """
             UPDATE jobs SET state = ?, last_error = ?, lease_token = NULL, lease_worker = NULL,
-                lease_expires_at = NULL, updated_at = ?
+                lease_expires_at = NULL, updated_at = ?, attempts = max(attempts - 1, 0), expirations = expirations + 1
             WHERE id = ?
             """)
         for row in expired {
             let attempts: Int = row["attempts"]
+            let expirations = (row["expirations"] as Int) + 1
             let worker: String? = row["lease_worker"]
-            let message = "lease expired: worker \(worker ?? "?") stopped responding (try \(attempts))"
-            let dead = attempts >= row["max_attempts"] as Int
+            let message = "lease expired: worker \(worker ?? "?") stopped responding (expiry \(expirations) of at most \(configuration.maxLeaseExpirations))"
+            let dead = expirations >= configuration.maxLeaseExpirations
             counters.move(stage: row["stage"], hostID: row["host_id"], from: .leased, to: dead ? .dead : .queued)
             try requeue.execute(arguments: [
                 dead ? JobState.dead.rawValue : JobState.queued.rawValue,

@@ -103,6 +103,8 @@ public final class JobQueue: Sendable {
             return .storageFull(path: path, detail: detail)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .busy(path: path)
+        case .SQLITE_CONSTRAINT:
+            return .invalidArgument("the queue database refused the change: \(detail)")
         default:
             return .cannotOpen(path: path, detail: detail)
         }

@@ -13,8 +13,11 @@ public struct QueueConfiguration: Sendable {
         case full
     }
 
-    /// Tries before a job is parked as dead (expired leases count as tries).
+    /// Tries before a job is parked as dead. Expired leases and the classes in
+    /// `JobQueue.uncountedErrorClasses` do not count as tries.
     public var maxAttempts = 5
+    /// Expired leases before a job is parked as dead: one that takes its worker down each time.
+    public var maxLeaseExpirations = 10
     /// First retry delay; doubled on each further try, with jitter, up to `retryMaxDelay`.
     public var retryBaseDelay: TimeInterval = 30
     public var retryMaxDelay: TimeInterval = 6 * 3600

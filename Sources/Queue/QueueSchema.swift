@@ -16,6 +16,7 @@ public enum QueueSchema {
         migrator.registerMigration("v5-extraction-health", migrate: addExtractionHealth)
         migrator.registerMigration("v6-job-identity", migrate: addJobIdentity)
         migrator.registerMigration("v7-polling", migrate: addPolling)
+        migrator.registerMigration("v8-lease-expirations", migrate: addLeaseExpirations)
         return migrator
     }
 
@@ -202,5 +203,10 @@ public enum QueueSchema {
             ALTER TABLE urls ADD COLUMN poll_base REAL;
             ALTER TABLE urls ADD COLUMN poll_interval REAL;
             """)
+    }
+
+    /// Expired leases are counted apart from tries (`QueueConfiguration.maxLeaseExpirations`).
+    private static func addLeaseExpirations(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE jobs ADD COLUMN expirations INTEGER NOT NULL DEFAULT 0")
     }
 }

@@ -155,7 +155,8 @@ struct SearchCommand: ParsableCommand {
         if hits.isEmpty { print("no articles match \(query.debugDescription)") }
         for hit in hits {
             let copies = hit.duplicates > 0 ? " (+\(hit.duplicates) copies)" : ""
-            print("#\(hit.id) \(hit.title ?? "(no title)")\(copies)\n  \(hit.url)\(hit.published.map { "  \($0)" } ?? "")\n  \(hit.snippet)\n")
+            let title = TerminalText.safe(hit.title ?? "(no title)"), published = hit.published.map { "  \(TerminalText.safe($0))" } ?? ""
+            print("#\(hit.id) \(title)\(copies)\n  \(TerminalText.safe(hit.url))\(published)\n  \(TerminalText.safe(hit.snippet))\n")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import Queue
 import Synchronization
@@ -78,8 +79,27 @@ public final class StoreWorker: Sendable {
                 failures.append((job, failure))
             }
         }
-        let placements = try store.store(incoming.map(\.1), dedup: dedup)
+        var placements: [ArticleStore.Placement?]
+        do {
+            placements = try store.store(incoming.map(\.1), dedup: dedup)
+        } catch let error as DatabaseError where Self.isPassing(error) {
+            // The worker loop waits this out and the batch comes back (nothing was written).
+            throw error.resultCode == .SQLITE_FULL ? QueueError.storageFull(path: store.path, detail: "\(error)") : QueueError.busy(path: store.path)
+        } catch where incoming.count > 1 {
+            // One article the store cannot take must not sink the batch: each on its own; the
+            // one that fails is parked as dead with the reason.
+            placements = try incoming.map { job, article in
+                do {
+                    return try store.store([article], dedup: dedup).first
+                } catch where !Self.isPassing(error) {
+                    logger.error("article not stored; its job is parked as dead", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                    failures.append((job, JobFailure(errorClass: "store-error", message: "\(job.url): \(error)", retryable: false)))
+                    return nil
+                }
+            }
+        }
         for ((job, _), placement) in zip(incoming, placements) {
+            guard let placement else { continue }
             if placement.isNew {
                 logger.debug("article stored", metadata: ["job": "\(job.id)", "article": "\(placement.id)", "url": "\(job.url)"])
             } else {
@@ -87,8 +107,14 @@ public final class StoreWorker: Sendable {
                             metadata: ["job": "\(job.id)", "queue": "\(job.queueID)", "article": "\(placement.id)", "url": "\(job.url)"])
             }
         }
-        try queue.settle(completions: incoming.map { Completion(jobID: $0.0.id, leaseToken: $0.0.leaseToken) },
-                         failures: failures, logger: logger)
+        let stored = zip(incoming, placements).filter { $0.1 != nil }.map { Completion(jobID: $0.0.0.id, leaseToken: $0.0.0.leaseToken) }
+        try queue.settle(completions: stored, failures: failures, logger: logger)
+    }
+
+    /// A full disk or a busy database passes: the batch is tried again, not parked.
+    private static func isPassing(_ error: Error) -> Bool {
+        guard let error = error as? DatabaseError else { return WorkerTrouble.isPassing(error) }
+        return [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
     }
 
     /// The article a store job carries: its payload's body (the article, JSON) and metadata.

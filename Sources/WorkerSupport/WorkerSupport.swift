@@ -131,7 +131,24 @@ extension WorkQueue {
                 logger.warning("lease lost before the failure was recorded", metadata: ["job": "\(job.id)"])
             }
         }
-        for (completion, settlement) in zip(completions, try complete(completions)) where settlement == .staleLease {
+        let settlements: [Settlement]
+        do {
+            settlements = try complete(completions)
+        } catch where completions.count > 1 && !WorkerTrouble.isPassing(error) && !(error is WorkerStopped) {
+            // One completion the queue refuses must not sink the batch: each on its own, and the
+            // one refused is parked as dead with the reason.
+            settlements = try completions.map { completion in
+                do {
+                    return try complete([completion])[0]
+                } catch where !WorkerTrouble.isPassing(error) && !(error is WorkerStopped) {
+                    logger.error("completion refused by the queue; the job is parked as dead", metadata: ["job": "\(completion.jobID)", "error": "\(error)"])
+                    try fail(jobID: completion.jobID, leaseToken: completion.leaseToken,
+                             failure: JobFailure(errorClass: "completion-refused", message: "\(error)", retryable: false))
+                    return .accepted
+                }
+            }
+        }
+        for (completion, settlement) in zip(completions, settlements) where settlement == .staleLease {
             logger.warning("lease lost before completion; result discarded", metadata: ["job": "\(completion.jobID)"])
         }
     }

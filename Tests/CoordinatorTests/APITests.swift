@@ -107,6 +107,30 @@ struct APITests {
         #expect(try Self.stages(server.database)["fetch"]?["done"] == 1)
     }
 
+    @Test("out-of-range politeness and robots records are refused naming the field; host names are normalized; a huge priority names its field")
+    func rangesAndHostNames() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
+        let client = try server.client()
+        let cases: [(String, String, Int, String)] = [
+            ("/v1/hosts/politeness", #"{"host":"example.org","delay":1e308}"#, 400, "host delay must be 0 to 86400"),
+            ("/v1/hosts/politeness", #"{"host":"example.org","concurrency":100000}"#, 400, "host concurrency must be 1 to 1000"),
+            ("/v1/hosts/politeness", #"{"host":"[a b]","delay":1}"#, 400, "invalid host"),
+            ("/v1/robots/store", #"{"host":"exa mple.org","status":200,"body":""}"#, 400, "invalid host"),
+            ("/v1/robots/store", #"{"host":"example.org","status":7,"body":""}"#, 400, "status must be 100 to 599"),
+            ("/v1/enqueue", #"{"urls":[{"url":"https://example.org/a","priority":1e20}]}"#, 400, "priority"),
+        ]
+        for (path, body, status, message) in cases {
+            let answer = try client.send(method: "POST", path: path, body: Data(body.utf8))
+            #expect(answer.status == status, "\(path) \(body)")
+            #expect(String(decoding: answer.body, as: UTF8.self).contains(message), "\(path): \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        let stored = try client.send(method: "POST", path: "/v1/robots/store", body: Data(#"{"host":"Example.ORG:80","status":200,"body":"VXNlci1hZ2VudDogKgo="}"#.utf8))
+        #expect(stored.status == 200)
+        #expect(try JobQueue.open(at: server.database).robots(host: "example.org")?.status == 200, "stored under the normalized host")
+    }
+
     @Test("completing or failing someone else's lease, or an expired one, is 409 and changes nothing")
     func conflicts() throws {
         let directory = try TemporaryDirectory()

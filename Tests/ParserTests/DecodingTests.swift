@@ -47,3 +47,38 @@ struct DeclarationTests {
         #expect(stripped == #"<head><script type="application/ld+json">{"a": 1}</script><script></script><STYLE></STYLE></head><body><svg></svg><p>text</p></body>"#)
     }
 }
+
+@Suite("Hostile page bytes")
+struct HostilePageBytesTests {
+    @Test("UTF-16 pages with a byte-order mark, or declared UTF-16 by the server, are read as UTF-16")
+    func utf16() {
+        let text = "<html><body><p>Zürich — 東京 news</p></body></html>"
+        var little = Data([0xFF, 0xFE]), big = Data([0xFE, 0xFF])
+        for unit in text.utf16 {
+            little.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)])
+            big.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)])
+        }
+        #expect(PageDecoder.decode(little).utf8 == Data(text.utf8))
+        #expect(PageDecoder.decode(big).utf8 == Data(text.utf8))
+        #expect(PageDecoder.decode(little.dropFirst(2), httpCharset: "utf-16le").utf8 == Data(text.utf8))
+    }
+
+    @Test("control characters in titles and authors are dropped")
+    func controlsInMetadata() throws {
+        let page = Data("""
+            <html><head><title>Harbour \u{1B}[2J\u{1B}]0;owned\u{07}plan\u{9B}</title><meta name="author" content="Anna\u{1B}[31m Berg"></head>
+            <body><article>\(story())</article></body></html>
+            """.utf8)
+        let article = try Extractor().extract(page)
+        #expect(article.title == "Harbour [2J]0;ownedplan", "\(article.title.debugDescription)")
+        #expect(article.authors == ["Anna[31m Berg"])
+    }
+
+    @Test("a sitemap lists at most 50 000 links")
+    func sitemapCap() throws {
+        let entries = (0..<60_000).map { "<url><loc>https://news.example/\($0)</loc></url>" }.joined()
+        let listing = try FeedReader.read(Data("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(entries)</urlset>".utf8),
+                                          baseURL: "https://news.example/sitemap.xml")
+        #expect(listing.links.count == 50_000 && listing.links.last == "https://news.example/49999")
+    }
+}

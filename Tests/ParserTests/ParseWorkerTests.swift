@@ -57,6 +57,29 @@ struct ParseWorkerTests {
         #expect(try queue.liveWorkers().isEmpty, "the worker unregisters when it stops")
     }
 
+    @Test("one completion the queue refuses is parked as dead; the rest of the batch completes")
+    func refusedCompletion() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = page(head: "<title>Harbour plan</title>", body: "<article>\(story())</article>")
+        let queue = try Self.queue(with: ["https://news.example/2024/05/06/a": good, "https://poison.example/2024/05/06/b": good,
+                                          "https://news.example/2024/05/06/c": good], in: directory)
+        let trigger = """
+            CREATE TRIGGER poison BEFORE INSERT ON jobs WHEN NEW.stage = 'store'
+                AND NEW.url_id IN (SELECT id FROM urls WHERE url LIKE '%poison%') BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END
+            """
+        let injected = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"),
+                                      ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
+                                       directory.path("queue.sqlite"), trigger])
+        #expect(injected.status == 0, "\(injected.stderr)")
+        try ParseWorkerTests.drain(queue)
+        let parse = try queue.jobs(matching: JobFilter(stage: .parse))
+        #expect(parse.filter { $0.state == .done }.count == 2)
+        let dead = try #require(parse.first { $0.url.contains("poison") })
+        #expect(dead.state == .dead && dead.lastError?.hasPrefix("completion-refused:") == true, "\(dead.lastError ?? "")")
+        #expect(try queue.count(.store, .queued) == 2)
+    }
+
     @Test("a feed whose links hold hostile bracketed hosts: the good links are followed, the rest refused, the worker goes on")
     func feedWithHostileLinks() throws {
         let directory = try TemporaryDirectory()

@@ -31,7 +31,7 @@ struct LeaseTests {
         clock.advance(11)
         let new = try #require(try queue.lease(stage: .fetch, worker: "fast", limit: 1, leaseSeconds: 10).first)
         #expect(new.id == old.id)
-        #expect(new.attempt == 2)
+        #expect(new.attempt == 1, "an expired lease gives its try back")
         #expect(throws: QueueError.staleLease(jobID: old.id)) {
             try queue.complete(jobID: old.id, leaseToken: old.leaseToken)
         }
@@ -52,7 +52,7 @@ struct LeaseTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clock = ManualClock()
-        let queue = try makeQueue(in: directory, clock: clock) { $0.maxAttempts = 2 }
+        let queue = try makeQueue(in: directory, clock: clock) { $0.maxLeaseExpirations = 2 }
         _ = try queue.add(["https://example.com/crashes-the-worker"])
         for _ in 0..<2 {
             #expect(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 5).count == 1)
@@ -63,6 +63,31 @@ struct LeaseTests {
         #expect(job.lastError?.hasPrefix("lease-expired:") == true)
         #expect(try queue.job(id: job.id).errors.count == 2)
         #expect(try queue.hostsWithWrongCounts().isEmpty)
+    }
+
+    @Test("our own trouble uses up no tries: expired leases and robots.txt outages give the try back")
+    func uncountedTrouble() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock()
+        let queue = try makeQueue(in: directory, clock: clock) { $0.maxAttempts = 2 }
+        _ = try queue.add(["https://example.com/good"])
+        for _ in 0..<4 {  // a worker in a crash loop: four leases expire
+            #expect(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 5).first?.attempt == 1)
+            clock.advance(6)
+        }
+        for _ in 0..<6 {  // robots.txt answers 503 for a while
+            let job = try #require(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 5).first)
+            #expect(job.attempt == 1)
+            try queue.fail(jobID: job.id, leaseToken: job.leaseToken,
+                           failure: JobFailure(errorClass: "robots-unavailable", message: "robots.txt answered 503", retryable: true))
+            clock.advance(7 * 3600)
+        }
+        let job = try #require(try queue.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 5).first)
+        #expect(job.attempt == 1, "still the first counted try")
+        try queue.fail(jobID: job.id, leaseToken: job.leaseToken, failure: JobFailure(errorClass: "http-5xx", message: "503", retryable: true))
+        #expect(try queue.jobs(matching: JobFilter(state: .retry)).count == 1, "one counted try of two used")
+        #expect(try queue.job(id: job.id).errors.count == 11)
     }
 
     @Test("heartbeat extends a lease; a lost lease is reported")

@@ -145,6 +145,43 @@ struct StoreCommandTests {
         #expect(canonical.count == 2, "\(canonical)")
     }
 
+    @Test("one article the article database refuses is parked as dead; the rest of its batch is stored and the worker goes on")
+    func poisonArticle() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let articles = [
+            article(Stories.original, title: "Bridge", url: "https://a.example/bridge"),
+            article(Stories.sameNamesOtherStory, title: "Poison", url: "https://poison.example/ferry"),
+            article(Stories.shortStoryA, title: "Other", url: "https://c.example/other"),
+        ]
+        let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
+        let storePath = directory.path("articles.sqlite")
+        // A fault injected into the article database: it refuses one URL's article.
+        _ = try ArticleStore(path: storePath)
+        let trigger = "CREATE TRIGGER poison BEFORE INSERT ON articles WHEN NEW.url LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END"
+        let injected = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"),
+                                      ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", storePath, trigger])
+        #expect(injected.status == 0, "\(injected.stderr)")
+        let run = try runProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--store-db", storePath, "--exit-when-idle"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try queue.count(.store, .done) == 2)
+        let dead = try #require(try queue.jobs(matching: JobFilter(stage: .store, state: .dead)).first)
+        #expect(dead.url.contains("poison") && dead.lastError?.hasPrefix("store-error:") == true, "\(dead.lastError ?? "")")
+        #expect(try ArticleStore(path: storePath).summary().articles == 2)
+    }
+
+    @Test("store search prints control characters of stored text escaped, never raw")
+    func searchEscapesControls() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ArticleStore(path: directory.path("articles.sqlite"))
+        try store.store([incoming(article("Harbour \u{1B}[2J\u{1B}]0;owned\u{07} corrosion " + Stories.original, title: "Evil\u{1B}[31m title",
+                                          url: "https://a.example/x"), job: 1)], dedup: try DedupIndex())
+        let search = try runProduct("store", ["search", "corrosion", "--store-db", directory.path("articles.sqlite")])
+        #expect(search.status == 0 && !search.stdout.unicodeScalars.contains("\u{1B}") && !search.stdout.unicodeScalars.contains("\u{07}"))
+        #expect(search.stdout.contains("Evil\\u{1b}[31m title"), "\(search.stdout)")
+    }
+
     @Test("store run parks a job whose article is unreadable as dead, with the reason, and stores the rest")
     func badPayload() throws {
         let directory = try TemporaryDirectory()
