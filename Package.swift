@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "Queue", targets: ["Queue"]),
         .library(name: "Fetcher", targets: ["Fetcher"]),
         .library(name: "WorkerSupport", targets: ["WorkerSupport"]),
+        // The fuzz targets, for Benchmarks/Fuzz (libFuzzer) and the findings' regression test.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -106,7 +108,8 @@ let package = Package(
             path: "Tests/QueueExerciser"
         ),
         .target(name: "TestSupport", dependencies: ["Queue"], path: "Tests/TestSupport"),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport"]),
+        .target(name: "FuzzTargets", dependencies: ["Queue", "Parser", "Store"], path: "Tests/FuzzTargets"),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "CoordinatorTests", dependencies: [
             "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),

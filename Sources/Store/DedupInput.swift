@@ -5,18 +5,18 @@ import Queue
 /// scanner made for it: Foundation's JSONDecoder took a sixth of the command's time, most of it
 /// on the escapes every multi-paragraph text holds. The line must be one well-formed JSON object
 /// in UTF-8; members other than `id`, `text` and `published` are checked and skipped.
-struct DedupInput {
+public struct DedupInput {
     /// The id as JSON text, to be printed back as it came: a string (re-escaped) or a number.
-    var id: String
-    var text: String
+    public var id: String
+    public var text: String
     /// When the story was published (ISO 8601), if the line says.
-    var published: Date?
+    public var published: Date?
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init(_ line: Data) throws {
+    public init(_ line: Data) throws {
         var id: String?
         var text: String?
         var published: String?

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""The chaos run: the whole pipeline through `coordinator serve` on a local test site, with a
+random process (the coordinator included, and `coordinator purge` / `store compact` started
+meanwhile) killed with SIGKILL every 0.3-1.2 s and started again as systemd would; then the
+pipeline drains and the books are checked: every URL done or dead with a reason, every article
+stored exactly once, no lease left. Prints the figures; exit 1 when a check fails.
+
+    chaos.py --bin DIR --kills N [--pages N] [--fetchers N] [--parsers N] [--work DIR]
+"""
+import argparse, json, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SITE = os.path.join(HERE, "..", "Tests", "Fixtures", "site_server.py")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+class Role:
+    """A long-running process of the pipeline, started again whenever it is killed."""
+
+    def __init__(self, name, argv, log):
+        self.name, self.argv, self.log = name, argv, log
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(self.argv, stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def ensure_running(self):
+        if self.process.poll() is not None:
+            self.start()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--fetchers", type=int, default=2)
+    parser.add_argument("--parsers", type=int, default=2)
+    parser.add_argument("--work", default=None)
+    parser.add_argument("--seed", type=int, default=16)
+    options = parser.parse_args()
+    rng = random.Random(options.seed)
+    work = options.work or tempfile.mkdtemp(prefix="wireroom-chaos-")
+    os.makedirs(work, exist_ok=True)
+    binary = lambda name: os.path.join(options.bin, name)
+    queue, store_db = os.path.join(work, "queue.sqlite"), os.path.join(work, "articles.sqlite")
+    token = os.path.join(work, "token")
+    with open(token, "w") as f:
+        f.write("chaos-token-" + os.urandom(12).hex() + "\n")
+    log = open(os.path.join(work, "processes.log"), "ab")
+
+    site_port = free_port()
+    site = subprocess.Popen([sys.executable, SITE, "--port", str(site_port), "--max-seconds", "3600"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_listening(site_port)
+    urls = [f"http://127.0.0.1:{site_port}/article/{n}" for n in range(1, options.pages + 1)]
+    subprocess.run([binary("coordinator"), "add", "--db", queue, "--file", "-"], input="\n".join(urls).encode(),
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary("coordinator"), "hosts", "--db", queue, f"127.0.0.1:{site_port}", "--delay", "0", "--concurrency", "16"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+    api_port = free_port()
+    coordinator = Role("coordinator", [binary("coordinator"), "serve", "--db", queue, "--store-db", store_db,
+                                       "--listen", f"127.0.0.1:{api_port}", "--token-file", token], log)
+    wait_listening(api_port)
+    remote = ["--coordinator", f"http://127.0.0.1:{api_port}", "--token-file", token, "--lease-seconds", "4"]
+    roles = [coordinator]
+    roles += [Role(f"fetcher-{i}", [binary("fetcher"), "run", "--allow-loopback", "--in-flight", "8", "--worker-id", f"fetcher-{i}"] + remote, log)
+              for i in range(options.fetchers)]
+    roles += [Role(f"parser-{i}", [binary("parser"), "run", "--batch", "4", "--worker-id", f"parser-{i}"] + remote, log)
+              for i in range(options.parsers)]
+    roles.append(Role("store", [binary("store"), "run", "--db", queue, "--store-db", store_db, "--batch", "8", "--worker-id", "store"], log))
+
+    kills = {}
+    maintenance = []
+    started = time.time()
+    while sum(kills.values()) < options.kills:
+        time.sleep(rng.uniform(0.3, 1.2))
+        if rng.random() < 0.15:
+            # Maintenance an operator runs while all this goes on; killed too, now and then.
+            command = rng.choice([[binary("coordinator"), "purge", "--db", queue, "--older-than", "0s"],
+                                  [binary("store"), "compact", "--store-db", store_db]])
+            maintenance.append(subprocess.Popen(command, stdout=log, stderr=log))
+        running = [p for p in maintenance if p.poll() is None]
+        if running and rng.random() < 0.3:
+            victim = rng.choice(running)
+            victim.kill()
+            victim.wait()
+            name = "purge" if "purge" in victim.args else "compact"
+        else:
+            role = rng.choice(roles)
+            role.kill()
+            name = role.name.split("-")[0]
+            role.start()
+        kills[name] = kills.get(name, 0) + 1
+        for role in roles:
+            role.ensure_running()
+    chaos_seconds = time.time() - started
+
+    wait = subprocess.run([binary("coordinator"), "wait", "--db", queue, "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    drained_seconds = time.time() - started
+    for role in roles:
+        role.process.send_signal(signal.SIGTERM)
+    for role in roles:
+        try:
+            role.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            role.kill()
+    for process in maintenance:
+        process.wait()
+    site.kill()
+
+    db = sqlite3.connect(queue)
+    open_jobs = db.execute("SELECT count(*) FROM jobs WHERE state IN ('queued', 'leased', 'retry')").fetchone()[0]
+    leased = db.execute("SELECT count(*) FROM jobs WHERE state = 'leased'").fetchone()[0]
+    dead = db.execute("SELECT stage, last_error FROM jobs WHERE state = 'dead'").fetchall()
+    dead_without_reason = [row for row in dead if not row[1]]
+    dead_urls = {row[0] for row in db.execute(
+        "SELECT urls.url FROM jobs JOIN urls ON urls.id = jobs.url_id WHERE jobs.state = 'dead'")}
+    articles = sqlite3.connect(store_db)
+    stored = dict(articles.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall())
+    twice = {url: count for url, count in stored.items() if count > 1}
+    lost = [url for url in urls if url not in stored and url not in dead_urls]
+
+    figures = {
+        "kills": sum(kills.values()), "kills_by_process": kills, "chaos_seconds": round(chaos_seconds, 1),
+        "drain_seconds_after_chaos": round(drained_seconds - chaos_seconds, 1), "drained": wait.returncode == 0,
+        "urls": len(urls), "articles_stored": len(stored), "dead_jobs": len(dead), "dead_without_reason": len(dead_without_reason),
+        "lost": len(lost), "stored_twice": len(twice), "open_jobs": open_jobs, "leases_left": leased, "work": work,
+    }
+    print(json.dumps(figures, indent=1, sort_keys=True))
+    if dead:
+        print("dead jobs' errors:", sorted({(row[1] or "")[:80] for row in dead})[:10])
+    failed = (not figures["drained"]) or lost or twice or leased or open_jobs or dead_without_reason
+    if lost:
+        print("lost:", lost[:10])
+    if twice:
+        print("stored twice:", list(twice.items())[:10])
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
