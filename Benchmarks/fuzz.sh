@@ -20,7 +20,7 @@ fi
 [[ " ${targets[*]} " == *" $target "* ]] || { echo "unknown target '$target'; one of: ${targets[*]}" >&2; exit 2; }
 
 command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
-swift build --package-path "$here/Fuzz" -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
+swift build --package-path "$here/Fuzz" -c debug -Xswiftc -sanitize=fuzzer,address >&2
 binary="$(swift build --package-path "$here/Fuzz" -c debug --show-bin-path)/WireroomFuzz"
 
 corpus="$work/corpus/$target"

@@ -11,7 +11,11 @@ let package = Package(
     name: "WireroomFuzz",
     dependencies: [.package(path: root.path)],
     targets: [
-        .executableTarget(name: "WireroomFuzz", dependencies: [.product(name: "FuzzTargets", package: root.lastPathComponent)]),
+        .executableTarget(
+            name: "WireroomFuzz", dependencies: [.product(name: "FuzzTargets", package: root.lastPathComponent)],
+            // gold fails on the sanitizers' objects (an internal error); LLVM's own linker does not.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
