@@ -5,7 +5,12 @@ meanwhile) killed with SIGKILL every 0.3-1.2 s and started again as systemd woul
 pipeline drains and the books are checked: every URL done or dead with a reason, every article
 stored exactly once, no lease left. Prints the figures; exit 1 when a check fails.
 
-    chaos.py --bin DIR --kills N [--pages N] [--fetchers N] [--parsers N] [--work DIR]
+With --storage-trouble (root: it mounts a tmpfs) there are no kills: the queue and article files
+live on a small tmpfs that is filled up for a while, then remounted read-only for a while, and
+each time given back; the figures add the processes that exited meanwhile and SQLite's
+integrity check of both files.
+
+    chaos.py --bin DIR --kills N [--pages N] [--fetchers N] [--parsers N] [--work DIR] [--storage-trouble]
 """
 import argparse, json, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
@@ -50,6 +55,38 @@ class Role:
             self.start()
 
 
+def storage_trouble(data, roles):
+    """Fills the file system under the databases for 8 s, then makes it read-only for 8 s; counts
+    the processes that exited meanwhile (restarting them, as systemd would)."""
+    exits = {"exits_while_full": 0, "exits_while_read_only": 0}
+
+    def hold(seconds, key):
+        until = time.time() + seconds
+        while time.time() < until:
+            for role in roles:
+                if role.process.poll() is not None:
+                    exits[key] += 1
+                    role.start()
+            time.sleep(0.2)
+
+    time.sleep(3)
+    filler = os.path.join(data, "filler")
+    with open(filler, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+    hold(8, "exits_while_full")
+    os.remove(filler)
+    time.sleep(3)
+    subprocess.run(["mount", "-o", "remount,ro", data], check=True)
+    hold(8, "exits_while_read_only")
+    subprocess.run(["mount", "-o", "remount,rw", data], check=True)
+    return exits
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -59,12 +96,17 @@ def main():
     parser.add_argument("--parsers", type=int, default=2)
     parser.add_argument("--work", default=None)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--storage-trouble", action="store_true")
     options = parser.parse_args()
     rng = random.Random(options.seed)
     work = options.work or tempfile.mkdtemp(prefix="wireroom-chaos-")
     os.makedirs(work, exist_ok=True)
     binary = lambda name: os.path.join(options.bin, name)
-    queue, store_db = os.path.join(work, "queue.sqlite"), os.path.join(work, "articles.sqlite")
+    data = os.path.join(work, "data")
+    os.makedirs(data, exist_ok=True)
+    if options.storage_trouble:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", data], check=True)
+    queue, store_db = os.path.join(data, "queue.sqlite"), os.path.join(data, "articles.sqlite")
     token = os.path.join(work, "token")
     with open(token, "w") as f:
         f.write("chaos-token-" + os.urandom(12).hex() + "\n")
@@ -94,8 +136,11 @@ def main():
 
     kills = {}
     maintenance = []
+    trouble = {}
     started = time.time()
-    while sum(kills.values()) < options.kills:
+    if options.storage_trouble:
+        trouble = storage_trouble(data, roles)
+    while not options.storage_trouble and sum(kills.values()) < options.kills:
         time.sleep(rng.uniform(0.3, 1.2))
         if rng.random() < 0.15:
             # Maintenance an operator runs while all this goes on; killed too, now and then.
@@ -131,6 +176,7 @@ def main():
         process.wait()
     site.kill()
 
+    integrity = [sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] for path in (queue, store_db)]
     db = sqlite3.connect(queue)
     open_jobs = db.execute("SELECT count(*) FROM jobs WHERE state IN ('queued', 'leased', 'retry')").fetchone()[0]
     leased = db.execute("SELECT count(*) FROM jobs WHERE state = 'leased'").fetchone()[0]
@@ -148,11 +194,16 @@ def main():
         "drain_seconds_after_chaos": round(drained_seconds - chaos_seconds, 1), "drained": wait.returncode == 0,
         "urls": len(urls), "articles_stored": len(stored), "dead_jobs": len(dead), "dead_without_reason": len(dead_without_reason),
         "lost": len(lost), "stored_twice": len(twice), "open_jobs": open_jobs, "leases_left": leased, "work": work,
+        "integrity": integrity, **trouble,
     }
     print(json.dumps(figures, indent=1, sort_keys=True))
     if dead:
         print("dead jobs' errors:", sorted({(row[1] or "")[:80] for row in dead})[:10])
-    failed = (not figures["drained"]) or lost or twice or leased or open_jobs or dead_without_reason
+    failed = (not figures["drained"]) or lost or twice or leased or open_jobs or dead_without_reason or integrity != ["ok", "ok"]
+    if options.storage_trouble:
+        db.close()
+        articles.close()
+        subprocess.run(["umount", data], check=False)
     if lost:
         print("lost:", lost[:10])
     if twice:
