@@ -10,9 +10,7 @@ import WorkerSupport
 @Suite("Remote workers when the coordinator fails", .serialized)
 struct RemoteFailureTests {
     static func requests(_ server: LocalServer) throws -> Int {
-        let run = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"),
-                                 ["-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('\(server.url("/count"))').read().decode())"])
-        return Int(run.stdout) ?? -1
+        return Int(String(decoding: try server.get("/count"), as: UTF8.self)) ?? -1
     }
 
     static func tokenFile(in directory: TemporaryDirectory) throws -> String {

@@ -7,13 +7,15 @@ Every POST is answered CODE with {"error": "..."} (and Retry-After: S if given);
 answers the number of POSTs so far.
 """
 import argparse, json, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from fixture_http import FixtureHandler
 
 count = 0
 lock = threading.Lock()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FixtureHandler):
     protocol_version = "HTTP/1.1"
 
     def do_POST(self):
@@ -22,23 +24,11 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             count += 1
         headers = [("Retry-After", self.server.retry_after)] if self.server.retry_after else []
-        self.reply(self.server.status, json.dumps({"error": f"failing on purpose with {self.server.status}"}).encode(), headers)
+        self.reply(self.server.status, json.dumps({"error": f"failing on purpose with {self.server.status}"}).encode(), "application/json", headers)
 
     def do_GET(self):
         with lock:
-            self.reply(200, str(count).encode(), [])
-
-    def reply(self, status, body, headers):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+            self.reply(200, str(count).encode(), "text/plain")
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ A proxied GET of any URL whose path starts with /redirect?to=URL answers 302 to 
 GET answers 200 "via proxy"; CONNECT answers 403.
 """
 import argparse, threading, urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from fixture_http import FixtureHandler
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FixtureHandler):
     def record(self):
         with open(self.server.log, "a") as log:
             log.write(f"{self.command} {self.path} authorization={self.headers.get('Authorization', '-')}\n")
@@ -21,25 +23,14 @@ class Handler(BaseHTTPRequestHandler):
         target = urllib.parse.urlsplit(self.path)
         if target.path == "/redirect":
             location = urllib.parse.parse_qs(target.query)["to"][0]
-            return self.reply(302, b"", [("Location", location)])
-        self.reply(200, b"<html><body><p>via proxy</p></body></html>", [("Content-Type", "text/html")])
+            return self.reply(302, b"", headers=[("Location", location)])
+        self.reply(200, b"<html><body><p>via proxy</p></body></html>", "text/html")
 
     do_POST = do_GET
 
     def do_CONNECT(self):
         self.record()
-        self.reply(403, b"no tunnels here", [])
-
-    def reply(self, status, body, headers):
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(403, b"no tunnels here", "text/plain")
 
 
 if __name__ == "__main__":

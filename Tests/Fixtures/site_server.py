@@ -11,12 +11,13 @@ Routes:
   /bump-feed                  changes the feed: a new ETag and one more article
   /status/CODE?retry-after=S  answers CODE with Retry-After: S (S as given, a number or a date)
   /redirect?to=URL            302 to URL
-  /bad-validators             a page whose ETag and Last-Modified hold a bare CR and NUL
   /big?bytes=N                an HTML page of N bytes
   /hits                       JSON: path → number of GETs so far, and the headers of the last GET of each path
 """
 import argparse, gzip, json, threading, urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from fixture_http import FixtureHandler
 
 PAGE = b"<html><head><title>Story</title></head><body><article><p>Unchanged story text.</p></article></body></html>"
 ETAG = '"story-v1"'
@@ -45,7 +46,7 @@ def article(number):
             f"<footer>Copyright the test site</footer></body></html>").encode()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FixtureHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
@@ -92,26 +93,12 @@ class Handler(BaseHTTPRequestHandler):
             filler = b"<p>" + b"x" * 96 + b"</p>"
             body = b"<html><body>" + filler * (size // len(filler) + 1)
             return self.reply(200, body[:size], "text/html; charset=utf-8")
-        if url.path == "/bad-validators":
-            return self.reply(200, PAGE, "text/html; charset=utf-8", [("ETag", '"a\rInjected: yes"'), ("Last-Modified", "Sat\x00, 21 Nov")])
         self.reply(404, b"not here", "text/plain")
 
     def not_modified(self, etag):
         self.send_response(304)
         self.send_header("ETag", etag)
         self.end_headers()
-
-    def reply(self, status, body, content_type, headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 if __name__ == "__main__":

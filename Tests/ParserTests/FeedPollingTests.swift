@@ -10,8 +10,7 @@ import TestSupport
 @Suite("Feed polling against a server that answers 304", .serialized)
 struct FeedPollingTests {
     static func hits(_ server: LocalServer) throws -> (count: Int, lastHeaders: [String: String]) {
-        let run = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('\(server.url("/hits"))').read().decode())"])
-        let object = try #require(try JSONSerialization.jsonObject(with: run.output) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: try server.get("/hits")) as? [String: Any])
         let count = (object["hits"] as? [String: Int])?["/feed.xml"] ?? 0
         let headers = (object["headers"] as? [String: [String: String]])?["/feed.xml"] ?? [:]
         return (count, headers)
@@ -68,7 +67,7 @@ struct FeedPollingTests {
         #expect(unchanged.count >= 3 && unchanged.first == 1, "\(unchanged)")
         #expect(zip(unchanged, unchanged.dropFirst()).allSatisfy { $1 == min($0 * 2, 86_400) }, "the wait doubles while unchanged: \(unchanged)")
 
-        _ = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import urllib.request; urllib.request.urlopen('\(server.url("/bump-feed"))')"])
+        _ = try server.get("/bump-feed")
         _ = try Self.waitForNextReading(queue)
         try await Self.round(queue)  // 200 with a new article
         #expect(try queue.jobs(matching: JobFilter(stage: .fetch)).contains { $0.url.hasSuffix("/article/4") }, "the new article is found")

@@ -76,6 +76,13 @@ public final class LocalServer: @unchecked Sendable {
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
+    /// The body of a GET of `path` (a fixture's own report: `/hits`, `/count`), fetched by
+    /// Python's urllib so no code under test is involved.
+    public func get(_ path: String) throws -> Data {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/python3"),
+                       ["-c", "import urllib.request,sys; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())", url(path)]).output
+    }
+
     /// A port the kernel reports free right now.
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
