@@ -12,12 +12,24 @@ struct QueueOptions: ParsableArguments {
         valueName: "normal|full"))
     var durability: QueueConfiguration.Durability = .normal
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How long a write waits for another process's lock on the file before it is answered 'busy' (503 through the API).",
+        valueName: "seconds"))
+    var busyTimeout: Double = 30
+
     var databasePath: String { db ?? QueueLocation.defaultDatabasePath() }
+
+    func validate() throws {
+        guard busyTimeout >= 0 && busyTimeout <= 3600 else {
+            throw ValidationError("--busy-timeout must be between 0 and 3600 seconds, got \(busyTimeout)")
+        }
+    }
 
     /// Opens the queue; `creating` only for commands that may start a new one (`add`).
     func open(creating: Bool = false) throws -> JobQueue {
         var configuration = QueueConfiguration()
         configuration.durability = durability
+        configuration.busyTimeout = busyTimeout
         return try JobQueue.open(at: databasePath, creating: creating, configuration: configuration)
     }
 }

@@ -86,6 +86,39 @@ struct APITests {
         #expect(try Self.stages(server.database) == before)
     }
 
+    @Test("a queue file another process holds locked past the busy timeout is answered 503 with Retry-After, then served once the lock goes")
+    func busyDatabase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory,
+                                           extraArguments: ["--busy-timeout", "0.2"])
+        let lease = Data(#"{"stage":"fetch","worker":"w","limit":5,"leaseSeconds":60}"#.utf8)
+        // Another process takes the write lock and keeps it until its stdin closes.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            sys.stdin.read()
+            """, server.database]
+        let (input, output) = (Pipe(), Pipe())
+        holder.standardInput = input
+        holder.standardOutput = output
+        try holder.run()
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
+        let busy = try server.client().send(method: "POST", path: "/v1/lease", body: lease)
+        #expect(busy.status == 503)
+        #expect(busy.retryAfter == 2)
+        #expect(String(decoding: busy.body, as: UTF8.self).contains("stayed locked by other processes"))
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        let served = try server.client().send(method: "POST", path: "/v1/lease", body: lease)
+        #expect(served.status == 200)
+        #expect(try Self.stages(server.database)["fetch"]?["leased"] == 2)
+    }
+
     @Test("hostile URLs in /v1/enqueue and in a completion's discovered links are refused; the server stays up")
     func hostileURLs() throws {
         let directory = try TemporaryDirectory()
