@@ -9,7 +9,13 @@ With --storage-trouble (root: it mounts a tmpfs) there are no kills: the queue a
 live on a small tmpfs that is filled up for 8 s and then given back; the figures add the processes
 that exited meanwhile and SQLite's integrity check of both files.
 
-    chaos.py --bin DIR --kills N [--pages N] [--fetchers N] [--parsers N] [--work DIR] [--storage-trouble]
+With --read-only (root: it mounts a loop device) there are no kills either: the files live on an
+ext4 file system that the kernel turns read-only under the running pipeline (as it does on a disk
+error); after 8 s the operator's remedy follows: every process stopped with SIGTERM (the figures
+count those that did not exit within 15 s), fsck, mount again, start again, and the books are
+checked as after the kills.
+
+    chaos.py --bin DIR --kills N [--pages N] [--fetchers N] [--parsers N] [--work DIR] [--storage-trouble | --read-only]
 """
 import argparse, json, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
@@ -78,6 +84,41 @@ def storage_trouble(data, roles):
     return exits
 
 
+def read_only_trouble(data, image, roles):
+    """Makes the file system under the databases read-only (ext4's emergency read-only, the
+    state a disk error leaves it in), counts the processes that exit meanwhile (restarting them),
+    then stops every process with SIGTERM, repairs and mounts the file system again and restarts
+    them all: what an operator does."""
+    figures = {"exits_while_read_only": 0, "stops_over_15s": 0}
+    time.sleep(3)
+    device = os.path.basename(subprocess.run(["findmnt", "-n", "-o", "SOURCE", data], stdout=subprocess.PIPE,
+                                             text=True, check=True).stdout.strip())
+    with open(f"/sys/fs/ext4/{device}/trigger_fs_error", "w") as f:
+        f.write("1")
+    until = time.time() + 8
+    while time.time() < until:
+        for role in roles:
+            if role.process.poll() is not None:
+                figures["exits_while_read_only"] += 1
+                role.start()
+        time.sleep(0.2)
+    for role in roles:
+        role.process.send_signal(signal.SIGTERM)
+    deadline = time.time() + 15
+    for role in roles:
+        try:
+            role.process.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            figures["stops_over_15s"] += 1
+            role.kill()
+    subprocess.run(["umount", data], check=True)
+    figures["fsck"] = subprocess.run(["e2fsck", "-fy", image], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    subprocess.run(["mount", "-o", "loop,errors=remount-ro", image, data], check=True)
+    for role in roles:
+        role.start()
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -88,7 +129,9 @@ def main():
     parser.add_argument("--work", default=None)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--storage-trouble", action="store_true")
+    parser.add_argument("--read-only", action="store_true")
     options = parser.parse_args()
+    no_kills = options.storage_trouble or options.read_only
     rng = random.Random(options.seed)
     work = options.work or tempfile.mkdtemp(prefix="wireroom-chaos-")
     os.makedirs(work, exist_ok=True)
@@ -97,6 +140,11 @@ def main():
     os.makedirs(data, exist_ok=True)
     if options.storage_trouble:
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", data], check=True)
+    image = os.path.join(work, "data.ext4")
+    if options.read_only:
+        subprocess.run(["truncate", "-s", "256M", image], check=True)
+        subprocess.run(["mkfs.ext4", "-q", image], check=True)
+        subprocess.run(["mount", "-o", "loop,errors=remount-ro", image, data], check=True)
     queue, store_db = os.path.join(data, "queue.sqlite"), os.path.join(data, "articles.sqlite")
     token = os.path.join(work, "token")
     with open(token, "w") as f:
@@ -131,7 +179,9 @@ def main():
     started = time.time()
     if options.storage_trouble:
         trouble = storage_trouble(data, roles)
-    while not options.storage_trouble and sum(kills.values()) < options.kills:
+    if options.read_only:
+        trouble = read_only_trouble(data, image, roles)
+    while not no_kills and sum(kills.values()) < options.kills:
         time.sleep(rng.uniform(0.3, 1.2))
         if rng.random() < 0.15:
             # Maintenance an operator runs while all this goes on; killed too, now and then.
@@ -191,7 +241,7 @@ def main():
     if dead:
         print("dead jobs' errors:", sorted({(row[1] or "")[:80] for row in dead})[:10])
     failed = (not figures["drained"]) or lost or twice or leased or open_jobs or dead_without_reason or integrity != ["ok", "ok"]
-    if options.storage_trouble:
+    if no_kills:
         db.close()
         articles.close()
         subprocess.run(["umount", data], check=False)

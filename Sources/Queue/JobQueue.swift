@@ -87,26 +87,7 @@ public final class JobQueue: Sendable {
             }
             return JobQueue(path: path, configuration: configuration, identity: identity, pool: pool)
         } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
-        }
-    }
-
-    /// Maps SQLite's result codes to errors that say what is wrong with the file.
-    static func describe(_ error: DatabaseError, path: String) -> QueueError {
-        let detail = error.message ?? "\(error.resultCode)"
-        switch error.resultCode {
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return .notADatabase(path: path, detail: detail)
-        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
-            return .readOnly(path: path, detail: detail)
-        case .SQLITE_FULL:
-            return .storageFull(path: path, detail: detail)
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .busy(path: path)
-        case .SQLITE_CONSTRAINT:
-            return .invalidArgument("the queue database refused the change: \(detail)")
-        default:
-            return .cannotOpen(path: path, detail: detail)
+            throw QueueError.describing(error, path: path)
         }
     }
 
@@ -115,7 +96,7 @@ public final class JobQueue: Sendable {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
+            throw QueueError.describing(error, path: path)
         }
     }
 
@@ -123,7 +104,7 @@ public final class JobQueue: Sendable {
         do {
             return try pool.read(body)
         } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
+            throw QueueError.describing(error, path: path)
         }
     }
 

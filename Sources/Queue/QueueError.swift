@@ -1,3 +1,5 @@
+import GRDB
+
 /// Errors the queue reports, each with the facts a user or worker needs to act on it.
 public enum QueueError: Error, Equatable, CustomStringConvertible {
     /// The lease token does not match: the lease expired and the job went back to the
@@ -21,12 +23,15 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
     case busy(path: String)
     /// The disk (or the file system's quota) is full: nothing was written; try again once there is room.
     case storageFull(path: String, detail: String)
+    /// A read or write of the file failed (SQLite's I/O error: a failing disk, or a file system
+    /// the kernel turned read-only): nothing was written; try again once the storage is mended.
+    case storageFailed(path: String, detail: String)
 
-    /// Trouble that passes (a busy database, a full disk): callers wait and try again instead
-    /// of counting it against the work.
+    /// Trouble with the database's storage, not with the work (a busy or read-only file, a full
+    /// or failing disk): callers wait and try again instead of counting it against the work.
     public var isTransient: Bool {
         switch self {
-        case .busy, .storageFull, .readOnly: true
+        case .busy, .storageFull, .storageFailed, .readOnly: true
         default: false
         }
     }
@@ -40,7 +45,7 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
         case .notADatabase(let path, let detail):
             "\(path) is not a usable SQLite database: \(detail)"
         case .readOnly(let path, let detail):
-            "cannot write the queue database \(path): \(detail)"
+            "cannot write the database \(path): \(detail)"
         case .schemaTooNew(let path):
             "\(path) was written by a newer Wireroom version; upgrade this installation to use it"
         case .cannotOpen(let path, let detail):
@@ -50,9 +55,35 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
         case .invalidArgument(let message):
             message
         case .busy(let path):
-            "the queue database \(path) stayed locked by other processes past the busy timeout"
+            "the database \(path) stayed locked by other processes past the busy timeout"
         case .storageFull(let path, let detail):
-            "no room to write the queue database \(path) (disk full): \(detail); nothing was written"
+            "no room to write the database \(path) (disk full): \(detail); nothing was written"
+        case .storageFailed(let path, let detail):
+            "the disk under the database \(path) failed a read or write (\(detail)): it may have failed or turned read-only; nothing was written"
+        }
+    }
+}
+
+extension QueueError {
+    /// What an SQLite error on the database at `path` means for its user. The queue and the
+    /// article store both report their files' trouble this way.
+    public static func describing(_ error: DatabaseError, path: String) -> QueueError {
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .notADatabase(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return .readOnly(path: path, detail: detail)
+        case .SQLITE_FULL:
+            return .storageFull(path: path, detail: detail)
+        case .SQLITE_IOERR:
+            return .storageFailed(path: path, detail: detail)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path)
+        case .SQLITE_CONSTRAINT:
+            return .invalidArgument("the database \(path) refused the change: \(detail)")
+        default:
+            return .cannotOpen(path: path, detail: detail)
         }
     }
 }

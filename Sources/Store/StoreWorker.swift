@@ -84,7 +84,7 @@ public final class StoreWorker: Sendable {
             placements = try store.store(incoming.map(\.1), dedup: dedup)
         } catch let error as DatabaseError where Self.isPassing(error) {
             // The worker loop waits this out and the batch comes back (nothing was written).
-            throw error.resultCode == .SQLITE_FULL ? QueueError.storageFull(path: store.path, detail: "\(error)") : QueueError.busy(path: store.path)
+            throw QueueError.describing(error, path: store.path)
         } catch where incoming.count > 1 {
             // One article the store cannot take must not sink the batch: each on its own; the
             // one that fails is parked as dead with the reason.
@@ -111,10 +111,11 @@ public final class StoreWorker: Sendable {
         try queue.settle(completions: stored, failures: failures, logger: logger)
     }
 
-    /// A full disk or a busy database passes: the batch is tried again, not parked.
+    /// Trouble with the article database's storage (busy, read-only, a full or failing disk) is
+    /// not the article's fault: the batch is tried again, not parked.
     private static func isPassing(_ error: Error) -> Bool {
         guard let error = error as? DatabaseError else { return WorkerTrouble.isPassing(error) }
-        return [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+        return QueueError.describing(error, path: "").isTransient
     }
 
     /// The article a store job carries: its payload's body (the article, JSON) and metadata.

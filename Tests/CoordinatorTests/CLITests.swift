@@ -217,7 +217,7 @@ struct CLITests {
         // root ignores file modes, so as root the command runs as the unprivileged user nobody (65534).
         let run = try Self.coordinator(["add", "--db", db, "https://example.com/b"], asUser: getuid() == 0 ? 65534 : nil)
         #expect(run.status != 0)
-        #expect(run.stderr.contains("cannot write the queue database \(db)") || run.stderr.contains("cannot open the queue database \(db)"),
+        #expect(run.stderr.contains("cannot write the database \(db)") || run.stderr.contains("cannot open the queue database \(db)"),
                 "got: \(run.stderr)")
         let check = try Self.coordinator(["jobs", "--db", db, "--json"])
         #expect(!check.stdout.contains("https://example.com/b"))
