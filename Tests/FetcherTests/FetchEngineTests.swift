@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Fetcher
 
-/// The engine against `../shared/bench/hostile.py` on 127.0.0.1: each misbehaviour must end in
+/// The engine against `Tests/Fixtures/hostile_server.py` on 127.0.0.1: each misbehaviour must end in
 /// bounded time with the right classification, and the engine must stay usable.
 @Suite("Fetch engine against a hostile server", .serialized)
 struct FetchEngineTests {

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 @testable import Parser
 
-/// Fetch and parse stages together over `../shared/bench/hostile.py`: what its hostile pages
+/// Fetch and parse stages together over `Tests/Fixtures/hostile_server.py`: what its hostile pages
 /// become once both workers have run over a real queue file.
 @Suite("Fetch and parse over the hostile server", .serialized)
 struct PipelineTests {

@@ -40,8 +40,8 @@ public func builtProduct(_ name: String) -> URL {
 }
 
 /// A Python test server on a free loopback port, killed when the test drops it; it also exits by
-/// itself after `maxSeconds`. `hostile` is `../shared/bench/hostile.py` (the project's hostile
-/// server); `fixture` runs a script from `Tests/Fixtures`.
+/// itself after `maxSeconds`. `hostile` is `Tests/Fixtures/hostile_server.py`; `fixture` runs any
+/// script from `Tests/Fixtures`.
 public final class LocalServer: @unchecked Sendable {
     public let port: Int
     private let process = Process()
@@ -50,8 +50,7 @@ public final class LocalServer: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static func hostile(robots: String = "allow", maxSeconds: Int = 120) throws -> LocalServer {
-        try LocalServer(script: packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/hostile.py"),
-                        arguments: ["--robots", robots], maxSeconds: maxSeconds)
+        try fixture("hostile_server.py", arguments: ["--robots", robots], maxSeconds: maxSeconds)
     }
 
     public static func fixture(_ name: String, arguments: [String] = [], maxSeconds: Int = 120) throws -> LocalServer {
@@ -97,7 +96,7 @@ public final class LocalServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Waits up to 60 s: hostile.py prepares its payloads (a gzip bomb among them) before it
+    /// Waits up to 60 s: hostile_server.py prepares its payloads (a gzip bomb among them) before it
     /// listens, which takes seconds when the machine is busy running other tests.
     public static func waitUntilListening(port: Int) throws {
         for _ in 0..<1200 {
