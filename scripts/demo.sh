@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The main job in one command, on the embedded default (one SQLite queue file, every stage on this
-# machine), offline: makes a small news site from the shared seed stories (../shared/bench/
-# make_site.py: articles with share buttons, comment forms, cookie banners, related-article lists,
-# syndicated copies, an RSS feed and a sitemap), serves it on 127.0.0.1, starts the coordinator's
-# API and one fetcher, parser and store worker, adds the site's feed and sitemap (the bundled
-# samples/sources.txt), shows progress until the pipeline is drained, then prints `coordinator
-# stats`, a few clean articles and what to try next.
+# machine), offline: builds the sample site (samples/sample_site.py: four news outlets on
+# *.localhost host names carrying the seed stories and their syndicated copies, with the page
+# chrome such sites have), serves it on 127.0.0.1, starts the coordinator's API and one fetcher,
+# parser and store worker, adds the outlets' feeds and sitemaps (samples/sources.txt), shows
+# progress until the pipeline is drained, then prints `coordinator stats`, the stories as stored,
+# each with its copies, and what to try next.
 #
 #   scripts/demo.sh             the sample site
 #   scripts/demo.sh urls.txt    your own URL list instead (one per line, # comments)
@@ -35,18 +35,16 @@ fi
 export WIREROOM_DB="$state/queue.sqlite" WIREROOM_STORE_DB="$state/articles.sqlite"
 
 site="$state/site-$port"
-if [[ ! -f "$site/urls.txt" ]]; then
-    bench="$root/../shared/bench"
-    [[ -f "$bench/make_site.py" ]] || { echo "the sample site is made by $bench/make_site.py, which is missing" >&2; exit 1; }
-    echo "== making the sample site in $site"
-    python3 "$bench/make_site.py" "$site" --pages 40 --hosts 2 --base "http://127.0.0.1:$port" >/dev/null
+if [[ ! -f "$site/truth.jsonl" ]]; then
+    echo "== building the sample site in $site"
+    python3 samples/sample_site.py build "$site" --port "$port" >/dev/null
 fi
 if [[ -n "${1:-}" ]]; then
     sources="$1"
     [[ -r "$sources" ]] || { echo "cannot read the URL list $sources" >&2; exit 1; }
 else
     sources="$state/sources-$port.txt"
-    sed "s|127.0.0.1:8089|127.0.0.1:$port|g" samples/sources.txt > "$sources"
+    sed "s|localhost:8089/|localhost:$port/|g" samples/sources.txt > "$sources"
 fi
 
 pids=()
@@ -62,8 +60,8 @@ cleanup() {
     wait "${pids[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT
-echo "== serving the sample site on 127.0.0.1:$port"
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >"$state/site.log" 2>&1 &
+echo "== serving the sample site on 127.0.0.1:$port (koerier, eastwire, northradio and dispatch .localhost)"
+python3 samples/sample_site.py serve "$site" --port "$port" >"$state/site.log" 2>&1 &
 site_server=$!
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
@@ -77,8 +75,10 @@ fi
 
 echo "== adding the sources ($sources)"
 "$bin/coordinator" add --file "$sources" || true
-# The sample site is ours: several fetches at once and no pause between them.
-"$bin/coordinator" hosts "127.0.0.1:$port" --delay 0 --concurrency 8 >/dev/null
+# The sample outlets are ours: a short pause between fetches of one host (each outlet has its own).
+for outlet in koerier eastwire northradio dispatch; do
+    "$bin/coordinator" hosts "$outlet.localhost:$port" --delay 0.1 --concurrency 2 >/dev/null
+done
 
 echo "== running a fetcher, a parser and a store worker until the pipeline is drained"
 "$bin/fetcher" run --allow-loopback --in-flight 8 2>"$state/fetcher.log" &
@@ -114,28 +114,17 @@ echo
 echo "== coordinator stats"
 "$bin/coordinator" stats
 echo
-echo "== a few stored articles (first lines)"
 "$bin/store" export --include-duplicates > "$state/articles.jsonl"
-python3 - "$state/articles.jsonl" <<'PY'
-import json, sys
-articles = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
-by_id = {a["id"]: a for a in articles}
-shown = [a for a in articles if a.get("duplicate_of") is None][:2] + [a for a in articles if a.get("duplicate_of")][:1]
-for a in shown:
-    print(f"- {a.get('title')}")
-    print(f"  {a.get('url')}  published {a.get('published')}  language {a.get('language')}")
-    if a.get("duplicate_of"):
-        original = by_id.get(a["duplicate_of"], {})
-        print(f"  a copy (similarity {a.get('similarity'):.2f}) of: {original.get('url')}")
-    print("  " + a.get("text", "")[:300].replace("\n\n", "\n  ") + " …")
-    print()
-PY
+truth=()
+[[ -z "${1:-}" ]] && truth=("$site/truth.jsonl")
+python3 scripts/demo_report.py "$state/articles.jsonl" "${truth[@]}"
+echo
 echo "Where things are: the queue $WIREROOM_DB, the articles $WIREROOM_STORE_DB"
 echo "(all of them as JSON Lines: $state/articles.jsonl), the worker logs in $state."
 echo "Try next:"
 echo "  export WIREROOM_DB=$WIREROOM_DB WIREROOM_STORE_DB=$WIREROOM_STORE_DB"
 echo "  $bin/coordinator stats --watch            # a live view (Ctrl-C to stop)"
-echo "  $bin/store search 'prison OR leak'        # full-text search, one hit a story"
+echo "  $bin/store search 'Lukashenko prison'     # full-text search, one hit a story"
 echo "  $bin/store export --include-duplicates | head -3"
 echo "  $bin/coordinator jobs --state dead        # what failed, and why"
 echo "  $bin/coordinator hosts                    # extraction health per site, drift alarms"

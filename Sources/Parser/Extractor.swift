@@ -65,8 +65,11 @@ public struct Extractor: Sendable {
                 source = "gentle"
             }
         }
-        if let first = blocks.first, first.kind == .heading, first.text == metadata.title {
-            blocks.removeFirst()  // the title is a field of its own
+        // The title is a field of its own: its heading leaves the body, with the labels set above
+        // it (a kicker or section name such as "Buitenland" or "Analysis").
+        if let title = blocks.prefix(3).firstIndex(where: { $0.kind == .heading && $0.text == metadata.title }),
+           blocks[..<title].allSatisfy(Self.isLabel) {
+            blocks.removeFirst(title + 1)
         }
         var text = Self.text(of: blocks)
         // A page whose body is rendered by scripts has nearly no text of its own: its JSON-LD
@@ -98,6 +101,12 @@ public struct Extractor: Sendable {
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
         return BlockWriter.blocks(of: finder.body(in: root))
+    }
+
+    /// A kicker or section label: at most three words, not a sentence.
+    static func isLabel(_ block: TextBlock) -> Bool {
+        block.length <= 40 && block.text.split(whereSeparator: \.isWhitespace).count <= 3
+            && !(block.text.last.map { ".!?:".contains($0) } ?? false)
     }
 
     /// Article or listing: what the page declares, when its text agrees; otherwise the text and

@@ -220,8 +220,11 @@ public final class ArticleStore: Sendable {
                              article.modified, article.language, site, article.text, incoming.fetchedAt.timeIntervalSince1970,
                              now.timeIntervalSince1970, String(decoding: try encoder.encode(provenance), as: UTF8.self)])
         let id = db.lastInsertedRowID
-        let placement = try batch.place(doc: id, text: article.text,
-                                        time: article.published.flatMap(ISODate.date) ?? incoming.fetchedAt)
+        // The index's clock is the time of storing, not of publication: a crawl takes in old and
+        // new stories in any order (a sitemap lists years of them), and a copy of an August story
+        // that arrives after a January one must still find it. The window is then the stories
+        // stored in its last days, bounded by the ingest rate.
+        let placement = try batch.place(doc: id, text: article.text, time: now)
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, id])
         if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, newcomer: id, in: db) }
@@ -236,8 +239,16 @@ public final class ArticleStore: Sendable {
             SELECT id FROM articles WHERE cluster = ? ORDER BY published IS NULL, published, id LIMIT 1
             """, arguments: [cluster]) ?? cluster
         if canonical == newcomer {
+            // The article that was canonical becomes a copy and takes the newcomer's similarity
+            // (the one it was measured with); the canonical article has none.
             try db.execute(sql: """
-                UPDATE articles SET duplicate_of = CASE WHEN id = ?1 THEN NULL ELSE ?1 END WHERE cluster = ?2
+                UPDATE articles SET similarity = (SELECT similarity FROM articles WHERE id = ?1)
+                WHERE cluster = ?2 AND duplicate_of IS NULL AND id != ?1
+                """, arguments: [canonical, cluster])
+            try db.execute(sql: """
+                UPDATE articles SET duplicate_of = CASE WHEN id = ?1 THEN NULL ELSE ?1 END,
+                                    similarity = CASE WHEN id = ?1 THEN NULL ELSE similarity END
+                WHERE cluster = ?2
                 """, arguments: [canonical, cluster])
         } else {
             try db.execute(sql: "UPDATE articles SET duplicate_of = ? WHERE id = ?", arguments: [canonical, newcomer])

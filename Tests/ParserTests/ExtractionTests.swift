@@ -49,6 +49,19 @@ struct ExtractionTests {
         #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kind): \(article.text)")
     }
 
+    @Test("the headline leaves the body with the kicker above it; a sentence above the headline stays")
+    func headlineAndKicker() throws {
+        let head = "<title>Recording of a minister</title>"
+        for kicker in ["<p class=\"section\">Buitenland</p>", "<span>World news</span>", "<p>Analysis</p>"] {
+            let article = try extract(page(head: head, body: "<article>\(kicker)<h1>Recording of a minister</h1>" + story() + "</article>"))
+            #expect(article.title == "Recording of a minister")
+            #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kicker): \(article.text)")
+        }
+        let sentence = "The opposition published the recording on Friday."
+        let kept = try extract(page(head: head, body: "<article><p>\(sentence)</p><h1>Recording of a minister</h1>" + story() + "</article>"))
+        #expect(kept.text.hasPrefix(sentence), "\(kept.text)")
+    }
+
     @Test("headings, lists and quotes come out as blocks; inline markup joins its paragraph")
     func structure() throws {
         let body = #"""

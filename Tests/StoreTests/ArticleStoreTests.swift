@@ -23,6 +23,38 @@ struct ArticleStoreTests {
         return (directory, try ArticleStore(path: directory.path("articles.sqlite")), try DedupIndex())
     }
 
+    @Test("a copy of an old story that arrives after newer stories still finds it: the window runs on the time of storing")
+    func oldStoryAfterNewOnes() throws {
+        let (directory, store, dedup) = try Self.emptyStore()
+        defer { directory.remove() }
+        let placed = try store.store([
+            incoming(article(Stories.original, title: "Bridge", url: "https://a.example/1", published: "2020-08-16T08:00:00Z"), job: 1),
+            incoming(article(Stories.shortStoryA, title: "Market", url: "https://b.example/1", published: "2021-01-15T10:00:00Z"), job: 2),
+        ], dedup: dedup)
+        _ = try store.compact(dedup: dedup)
+        let copy = try store.store([incoming(article(Stories.trimmed, title: "Bridge (copy)", url: "https://c.example/1",
+                                                     published: "2020-08-16T13:00:00Z"), job: 3)], dedup: dedup)
+        var articles: [StoredArticle] = []
+        try store.export(since: nil, includeDuplicates: true) { articles.append($0) }
+        let stored = try #require(articles.first { $0.id == copy[0].id })
+        #expect(stored.duplicateOf == placed[0].id)
+    }
+
+    @Test("when a later-stored article is the first published, the copy it replaces as canonical carries the similarity")
+    func similarityFollowsTheCopy() throws {
+        let (directory, store, dedup) = try Self.emptyStore()
+        defer { directory.remove() }
+        let copy = try store.store([incoming(article(Stories.trimmed, title: "Copy", url: "https://c.example/1", published: "2024-05-02"), job: 1)],
+                                   dedup: dedup)
+        let original = try store.store([incoming(article(Stories.original, title: "Original", url: "https://a.example/1", published: "2024-05-01"), job: 2)],
+                                       dedup: dedup)
+        var articles: [Int64: StoredArticle] = [:]
+        try store.export(since: nil, includeDuplicates: true) { articles[$0.id] = $0 }
+        #expect(articles[copy[0].id]?.duplicateOf == original[0].id)
+        #expect((articles[copy[0].id]?.similarity ?? 0) > 0.6)
+        #expect(articles[original[0].id]?.similarity == nil && articles[original[0].id]?.duplicateOf == nil)
+    }
+
     @Test("copies point to the first-published article, even when it is stored after them")
     func canonicalIsFirstPublished() throws {
         let (directory, store, dedup) = try Self.emptyStore()

@@ -56,7 +56,7 @@ struct StoreCommandTests {
         #expect(zero.status != 0 && zero.stderr.contains("--window-days must be more than 0"))
     }
 
-    @Test("store compact: old stories leave the dedup index and stay stored; store run compacts on its own")
+    @Test("store compact: stories stored longer ago than the window leave the dedup index and stay stored; store run compacts on its own")
     func compact() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -66,15 +66,21 @@ struct StoreCommandTests {
         let store = ["--store-db", directory.path("articles.sqlite")]
         let run = try runProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--exit-when-idle"] + store)
         #expect(run.status == 0, "\(run.stderr)")
-        // The worker compacted after its first batch: the January story is 55 days older than the newest.
+        // The window counts from when stories were stored: both came in just now, whatever their
+        // publication dates, so the worker's compaction after its first batch kept both.
         let articles = try ArticleStore(path: directory.path("articles.sqlite"))
-        #expect(try articles.indexSize().documents == 1)
-        #expect(try articles.search("bridge", limit: 5).map(\.title).contains("Bridge"))
+        #expect(try articles.indexSize().documents == 2)
+        // One more story, stored 40 days ago.
+        let dedup = try DedupIndex()
+        _ = try articles.store([incoming(article(Stories.shortStoryA, title: "Market", url: "https://c.example/market"), job: 99)],
+                               dedup: dedup, now: Date().addingTimeInterval(-40 * 86_400))
+        #expect(try articles.indexSize().documents == 3)
 
-        let again = try runProduct("store", ["compact", "--window-days", "10"] + store)
-        #expect(again.status == 0 && again.stdout.contains("removed 0 stories"), "\(again.stdout)\(again.stderr)")
+        let again = try runProduct("store", ["compact", "--window-days", "30"] + store)
+        #expect(again.status == 0 && again.stdout.contains("removed 1 stories"), "\(again.stdout)\(again.stderr)")
+        #expect(try articles.search("market", limit: 5).map(\.title).contains("Market"), "a story out of the window stays stored")
         let wide = try runProduct("store", ["compact", "--window-days", "0.5", "--vacuum"] + store)
-        #expect(wide.status == 0 && wide.stdout.contains("the index holds 1 stories"), "\(wide.stdout)\(wide.stderr)")
+        #expect(wide.status == 0 && wide.stdout.contains("the index holds 2 stories"), "\(wide.stdout)\(wide.stderr)")
         let missing = try runProduct("store", ["compact", "--store-db", directory.path("none.sqlite")])
         #expect(missing.status != 0 && missing.stderr.contains("no article database"))
     }
