@@ -5,6 +5,7 @@ in libcurl), made from the stories in samples/stories, and a server for it on 12
     sample_site.py build DIR --port N     writes DIR/<host>/... and DIR/truth.jsonl
     sample_site.py serve DIR --port N [--max-seconds S]
                                           serves DIR/<host>/ for each Host header on 127.0.0.1:N
+                                          (building DIR first when it holds no site)
 
 The outlets: De Koerier (Dutch daily), East Wire (English news blog), Northern Radio (English
 broadcaster) and The Dispatch (English aggregator carrying syndicated copies of three stories with
@@ -296,6 +297,9 @@ def main():
         truth = build(args.directory, args.port)
         print(f"{len(truth)} article pages on {len(OUTLETS)} outlets in {args.directory}")
         return
+    if not os.path.isfile(os.path.join(args.directory, "truth.jsonl")):
+        os.makedirs(args.directory, exist_ok=True)
+        build(args.directory, args.port)
     SiteHandler.directory = args.directory
     server = ThreadingHTTPServer(("127.0.0.1", args.port), SiteHandler)
     server.daemon_threads = True

@@ -97,10 +97,9 @@ struct DeduplicationTests {
 
     @Test("the seed stories — one leak and one prison visit reported in Dutch and English, one other story — are five stories")
     func seeds() throws {
-        let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/seeds")
-        let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
-        #expect(names.count == 5)
-        let texts = try names.map { try String(contentsOf: seeds.appendingPathComponent($0), encoding: .utf8) }
+        let seeds = try SampleStory.seeds()
+        #expect(seeds.count == 5)
+        let texts = seeds.map { $0.paragraphs.joined(separator: "\n\n") }
         let index = try IndexUnderTest()
         defer { index.directory.remove() }
         #expect(try index.place(texts).map(\.cluster) == [1, 2, 3, 4, 5])

@@ -39,15 +39,43 @@ public func builtProduct(_ name: String) -> URL {
     return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
 }
 
+/// The package's root directory, where tests find its samples, fixtures and docs.
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A story of the sample site (`samples/stories`): its header fields and its paragraphs, a
+/// subheading as a paragraph of its own.
+public struct SampleStory: Sendable {
+    public var name: String
+    public var fields: [String: String]
+    public var paragraphs: [String]
+
+    public init(file: URL) throws {
+        name = file.deletingPathExtension().lastPathComponent
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let parts = text.components(separatedBy: "\n\n")
+        fields = Dictionary(parts[0].split(separator: "\n").map { line in
+            let pair = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (pair[0], pair.count > 1 ? pair[1] : "")
+        }, uniquingKeysWith: { first, _ in first })
+        paragraphs = parts.dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            .map { $0.hasPrefix("## ") ? String($0.dropFirst(3)) : $0 }
+    }
+
+    /// The five seed stories the project was founded on (`000`–`004`): the Dutch and English
+    /// reports of one leaked recording and of one prison visit, and one more story of the crisis.
+    public static func seeds() throws -> [SampleStory] {
+        let directory = packageRoot.appendingPathComponent("samples/stories")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("00") && $0.hasSuffix(".txt") }.sorted()
+            .map { try SampleStory(file: directory.appendingPathComponent($0)) }
+    }
+}
+
 /// A Python test server on a free loopback port, killed when the test drops it; it also exits by
 /// itself after `maxSeconds`. `hostile` is `Tests/Fixtures/hostile_server.py`; `fixture` runs any
 /// script from `Tests/Fixtures`.
 public final class LocalServer: @unchecked Sendable {
     public let port: Int
     private let process = Process()
-
-    private static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static func hostile(robots: String = "allow", maxSeconds: Int = 120) throws -> LocalServer {
         try fixture("hostile_server.py", arguments: ["--robots", robots], maxSeconds: maxSeconds)
@@ -56,6 +84,15 @@ public final class LocalServer: @unchecked Sendable {
     public static func fixture(_ name: String, arguments: [String] = [], maxSeconds: Int = 120) throws -> LocalServer {
         try LocalServer(script: packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), arguments: arguments, maxSeconds: maxSeconds)
     }
+
+    /// The sample site (`samples/sample_site.py`), built into `directory` for this server's port
+    /// (with its `truth.jsonl`) and served; `outlet(_:_:)` makes its URLs.
+    public static func sampleSite(in directory: String, maxSeconds: Int = 600) throws -> LocalServer {
+        try LocalServer(script: packageRoot.appendingPathComponent("samples/sample_site.py"), arguments: ["serve", directory], maxSeconds: maxSeconds)
+    }
+
+    /// A URL on one of the sample site's outlets (`koerier`, `eastwire`, `northradio`, `dispatch`).
+    public func outlet(_ name: String, _ path: String) -> String { "http://\(name).localhost:\(port)\(path)" }
 
     private init(script: URL, arguments: [String], maxSeconds: Int) throws {
         port = try Self.freePort()
