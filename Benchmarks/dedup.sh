@@ -16,6 +16,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dev="$here/../../shared/data/extraction-dev"
+[[ -e "$dev" ]] || { echo "the extraction dev set (the evaluation is made from its texts) is not here: $dev (this benchmark reads the evaluation data beside the repository, ../shared)" >&2; exit 2; }
 work="${BENCH_DIR:-/var/tmp/wireroom-dedup-bench}"
 sizes="100000 1000000"
 reference_speed=false

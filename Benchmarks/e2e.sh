@@ -9,6 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bench="$here/../../shared/bench"
+[[ -e "$bench" ]] || { echo "the 20 000-page benchmark site generator is not here: $bench (this benchmark reads the evaluation data beside the repository, ../shared)" >&2; exit 2; }
 fetchers=1 parsers=2 pages=20000 traf_parallel=4 trafilatura=1
 while [[ $# -gt 0 ]]; do
     case "$1" in

@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bench="$here/../../shared/bench"
+[[ -e "$bench" ]] || { echo "the 20 000-page benchmark site generator is not here: $bench (this benchmark reads the evaluation data beside the repository, ../shared)" >&2; exit 2; }
 pages="${1:-20000}"
 work="${BENCH_DIR:-$(mktemp -d /var/tmp/wireroom-fetch-bench.XXXXXX)}"
 [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }  # GNU time measures each command

@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dev="$here/../../shared/data/extraction-dev"
+[[ -e "$dev" ]] || { echo "the extraction dev set is not here: $dev (this benchmark reads the evaluation data beside the repository, ../shared)" >&2; exit 2; }
 repeat="${2:-3}"
 work="${BENCH_DIR:-/var/tmp/wireroom-parse-bench}"
 mkdir -p "$work"

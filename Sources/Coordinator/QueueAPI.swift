@@ -8,7 +8,7 @@ import WorkerSupport
 /// The coordinator's HTTP/JSON API in front of the queue: everything a remote worker needs
 /// (register and heartbeat, lease, extend, release, complete with follow-ons, fail), enqueue,
 /// the boilerplate and robots tables the workers share, `stats`, Prometheus `/metrics`, and an
-/// unauthenticated `/healthz`. `docs/openapi.yaml` describes each endpoint; the API tests check
+/// unauthenticated `/healthz`. `docs/openapi.json` describes each endpoint; the API tests check
 /// the server against it.
 ///
 /// Every answer is JSON. A request the API cannot take gets a 4xx with `{"error": "…"}` naming

@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             --token-file, else WIREROOM_TOKEN_FILE, else WIREROOM_TOKEN (at least 16 characters; \
             `openssl rand -hex 32` makes one). Listens on 127.0.0.1:8470 unless --listen says \
             otherwise; plain HTTP: put TLS in front (README, "Deployment"). The API is described \
-            in docs/openapi.yaml. Under systemd (Type=notify) it reports READY, WATCHDOG and STOPPING. \
+            in docs/openapi.json. Under systemd (Type=notify) it reports READY, WATCHDOG and STOPPING. \
             SIGTERM stops taking connections, answers the requests in hand, and exits.
             """
     )

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON form of the queue's types on the coordinator's HTTP API (`docs/openapi.yaml`).
+/// The JSON form of the queue's types on the coordinator's HTTP API (`docs/openapi.json`).
 /// Dates are seconds since 1970; payload bodies and metadata are base64 (`Data`'s default).
 /// Server and client use these coders, so both sides agree by construction.
 public enum WireCoding {
@@ -91,7 +91,7 @@ extension Settlement: Codable {
 }
 
 /// The request and response bodies of the coordinator's HTTP API, one per endpoint
-/// (`docs/openapi.yaml` describes them; `coordinator serve` answers them, `RemoteQueue` sends them).
+/// (`docs/openapi.json` describes them; `coordinator serve` answers them, `RemoteQueue` sends them).
 public enum API {
     public struct RegisterWorker: Codable, Sendable {
         public var id: String
