@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // zlib from Debian's zlib1g-dev: WARC gzip members, and payloads of databases written before zstd.
@@ -53,12 +54,13 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "Queue", "Store", "WorkerSupport",
+                "Queue", "Store", "WorkerSupport", "CCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // The fetch stage: a libcurl multi-interface engine, its bounds and politeness, the worker.

@@ -9,12 +9,15 @@
 #
 #   scripts/demo.sh             the sample site
 #   scripts/demo.sh urls.txt    your own URL list instead (one per line, # comments)
+#   scripts/demo.sh --serve     then keeps the coordinator's API and status page up until Ctrl-C
 #
 # Safe to re-run: URLs already in the queue are reported as known, not fetched twice.
 # Settings for tests and scripts: WIREROOM_DEMO_STATE (default ./state), WIREROOM_DEMO_PORT
 # (the site's port, default 8089), WIREROOM_DEMO_BUILD (release, or debug), WIREROOM_DEMO_BIN
 # (a directory of built binaries: no build).
 set -euo pipefail
+serve=0
+if [[ "${1:-}" == "--serve" ]]; then serve=1; shift; fi
 cd "$(dirname "$0")/.."
 root="$PWD"
 source scripts/install-deps.sh
@@ -66,11 +69,10 @@ site_server=$!
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
 [[ -s "$state/token" ]] || (umask 077; python3 -c 'import secrets; print(secrets.token_hex(32))' > "$state/token")
-api=""
+# The API and status page run during the crawl too (the workers use the queue file directly).
 if python3 -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', 8470)) == 0)"; then
     "$bin/coordinator" serve --listen 127.0.0.1:8470 --token-file "$state/token" 2>"$state/coordinator.log" &
     pids+=($!)
-    api="http://127.0.0.1:8470"
 fi
 
 echo "== adding the sources ($sources)"
@@ -129,6 +131,9 @@ echo "  $bin/store export --include-duplicates | head -3"
 echo "  $bin/coordinator jobs --state dead        # what failed, and why"
 echo "  $bin/coordinator hosts                    # extraction health per site, drift alarms"
 echo "  scripts/demo.sh urls.txt                  # crawl your own URL list the same way"
-if [[ -n "$api" ]]; then
-    echo "The coordinator's API ran on $api during the run (token in $state/token): see README, \"Deployment\"."
+if [[ $serve == 1 ]]; then
+    echo
+    echo "== the status page: http://127.0.0.1:8470/status (log in with the token in $state/token); Ctrl-C stops it"
+    exec "$bin/coordinator" serve --listen 127.0.0.1:8470 --token-file "$state/token" 2>>"$state/coordinator.log"
 fi
+echo "  scripts/demo.sh --serve                   # this run, then the status page on http://127.0.0.1:8470/status"

@@ -7,8 +7,8 @@ import WorkerSupport
 
 /// The coordinator's HTTP/JSON API in front of the queue: everything a remote worker needs
 /// (register and heartbeat, lease, extend, release, complete with follow-ons, fail), enqueue,
-/// the boilerplate and robots tables the workers share, `stats`, Prometheus `/metrics`, and an
-/// unauthenticated `/healthz`. `docs/openapi.json` describes each endpoint; the API tests check
+/// the boilerplate and robots tables the workers share, `stats`, Prometheus `/metrics`, an
+/// unauthenticated `/healthz`, and the status page for people (`StatusPage`, its own login). `docs/openapi.json` describes each endpoint; the API tests check
 /// the server against it.
 ///
 /// Every answer is JSON. A request the API cannot take gets a 4xx with `{"error": "…"}` naming
@@ -44,6 +44,8 @@ struct QueueAPI: Sendable {
         let router = Router(context: Context.self)
         router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        StatusPage(queue: queue, token: token, articleStorePath: metrics.articleStorePath, thresholds: metrics.thresholds)
+            .add(to: router, blocking: { try await answer($0) })
         let api = router.group().add(middleware: BearerTokenMiddleware(token: token))
         api.get("/metrics") { _, _ in
             let text = try await blocking { try metrics.exposition(of: queue) }

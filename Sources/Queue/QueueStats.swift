@@ -125,6 +125,22 @@ extension JobQueue {
 
     /// Done and failed per second over the last `window` seconds, from per-minute counters.
     /// The window is widened to whole minutes and the rate divided by the time it really spans.
+    /// Jobs finished per minute for each stage over the last `minutes` minutes, oldest first
+    /// (a minute without any is 0): what the status page draws.
+    public func finishedPerMinute(minutes: Int = 60) throws -> [Stage: [Int]] {
+        let current = Int(now.timeIntervalSince1970 / 60)
+        let first = current - minutes + 1
+        return try read { db in
+            var series = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0, [Int](repeating: 0, count: minutes)) })
+            for row in try Row.fetchAll(db, sql: "SELECT stage, minute, done FROM throughput WHERE minute >= ?", arguments: [first]) {
+                let minute: Int = row["minute"]
+                guard let stage = Stage(rawValue: row["stage"]), minute <= current else { continue }
+                series[stage]?[minute - first] += row["done"] as Int
+            }
+            return series
+        }
+    }
+
     private func rate(_ db: Database, stage: Stage, window: TimeInterval, now: Date) throws -> (Double, Double) {
         let firstMinute = Int((now.timeIntervalSince1970 - window) / 60)
         let span = max(1, now.timeIntervalSince1970 - Double(firstMinute * 60))

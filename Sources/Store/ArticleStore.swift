@@ -359,6 +359,13 @@ public final class ArticleStore: Sendable {
         public var lastStoredAt: Date?
     }
 
+    /// The articles stored last, newest first: what the status page lists.
+    public func latest(limit: Int) throws -> [StoredArticle] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM articles ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.article)
+        }
+    }
+
     public func summary() throws -> Summary {
         try database.read { db in
             let row = try Row.fetchOne(db, sql: """
