@@ -8,7 +8,8 @@
 #   deploy/install.sh                      coordinator machine: coordinator API, store, 1 fetcher, N parsers
 #   deploy/install.sh --workers URL        worker machine: fetchers and parsers using the coordinator at URL
 #                                          (copy /etc/wireroom/token from the coordinator machine first)
-#   options: --fetchers N (default 1), --parsers N (default: number of cores), --no-build, --no-start
+#   options: --fetchers N (default 1), --parsers N (default: number of cores), --no-build, --no-start,
+#            --bin DIR (install the binaries built in DIR, e.g. on another machine; implies --no-build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -17,12 +18,14 @@ fetchers=1
 parsers="$(nproc)"
 build=1
 start=1
+bin=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --workers) coordinator_url="${2:?--workers needs the coordinator URL, e.g. http://10.0.0.5:8470}"; shift 2 ;;
         --fetchers) fetchers="${2:?}"; shift 2 ;;
         --parsers) parsers="${2:?}"; shift 2 ;;
         --no-build) build=0; shift ;;
+        --bin) bin="${2:?--bin needs the directory of built binaries}"; build=0; shift 2 ;;
         --no-start) start=0; shift ;;
         *) echo "install.sh: unknown argument $1 (see the comment at the top of this file)" >&2; exit 2 ;;
     esac
@@ -34,7 +37,10 @@ if [[ $build -eq 1 ]]; then
     source "$root/scripts/install-deps.sh"
     swift build -c release --package-path "$root"
 fi
-bin="$(swift build -c release --package-path "$root" --show-bin-path)"
+[[ -n "$bin" ]] || bin="$(swift build -c release --package-path "$root" --show-bin-path)"
+for program in coordinator fetcher parser store; do
+    [[ -x "$bin/$program" ]] || { echo "install.sh: no $program in $bin (build first, or pass --bin DIR)" >&2; exit 1; }
+done
 install -d /usr/local/bin /etc/wireroom /usr/local/share/doc/wireroom
 for program in coordinator fetcher parser store; do
     install -m 0755 "$bin/$program" "/usr/local/bin/$program"
