@@ -9,7 +9,9 @@ page after that is the new design, an app shell whose text a script renders in t
 Stories are /story/1, /story/2, …; each tells something else (words drawn by its number).
 """
 import argparse, json, random, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from fixture_http import FixtureHandler
 
 WORDS = ("council harbour bridge ferry minister election budget school hospital river storm police court museum festival "
          "railway airport farmers teachers nurses union strike market prices housing tenants mayor villagers coast").split()
@@ -53,28 +55,17 @@ def main():
     served = [0]
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FixtureHandler):
         def do_GET(self):
             if self.path == "/robots.txt":
-                return self.reply(b"User-agent: *\nAllow: /\n", "text/plain")
+                return self.reply(200, b"User-agent: *\nAllow: /\n", "text/plain")
             if self.path.startswith("/story/") and self.path[7:].isdigit():
                 with lock:
                     served[0] += 1
                     new = served[0] > args.switch_after
                 number = int(self.path[7:])
-                return self.reply((redesigned(number) if new else classic(number)).encode(), "text/html; charset=utf-8")
-            self.send_response(404)
-            self.end_headers()
-
-        def reply(self, body, kind):
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
+                return self.reply(200, (redesigned(number) if new else classic(number)).encode(), "text/html; charset=utf-8")
+            self.reply(404, b"no such page", "text/plain")
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     threading.Timer(args.max_seconds, server.shutdown).start()

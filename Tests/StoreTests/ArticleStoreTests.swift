@@ -34,10 +34,7 @@ struct ArticleStoreTests {
         _ = try store.compact(dedup: dedup)
         let copy = try store.store([incoming(article(Stories.trimmed, title: "Bridge (copy)", url: "https://c.example/1",
                                                      published: "2020-08-16T13:00:00Z"), job: 3)], dedup: dedup)
-        var articles: [StoredArticle] = []
-        try store.export(since: nil, includeDuplicates: true) { articles.append($0) }
-        let stored = try #require(articles.first { $0.id == copy[0].id })
-        #expect(stored.duplicateOf == placed[0].id)
+        #expect(try store.article(id: copy[0].id)?.duplicateOf == placed[0].id)
     }
 
     @Test("when a later-stored article is the first published, the copy it replaces as canonical carries the similarity")
@@ -48,11 +45,10 @@ struct ArticleStoreTests {
                                    dedup: dedup)
         let original = try store.store([incoming(article(Stories.original, title: "Original", url: "https://a.example/1", published: "2024-05-01"), job: 2)],
                                        dedup: dedup)
-        var articles: [Int64: StoredArticle] = [:]
-        try store.export(since: nil, includeDuplicates: true) { articles[$0.id] = $0 }
-        #expect(articles[copy[0].id]?.duplicateOf == original[0].id)
-        #expect((articles[copy[0].id]?.similarity ?? 0) > 0.6)
-        #expect(articles[original[0].id]?.similarity == nil && articles[original[0].id]?.duplicateOf == nil)
+        let (storedCopy, storedOriginal) = (try store.article(id: copy[0].id), try store.article(id: original[0].id))
+        #expect(storedCopy?.duplicateOf == original[0].id)
+        #expect((storedCopy?.similarity ?? 0) > 0.6)
+        #expect(storedOriginal?.similarity == nil && storedOriginal?.duplicateOf == nil)
     }
 
     @Test("copies point to the first-published article, even when it is stored after them")
