@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End to end, one command: the local news site of ../shared/bench (20 000 pages, nginx on
+# End to end, one command: the benchmark news site of Benchmarks/bench_site.py (20 000 pages, nginx on
 # 127.0.0.1:8089) through fetch → parse → store with N fetchers and P parsers (one store worker),
 # on the embedded SQLite default; pages/s, CPU and peak memory of every process, and the stage
 # that limits; next to trafilatura's own command-line crawler (`trafilatura -i urls.txt`, 2.3.1
@@ -8,8 +8,6 @@
 #   Benchmarks/e2e.sh [--fetchers 1] [--parsers 2] [--pages 20000] [--trafilatura-parallel 4] [--no-trafilatura]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bench="$here/../../shared/bench"
-[[ -e "$bench" ]] || { echo "the 20 000-page benchmark site generator is not here: $bench (this benchmark reads the evaluation data beside the repository, ../shared)" >&2; exit 2; }
 fetchers=1 parsers=2 pages=20000 traf_parallel=4 trafilatura=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -25,8 +23,8 @@ work="${BENCH_DIR:-/var/tmp/wireroom-e2e-bench}"
 mkdir -p "$work"
 [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 site="$work/site-$pages"
-[[ -f "$site/urls.txt" ]] || python3 "$bench/make_site.py" "$site" --pages "$pages" >&2
-"$bench/serve.sh" start "$site" >&2
+[[ -f "$site/urls.txt" ]] || python3 "$here/bench_site.py" "$site" --pages "$pages" >&2
+"$here/serve_site.sh" start "$site" >&2
 run="$work/run"
 rm -rf "$run" && mkdir -p "$run"
 pids=()
@@ -39,7 +37,7 @@ stop_workers() {
 }
 finish() {
     stop_workers
-    "$bench/serve.sh" stop >&2 || true
+    "$here/serve_site.sh" stop >&2 || true
 }
 trap finish EXIT
 swift build -c release --package-path "$here/.." >&2
@@ -67,7 +65,7 @@ if [[ $trafilatura -eq 1 ]]; then
     venv="$work/venv"
     [[ -x "$venv/bin/trafilatura" ]] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q "trafilatura==2.3.1" lxml_html_clean >&2; }
     settings="$("$venv/bin/python" -c 'import trafilatura, os; print(os.path.join(os.path.dirname(trafilatura.__file__), "settings.cfg"))')"
-    # As ../shared/bench/README.md says: no pause between requests to one host, loopback allowed.
+    # Our own site: no pause between requests to one host, loopback allowed.
     sed -e 's/^SLEEP_TIME = .*/SLEEP_TIME = 0/' -e 's/^SSRF_PROTECTION = .*/SSRF_PROTECTION = off/' "$settings" > "$run/e2e.cfg"
     rm -rf "$run/trafilatura-out"
     traf_start=$(date +%s.%N)
@@ -84,7 +82,7 @@ wall = end - start
 stats = json.load(open(os.path.join(run, "stats.json")))
 store = json.load(open(os.path.join(run, "store-stats.json")))
 stages = stats["stages"]
-print(f"End to end: {pages} pages of ../shared/bench's site (nginx, 127.0.0.1:8089), {os.cpu_count()} cores")
+print(f"End to end: {pages} pages of Benchmarks/bench_site.py's site (nginx, 127.0.0.1:8089), {os.cpu_count()} cores")
 print()
 print(f"Wireroom, {fetchers} fetcher(s), {parsers} parser(s), 1 store worker, SQLite queue on this machine:")
 print(f"  {stages['store']['done']} articles stored ({store['duplicates']} found to be copies of {store['clusters_with_copies']} stories), "

@@ -1,4 +1,4 @@
-// Fetch benchmark: the engine alone and the worker, on the local news site of ../shared/bench,
+// Fetch benchmark: the engine alone and the worker, on the benchmark news site of Benchmarks/bench_site.py,
 // next to `curl --parallel` over the same URLs in the same run.
 import ArgumentParser
 import Fetcher
@@ -9,7 +9,7 @@ import Queue
 struct FetchBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measures the fetch engine and worker against curl --parallel.")
 
-    @Option(help: "urls.txt of the site made by make_site.py.") var urls: String
+    @Option(help: "urls.txt of the site made by bench_site.py.") var urls: String
     @Option(help: "Transfers in flight.") var inFlight = 64
     @Option(help: "A built `fetcher` binary, for the worker measurement.") var fetcher: String
     @Option(help: "A built `coordinator` binary.") var coordinator: String
