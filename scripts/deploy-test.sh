@@ -2,9 +2,9 @@
 # Deployment tried for real: boots a Debian 12 system with systemd as PID 1 (a debootstrap root
 # under systemd-nspawn, its own network namespace), runs deploy/install.sh in it with the release
 # binaries built here, starts wireroom.target, adds the sample site's sources (the site served
-# inside the container), and shows `coordinator stats` once articles are stored; then checks that
-# `systemctl stop wireroom.target` drains cleanly and that a worker killed with SIGKILL is
-# restarted by systemd. Needs root, debootstrap and systemd-container (installed if missing) and
+# inside the container), stops wireroom.target in the middle of the crawl (every unit must stop
+# cleanly with no lease left), starts it again and shows `coordinator stats` once every article is
+# stored; then checks that a worker killed with SIGKILL is restarted by systemd. Needs root, debootstrap and systemd-container (installed if missing) and
 # a Debian mirror for the first debootstrap (the root is kept in $WIREROOM_DEPLOY_DIR, default
 # /var/tmp/wireroom-deploy, for later runs). Where no container can be booted (no mirror for
 # debootstrap, no namespaces) it says so and exits 0 without testing.   Usage: scripts/deploy-test.sh
@@ -63,9 +63,21 @@ inside systemd-run --quiet --unit wireroom-sample-site python3 /src/samples/samp
 inside systemctl restart wireroom.target wireroom-coordinator wireroom-store wireroom-fetcher@1 wireroom-parser@1
 echo "   units: $(inside systemctl is-active wireroom-coordinator wireroom-store wireroom-fetcher@1 wireroom-parser@1 | tr '\n' ' ')"
 sleep 1
-inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator add --file /src/samples/sources.txt || true
+# Commands as the service user, on the deployment's databases.
+as_wireroom() { inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite WIREROOM_STORE_DB=/var/lib/wireroom/articles.sqlite "$@"; }
+articles() { as_wireroom store stats --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])' || echo 0; }
+# Stops wireroom.target; prints the seconds it took, the units' results and the leases left.
+stop_target() {
+    local started; started=$(date +%s.%N)
+    inside systemctl stop wireroom.target
+    python3 -c "import time; print(round(time.time() - $started, 1))"
+    inside systemctl show -p Result --value wireroom-coordinator wireroom-store wireroom-fetcher@1 wireroom-parser@1 | xargs
+    as_wireroom coordinator stats --json | python3 -c 'import json, sys; print(sum(s["leased"] for s in json.load(sys.stdin)["stages"].values()))'
+}
+as_wireroom coordinator add --file /src/samples/sources.txt || true
+# Half a second between fetches of one outlet: the crawl lasts long enough to be stopped midway.
 for outlet in koerier eastwire northradio dispatch; do
-    inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator hosts "$outlet.localhost:8089" --delay 0.1 --concurrency 2 >/dev/null
+    as_wireroom coordinator hosts "$outlet.localhost:8089" --delay 0.5 --concurrency 1 >/dev/null
 done
 pages=0
 for _ in $(seq 100); do
@@ -73,10 +85,19 @@ for _ in $(seq 100); do
     [[ "$pages" -gt 0 ]] && break
     sleep 0.1
 done
-inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator wait --timeout 120 >/dev/null || true
+
+echo "== systemctl stop wireroom.target in the middle of the crawl drains"
+for _ in $(seq 300); do [[ "$(articles)" -ge 3 ]] && break; sleep 0.1; done
+{ read -r mid_seconds; read -r mid_results; read -r mid_leased; } < <(stop_target)
+mid_stored=$(articles)
+echo "   stopped in $mid_seconds s with $mid_stored of $pages articles stored; results: $mid_results; leases left: $mid_leased"
+inside journalctl -u 'wireroom-*' --no-pager -o cat | grep -E "stopping|stopped" | sed 's/^/   journal: /' | tail -4
+echo "== started again: the crawl goes on where it stopped"
+inside systemctl start wireroom.target
+as_wireroom coordinator wait --timeout 120 >/dev/null || true
 echo "== coordinator stats (in the container)"
-inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator stats | sed 's/^/   /'
-stored=$(inside runuser -u wireroom -- env WIREROOM_STORE_DB=/var/lib/wireroom/articles.sqlite store stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
+as_wireroom coordinator stats | sed 's/^/   /'
+stored=$(articles)
 
 echo "== a worker killed with SIGKILL is restarted by systemd"
 before=$(inside systemctl show -p MainPID --value wireroom-parser@1)
@@ -90,22 +111,17 @@ done
 restarts=$(inside systemctl show -p NRestarts --value wireroom-parser@1)
 echo "   wireroom-parser@1: pid $before killed, now pid $after, restarts $restarts, $(inside systemctl is-active wireroom-parser@1)"
 
-echo "== systemctl stop wireroom.target drains"
-started=$(date +%s.%N)
-inside systemctl stop wireroom.target
-seconds=$(python3 -c "import time; print(round(time.time() - $started, 1))")
-results=$(inside systemctl show -p Result --value wireroom-coordinator wireroom-store wireroom-fetcher@1 wireroom-parser@1 | xargs)
-leased=$(inside runuser -u wireroom -- env WIREROOM_DB=/var/lib/wireroom/queue.sqlite coordinator stats --json | python3 -c '
-import json, sys
-print(sum(states["leased"] for states in json.load(sys.stdin)["stages"].values()))')
+echo "== systemctl stop wireroom.target"
+{ read -r seconds; read -r results; read -r leased; } < <(stop_target)
 echo "   stopped in $seconds s; results: $results; leases left: $leased"
-inside journalctl -u 'wireroom-*' --no-pager -o cat | grep -E "stopping|stopped" | sed 's/^/   journal: /' | tail -6
 
 failed=0
+[[ "$mid_stored" -lt "$pages" ]] || { echo "deploy-test: the crawl was over before the stop ($mid_stored of $pages): no drain was tested" >&2; failed=1; }
+[[ "$mid_results" == "success success success success" && "$mid_leased" == 0 ]] ||
+    { echo "deploy-test: the stop in the middle of the crawl was not clean: $mid_results; $mid_leased leases left" >&2; failed=1; }
 [[ "$stored" == "$pages" ]] || { echo "deploy-test: $stored articles stored, the site has $pages" >&2; failed=1; }
 [[ "$after" != 0 && "$after" != "$before" && "$restarts" -ge 1 ]] || { echo "deploy-test: the killed worker was not restarted" >&2; failed=1; }
-[[ "$results" == "success success success success" ]] || { echo "deploy-test: a unit did not stop cleanly: $results" >&2; failed=1; }
-[[ "$leased" == 0 ]] || { echo "deploy-test: $leased leases left after the stop" >&2; failed=1; }
+[[ "$results" == "success success success success" && "$leased" == 0 ]] || { echo "deploy-test: the last stop was not clean: $results; $leased leases left" >&2; failed=1; }
 inside systemctl poweroff || true
-[[ $failed == 0 ]] && echo "deploy-test: passed: $stored articles stored by the systemd deployment; a killed worker restarted; the stop drained"
+[[ $failed == 0 ]] && echo "deploy-test: passed: a stop mid-crawl drained and the crawl went on after it; $stored articles stored by the systemd deployment; a killed worker restarted"
 exit $failed
