@@ -74,6 +74,8 @@ esac
 if [[ "$seconds" == *runs ]]; then budget=(-runs="${seconds%runs}" -seed=1); else budget=(-max_total_time="$seconds"); fi
 echo "== fuzzing $target (${budget[*]})"
 log="$work/$target.log"
+started="$work/$target.started"  # findings are the files this run wrote, not those of earlier runs
+touch "$started"
 set +e
 ( cd "$work/findings/$target" && ASAN_OPTIONS=detect_leaks=0 WIREROOM_FUZZ_TARGET="$target" "$binary" "$corpus" "${budget[@]}" -timeout=1 -detect_leaks=0 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 ) > "$log" 2>&1
@@ -81,11 +83,11 @@ status=$?
 set -e
 executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
 rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-findings=$(ls "$work/findings/$target" | grep -c -E '^(crash|timeout|leak|oom|slow-unit)-' || true)
+findings=$(find "$work/findings/$target" -maxdepth 1 -newer "$started" -regextype egrep -regex '.*/(crash|timeout|leak|oom|slow-unit)-.*' | wc -l)
 echo "$target: $executions executions, $rate/s, findings: $findings (log: $log)"
 if (( status != 0 || findings > 0 )); then
     mkdir -p "$root/Tests/Fixtures/fuzz/$target"
-    cp "$work/findings/$target"/* "$root/Tests/Fixtures/fuzz/$target/" 2>/dev/null || true
+    find "$work/findings/$target" -maxdepth 1 -type f -newer "$started" -exec cp {} "$root/Tests/Fixtures/fuzz/$target/" \;
     tail -40 "$log" >&2
     exit 1
 fi
