@@ -60,6 +60,19 @@ class Role:
             self.start()
 
 
+def restart_exited(roles, seconds):
+    """Restarts, as systemd would, every process that exits within `seconds`; returns how many did."""
+    exits = 0
+    until = time.time() + seconds
+    while time.time() < until:
+        for role in roles:
+            if role.process.poll() is not None:
+                exits += 1
+                role.start()
+        time.sleep(0.2)
+    return exits
+
+
 def storage_trouble(data, roles):
     """Fills the file system under the databases for 8 s, then gives the space back; counts the
     processes that exited meanwhile (restarting them, as systemd would)."""
@@ -73,13 +86,7 @@ def storage_trouble(data, roles):
                 f.flush()
         except OSError:
             pass
-    until = time.time() + 8
-    while time.time() < until:
-        for role in roles:
-            if role.process.poll() is not None:
-                exits["exits_while_full"] += 1
-                role.start()
-        time.sleep(0.2)
+    exits["exits_while_full"] = restart_exited(roles, 8)
     os.remove(filler)
     return exits
 
@@ -95,13 +102,7 @@ def read_only_trouble(data, image, roles):
                                              text=True, check=True).stdout.strip())
     with open(f"/sys/fs/ext4/{device}/trigger_fs_error", "w") as f:
         f.write("1")
-    until = time.time() + 8
-    while time.time() < until:
-        for role in roles:
-            if role.process.poll() is not None:
-                figures["exits_while_read_only"] += 1
-                role.start()
-        time.sleep(0.2)
+    figures["exits_while_read_only"] = restart_exited(roles, 8)
     for role in roles:
         role.process.send_signal(signal.SIGTERM)
     deadline = time.time() + 15
