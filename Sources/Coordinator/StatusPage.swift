@@ -33,7 +33,7 @@ struct StatusPage: Sendable {
     /// the SQLite reads off the event loop.
     func add(to router: Router<QueueAPI.Context>, blocking: @escaping @Sendable (@escaping @Sendable () throws -> Response) async throws -> Response) {
         router.get("/") { _, _ in Self.redirect(to: "/status") }
-        router.get("/login") { request, _ in
+        router.get("/login") { _, _ in
             Self.html(.ok, Self.templates.render(Login(message: nil), withTemplate: "login") ?? "")
         }
         router.post("/login") { request, _ in
