@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // zlib from Debian's zlib1g-dev: WARC gzip members, and payloads of databases written before zstd.
@@ -72,13 +73,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the command-line programs share: worker queue options (direct SQLite or the coordinator's HTTP API), settling finished jobs, stop signals, logging set-up, JSON output.
+        // What the command-line programs share: worker queue options (direct SQLite or the coordinator's HTTP API), settling finished jobs, the lease keeper, the service group every long-running command runs in, logging set-up, JSON output.
         .target(
             name: "WorkerSupport",
             dependencies: [
                 "Queue", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -116,7 +118,7 @@ let package = Package(
             "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
-        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "TestSupport"]),
+        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "Store", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -77,7 +77,7 @@ struct QueueAPI: Sendable {
         }
         post(api, "/v1/extend") { (request: API.Extend) in
             try Self.checkLeaseSeconds(request.leaseSeconds)
-            return Self.json(.ok, API.JobIDs(jobIDs: try queue.heartbeat(jobIDs: request.jobIDs, leaseToken: request.leaseToken, leaseSeconds: request.leaseSeconds)))
+            return Self.json(.ok, API.JobIDs(jobIDs: try queue.extend(jobIDs: request.jobIDs, leaseToken: request.leaseToken, leaseSeconds: request.leaseSeconds)))
         }
         post(api, "/v1/release") { (request: API.Release) in
             Self.json(.ok, API.JobIDs(jobIDs: try queue.release(jobIDs: request.jobIDs, leaseToken: request.leaseToken)))
@@ -90,12 +90,9 @@ struct QueueAPI: Sendable {
             return Self.json(settlements.contains(.staleLease) ? .conflict : .ok, API.Settlements(settlements: settlements))
         }
         post(api, "/v1/fail") { (request: API.Fail) in
-            do {
-                try queue.fail(jobID: request.jobID, leaseToken: request.leaseToken, failure: request.failure)
-            } catch QueueError.staleLease {
-                throw Refusal(status: .conflict, message: "job \(request.jobID) is not leased under that token (expired, or someone else's)")
-            }
-            return Self.empty
+            let settlements = try queue.fail(request.failures)
+            // 409 when any failure's lease was not held: those changed nothing; the others are recorded.
+            return Self.json(settlements.contains(.staleLease) ? .conflict : .ok, API.Settlements(settlements: settlements))
         }
         post(api, "/v1/enqueue") { (request: API.Enqueue) in
             let specs = request.urls.map { URLRequestSpec(url: $0.url, kind: $0.kind ?? .auto, priority: $0.priority ?? 0) }
@@ -106,7 +103,7 @@ struct QueueAPI: Sendable {
             return Self.json(.ok, API.Boilerplate(fingerprints: known.mapValues { $0.sorted() }))
         }
         post(api, "/v1/boilerplate/record") { (request: API.RecordBlocks) in
-            try queue.recordBlocks(request.pages.map { (host: $0.host, fingerprints: Set($0.fingerprints)) })
+            try queue.recordBlocks(request.pages.map { HostBlocks(host: $0.host, fingerprints: Set($0.fingerprints)) })
             return Self.empty
         }
         post(api, "/v1/robots/get") { (request: API.Host) in

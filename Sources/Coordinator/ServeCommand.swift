@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var queue: QueueOptions
     @OptionGroup var store: ArticleStoreOptions
     @OptionGroup var health: HealthOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(name: .long, help: ArgumentHelp("Address and port to listen on (HOST:PORT, [IPv6]:PORT).", valueName: "addr"))
     var listen = "127.0.0.1:8470"
@@ -56,8 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapWorkerLogging()
-        let logger = Logger(label: "wireroom.coordinator")
+        let logger = try logging.bootstrap(label: "wireroom.coordinator")
         let address = try ListenAddress(listen)
         let token = try APIToken.read(file: tokenFile)
         let jobQueue = try queue.open(creating: true)
@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         metrics.bootstrap()
         let api = QueueAPI(queue: jobQueue, token: token, maxBodyBytes: maxBodyBytes, readTimeout: .milliseconds(Int(readTimeout * 1000)),
                            metrics: metrics)
-        let notifier = SystemdNotifier()
+        let (listening, announceListening) = AsyncStream<Void>.makeStream()
         let (listen, databasePath) = (self.listen, queue.databasePath)
         let app = Application(
             router: api.router(),
@@ -74,15 +74,14 @@ struct ServeCommand: AsyncParsableCommand {
                                  availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
             onServerRunning: { channel in
                 logger.info("coordinator API listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? listen)", "db": "\(databasePath)"])
-                notifier.notify("READY=1\nSTATUS=serving the queue API")
+                announceListening.finish()
             },
             logger: logger)
-        let watchdog = notifier.startWatchdog()
-        defer {
-            watchdog?.cancel()
-            notifier.notify("STOPPING=1")
+        // Ready once listening; the watchdog on a timer, since the event loops answer while the server lives.
+        let systemd = SystemdService(logger: logger, status: "serving the queue API", feedsWatchdog: true) {
+            for await _ in listening {}
         }
-        try await app.runService()
+        try await ServiceRunner.run(app, gracePeriod: .seconds(30), logger: logger, systemd: systemd)
         logger.info("coordinator API stopped")
     }
 }

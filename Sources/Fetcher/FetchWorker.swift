@@ -1,13 +1,15 @@
 import Foundation
 import Logging
 import Queue
-import Synchronization
+import ServiceLifecycle
 import WorkerSupport
 
 /// The fetch-stage worker: leases fetch jobs, keeps up to `maxInFlight` transfers running in one
 /// engine, and settles results in small batches — pages become parse jobs (same transaction as the
 /// completion), failures are recorded with their class and retried or parked by the queue.
-public final class FetchWorker: Sendable {
+/// A graceful shutdown stops leasing; the transfers in flight finish (bounded by the transfer
+/// timeout) and are settled.
+public final class FetchWorker: Service {
     public struct Configuration: Sendable {
         public var workerID: String
         public var maxInFlight = 64
@@ -44,32 +46,37 @@ public final class FetchWorker: Sendable {
         }
     }
 
-    private let queue: any WorkQueue
+    private let jobs: any JobSource
     private let engine: FetchEngine
     private let configuration: Configuration
     private let logger: Logger
-    private let stopRequested = Mutex(false)
     private let robots: RobotsGate
 
-    public init(queue: any WorkQueue, engine: FetchEngine, configuration: Configuration, logger: Logger) {
-        self.queue = queue
+    /// `queue` gives the jobs, the shared robots.txt files and the hosts' politeness.
+    public init(queue: any JobSource & RobotsCache & HostPoliteness, engine: FetchEngine, configuration: Configuration, logger: Logger) {
+        jobs = queue
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
-        robots = RobotsGate(queue: queue, engine: engine, userAgent: engine.configuration.userAgent)
+        robots = RobotsGate(cache: queue, politeness: queue, engine: engine, userAgent: engine.configuration.userAgent)
     }
 
-    /// Stops leasing; transfers in flight finish (bounded by the transfer timeout) and are settled.
-    public func stop() { stopRequested.withLock { $0 = true } }
-
-    private var stopping: Bool { stopRequested.withLock { $0 } }
-
-    /// Runs until `stop()` (or, with `exitWhenIdle`, until the queue has nothing ready).
+    /// Runs until a stop is requested (or, with `exitWhenIdle`, until the queue has nothing ready).
     public func run() async throws {
-        guard try queue.register(id: configuration.workerID, stage: .fetch, logger: logger) else { return }
-        defer { try? queue.unregisterWorker(id: configuration.workerID) }
+        try await PoolGuard.$watch.withValue(PoolGuard.watch ?? PoolWatch.workers) { try await fetchLoop() }
+    }
+
+    private func fetchLoop() async throws {
+        guard try await jobs.register(id: configuration.workerID, stage: .fetch, logger: logger) else { return }
         logger.info("fetch worker started", metadata: ["worker": "\(configuration.workerID)", "in_flight": "\(configuration.maxInFlight)"])
-        let leases = LeaseKeeper(queue: queue, leaseSeconds: configuration.leaseSeconds, logger: logger)
+        try await withLeaseKeeper(source: jobs, leaseSeconds: configuration.leaseSeconds, logger: logger) { leases in
+            try await fetchUntilStopped(leases: leases)
+        }
+        try? await jobs.unregisterWorker(id: configuration.workerID)
+        logger.info("fetch worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    private func fetchUntilStopped(leases: LeaseKeeper) async throws {
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var inFlight = 0
             var finished: [Outcome] = []
@@ -77,20 +84,20 @@ public final class FetchWorker: Sendable {
             while true {
                 ProgressWatchdog.shared.progress()
                 do {
-                    if !stopping && inFlight <= configuration.maxInFlight / 2 {
-                        let jobs = try queue.lease(stage: .fetch, worker: configuration.workerID,
-                                                   limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
-                        leases.hold(jobs)
-                        for job in jobs {
+                    if !StopRequest.isRequested && inFlight <= configuration.maxInFlight / 2 {
+                        let leased = try await jobs.lease(stage: .fetch, worker: configuration.workerID,
+                                                          limit: configuration.maxInFlight - inFlight, leaseSeconds: configuration.leaseSeconds)
+                        leases.hold(leased)
+                        for job in leased {
                             group.addTask { await self.fetch(job) }
                         }
-                        inFlight += jobs.count
+                        inFlight += leased.count
                     }
                     if inFlight == 0 {
-                        try settle(&finished, leases: leases)
-                        if stopping || configuration.exitWhenIdle { break }
-                        try queue.workerHeartbeat(id: configuration.workerID)
-                        try await Task.sleep(for: .seconds(configuration.idleSleep))
+                        try await settle(&finished, leases: leases)
+                        if StopRequest.isRequested || configuration.exitWhenIdle { break }
+                        try await jobs.workerHeartbeat(id: configuration.workerID)
+                        _ = await StopRequest.sleep(for: configuration.idleSleep)
                         continue
                     }
                     if let outcome = try await group.next() {
@@ -98,7 +105,7 @@ public final class FetchWorker: Sendable {
                         finished.append(outcome)
                     }
                     if finished.count >= configuration.settleBatch || inFlight <= configuration.maxInFlight / 2 {
-                        try settle(&finished, leases: leases)
+                        try await settle(&finished, leases: leases)
                     }
                     troubles = 0
                 } catch is WorkerStopped {
@@ -109,28 +116,27 @@ public final class FetchWorker: Sendable {
                     let unrecorded = finished.map(\.job)
                     leases.drop(unrecorded)
                     finished.removeAll()
-                    WorkerTrouble.recover(from: error, jobs: unrecorded, queue: queue, attempt: troubles, logger: logger)
+                    await WorkerTrouble.recover(from: error, jobs: unrecorded, source: jobs, attempt: troubles, logger: logger)
                 }
             }
         }
-        logger.info("fetch worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
-    /// Records finished fetches: completions in one transaction, failures one by one.
-    private func settle(_ outcomes: inout [Outcome], leases: LeaseKeeper) throws {
+    /// Records finished fetches: the failures in one call, the completions in one transaction.
+    private func settle(_ outcomes: inout [Outcome], leases: LeaseKeeper) async throws {
         guard !outcomes.isEmpty else { return }
         var completions: [Completion] = []
-        var failures: [(job: LeasedJob, failure: JobFailure)] = []
+        var failures: [FailedAttempt] = []
         for outcome in outcomes {
             switch outcome {
             case .completed(let job, let followOns, let validators):
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: followOns, validators: validators))
             case .failed(let job, let failure):
                 logger.debug("fetch failed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
-                failures.append((job, failure))
+                failures.append(FailedAttempt(job, failure))
             }
         }
-        try queue.settle(completions: completions, failures: failures, logger: logger)
+        try await jobs.settle(completions: completions, failures: failures, logger: logger)
         leases.drop(outcomes.map(\.job))
         outcomes.removeAll()
     }
@@ -153,7 +159,7 @@ public final class FetchWorker: Sendable {
         case .success(let response):
             if let warc = configuration.warc {
                 do {
-                    try warc.write(response, requestedURL: job.url)
+                    try await warc.write(response, requestedURL: job.url)
                 } catch {
                     logger.error("WARC write failed", metadata: ["url": "\(job.url)", "error": "\(error)"])
                 }

@@ -22,7 +22,8 @@ actor RobotsGate {
         case unavailable(String)
     }
 
-    private let queue: any WorkQueue
+    private let shared: any RobotsCache
+    private let politeness: any HostPoliteness
     private let engine: FetchEngine
     private let productToken: String
     private let lifetime: TimeInterval
@@ -31,8 +32,9 @@ actor RobotsGate {
     private var cache: [String: (policy: Policy, until: Date)] = [:]
     private var loading: [String: Task<Policy, Never>] = [:]
 
-    init(queue: any WorkQueue, engine: FetchEngine, userAgent: String, lifetime: TimeInterval = 86_400) {
-        self.queue = queue
+    init(cache: any RobotsCache, politeness: any HostPoliteness, engine: FetchEngine, userAgent: String, lifetime: TimeInterval = 86_400) {
+        shared = cache
+        self.politeness = politeness
         self.engine = engine
         // The product token is the User-Agent's first word without its version: WireroomBot/0.1 → wireroombot.
         productToken = String(userAgent.split(separator: "/").first ?? "").split(separator: " ").first.map { $0.lowercased() } ?? ""
@@ -67,8 +69,8 @@ actor RobotsGate {
     }
 
     private func load(origin: String, host: String) async -> Policy {
-        if let stored = try? queue.robots(host: host), Date().timeIntervalSince(stored.fetchedAt) < lifetime {
-            return interpret(status: stored.status, body: stored.body, host: host)
+        if let stored = try? await shared.robots(host: host), Date().timeIntervalSince(stored.fetchedAt) < lifetime {
+            return await interpret(status: stored.status, body: stored.body, host: host)
         }
         switch await engine.fetch(FetchRequest(url: origin + "/robots.txt", truncateAt: RobotsTxt.parseLimit)) {
         case .failure(let failure) where failure.retryable:
@@ -81,16 +83,16 @@ actor RobotsGate {
             if response.status >= 500 || response.status == 429 {
                 return .unavailable("robots.txt answered HTTP \(response.status)")
             }
-            try? queue.storeRobots(host: host, status: response.status, body: response.body)
-            return interpret(status: response.status, body: response.body, host: host)
+            try? await shared.storeRobots(host: host, status: response.status, body: response.body)
+            return await interpret(status: response.status, body: response.body, host: host)
         }
     }
 
-    private func interpret(status: Int, body: Data, host: String) -> Policy {
+    private func interpret(status: Int, body: Data, host: String) async -> Policy {
         guard (200..<300).contains(status) else { return .allowAll }  // 4xx (and odd 3xx/1xx): no rules
         let robots = RobotsTxt(String(decoding: body, as: UTF8.self))
-        if let delay = robots.crawlDelay(for: productToken), let current = try? queue.hostDelay(host: host), delay > current {
-            try? queue.setHostPoliteness(host: host, delay: min(delay, 120), concurrency: nil)
+        if let delay = robots.crawlDelay(for: productToken), let current = try? await politeness.hostDelay(host: host), delay > current {
+            try? await politeness.setHostPoliteness(host: host, delay: min(delay, 120), concurrency: nil)
         }
         return .rules(robots)
     }

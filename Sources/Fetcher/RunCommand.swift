@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var queueOptions: WorkerQueueOptions
     @OptionGroup var fetchOptions: FetchOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(name: .long, help: "Transfers in flight at once.")
     var inFlight = 64
@@ -47,8 +48,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapWorkerLogging()
-        let logger = Logger(label: "wireroom.fetcher")
+        let logger = try logging.bootstrap(label: "wireroom.fetcher")
         let queue = try queueOptions.openQueue(logger: logger)
         var engineConfiguration = fetchOptions.configuration
         engineConfiguration.maxTransfers = inFlight
@@ -63,9 +63,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.warc = try warc.map { try WARCWriter(directory: $0, maxFileBytes: warcMaxBytes) }
         let worker = FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: logger)
 
-        let signals = StopSignals(logger: logger) { worker.stop() }
-        try await worker.run()
-        withExtendedLifetime(signals) {}
-        engine.shutdown()
+        defer { engine.shutdown() }
+        // The transfers in flight finish within --timeout, then they are recorded.
+        try await ServiceRunner.run(worker, gracePeriod: .seconds(fetchOptions.timeout + 30), logger: logger)
     }
 }

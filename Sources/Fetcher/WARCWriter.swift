@@ -1,6 +1,7 @@
 import CCrypto
 import CZlib
 import Foundation
+import Queue
 import Synchronization
 
 /// Writes fetches as WARC/1.1 files (ISO 28500), the format web archives and Common Crawl use:
@@ -35,6 +36,8 @@ public final class WARCWriter: Sendable {
     private let maxFileBytes: Int
     private let prefix: String
     private let state = Mutex<(file: OpenFile?, sequence: Int)>((nil, 0))
+    /// File writes happen here, one after the other, off the fetch tasks' threads.
+    private let fileWrites = BlockingExecutor(label: "wireroom.warc")
 
     public init(directory: String, maxFileBytes: Int = 1 << 30) throws {
         do {
@@ -53,7 +56,7 @@ public final class WARCWriter: Sendable {
     }
 
     /// Appends the request and response records of one fetch.
-    public func write(_ response: FetchResponse, requestedURL: String, at date: Date = Date()) throws {
+    public func write(_ response: FetchResponse, requestedURL: String, at date: Date = Date()) async throws {
         let responseID = "<urn:uuid:\(UUID().uuidString.lowercased())>"
         let requestID = "<urn:uuid:\(UUID().uuidString.lowercased())>"
         var responseBlock = Self.responseHead(response)
@@ -72,7 +75,7 @@ public final class WARCWriter: Sendable {
             headers: common + [("WARC-Concurrent-To", responseID), ("Content-Type", "application/http;msgtype=request"),
                                ("WARC-Block-Digest", Self.sha1Digest(requestBlock))],
             block: requestBlock))
-        try append([requestRecord, responseRecord])
+        try await fileWrites.run { try self.append([requestRecord, responseRecord]) }
     }
 
     /// The paths written so far, oldest first.
@@ -82,6 +85,7 @@ public final class WARCWriter: Sendable {
     }
 
     private func append(_ members: [Data]) throws {
+        PoolGuard.willBlock()
         let size = members.reduce(0) { $0 + $1.count }
         try state.withLock { state in
             if state.file == nil || state.file!.bytes + size > maxFileBytes {

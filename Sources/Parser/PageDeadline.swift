@@ -1,4 +1,5 @@
 import Dispatch
+import Queue
 import Synchronization
 
 /// Runs one page's parse at a time on a lane of its own and waits at most `limit` for it.
@@ -20,6 +21,7 @@ final class PageDeadline: @unchecked Sendable {
 
     /// `work`'s result, or nil when it took longer than the limit.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) -> T? {
+        PoolGuard.willBlock()
         let page = PageRun<T>()
         lane.async { [self] in
             if page.finish(work()) { abandonedRunning.subtract(1, ordering: .relaxed) }

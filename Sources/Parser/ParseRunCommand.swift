@@ -5,7 +5,7 @@ import Queue
 import WorkerSupport
 
 /// `parser run`: the parse-stage worker over a queue database on this machine.
-struct ParseRunCommand: ParsableCommand {
+struct ParseRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Lease parse jobs from the queue, extract their articles, hand them to the store stage.",
@@ -18,6 +18,7 @@ struct ParseRunCommand: ParsableCommand {
     )
 
     @OptionGroup var queueOptions: WorkerQueueOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(name: .long, help: "Pages leased and completed together.")
     var batch = 16
@@ -36,9 +37,8 @@ struct ParseRunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        bootstrapWorkerLogging()
-        let logger = Logger(label: "wireroom.parser")
+    func run() async throws {
+        let logger = try logging.bootstrap(label: "wireroom.parser")
         let queue = try queueOptions.openQueue(logger: logger)
         var configuration = ParseWorker.Configuration(workerID: queueOptions.workerName(stage: "parser"))
         configuration.batchSize = batch
@@ -46,8 +46,7 @@ struct ParseRunCommand: ParsableCommand {
         configuration.exitWhenIdle = exitWhenIdle
         configuration.pageTimeout = .milliseconds(Int(pageTimeout * 1000))
         let worker = ParseWorker(queue: queue, configuration: configuration, logger: logger)
-        let signals = StopSignals(logger: logger) { worker.stop() }
-        try worker.run()
-        withExtendedLifetime(signals) {}
+        // The batch in hand is finished first: each page takes at most --page-timeout.
+        try await ServiceRunner.run(worker, gracePeriod: .seconds(pageTimeout * Double(batch) + 30), logger: logger)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Queue
-import Synchronization
+import ServiceLifecycle
 import WorkerSupport
 
 /// The parse-stage worker: leases parse jobs in batches, extracts each page's article, and
@@ -14,7 +14,12 @@ import WorkerSupport
 /// body 0) goes with its completion into the host's extraction health. Feeds and sitemaps
 /// yield fetch jobs for the URLs they list, and feeds are scheduled to be read again; so are
 /// `--discover` sources, which also lead to their feeds, sitemaps and linked articles.
-public final class ParseWorker: Sendable {
+///
+/// Pages are parsed on a thread of the worker's own (`BlockingExecutor`), one at a time under
+/// the page deadline, so a batch of CPU work never holds a thread of the cooperative pool that
+/// the lease keeper needs. A graceful shutdown stops leasing; the batch in hand is finished and
+/// recorded.
+public final class ParseWorker: Service {
     public struct Configuration: Sendable {
         public var workerID: String
         public var batchSize = 16
@@ -34,44 +39,54 @@ public final class ParseWorker: Sendable {
         }
     }
 
-    private let queue: any WorkQueue
+    private let queue: any JobSource & BoilerplateStore & RobotsCache
     private let extractor: Extractor
     private let configuration: Configuration
     private let logger: Logger
-    private let stopRequested = Mutex(false)
+    private let parsing = BlockingExecutor(label: "wireroom.parser.batch")
 
-    public init(queue: any WorkQueue, extractor: Extractor = Extractor(), configuration: Configuration, logger: Logger) {
+    /// `queue` gives the jobs, the hosts' boilerplate and (for `--discover` sources) the
+    /// sitemaps their robots.txt lists.
+    public init(queue: any JobSource & BoilerplateStore & RobotsCache, extractor: Extractor = Extractor(), configuration: Configuration, logger: Logger) {
         self.queue = queue
         self.extractor = extractor
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Stops leasing; the batch in hand is finished and recorded.
-    public func stop() { stopRequested.withLock { $0 = true } }
-
-    private var stopping: Bool { stopRequested.withLock { $0 } }
-
-    /// Runs until `stop()` (or, with `exitWhenIdle`, until no parse job is ready).
-    public func run() throws {
+    /// Runs until a stop is requested (or, with `exitWhenIdle`, until no parse job is ready).
+    public func run() async throws {
         var leasing = BatchLeasing(stage: .parse, workerID: configuration.workerID, batchSize: configuration.batchSize,
                                    leaseSeconds: configuration.leaseSeconds)
         leasing.idleSleep = configuration.idleSleep
         leasing.exitWhenIdle = configuration.exitWhenIdle
         let deadline = PageDeadline(limit: configuration.pageTimeout)
-        try queue.runBatches(leasing, logger: logger, stopping: { stopping }) { jobs in
-            let boilerplate = try queue.boilerplate(hosts: Set(jobs.map(\.host)))
-            let results = jobs.map { job in
-                defer { ProgressWatchdog.shared.progress() }
-                let known = boilerplate[job.host] ?? []
-                return (job, deadline.run { self.parse(job, boilerplate: known) } ?? timedOut(job, deadline: deadline))
+        try await queue.runBatches(leasing, logger: logger) { jobs in
+            let boilerplate = try await queue.boilerplate(hosts: Set(jobs.map(\.host)))
+            let sitemaps = await sitemaps(of: Set(jobs.filter { $0.kind == .source }.map(\.host)))
+            let results = try await parsing.run {
+                jobs.map { job in
+                    defer { ProgressWatchdog.shared.progress() }
+                    let (known, listed) = (boilerplate[job.host] ?? [], sitemaps[job.host] ?? [])
+                    return (job, deadline.run { self.parse(job, boilerplate: known, sitemaps: listed) } ?? self.timedOut(job, deadline: deadline))
+                }
             }
-            try settle(results)
-            try queue.recordBlocks(results.compactMap { job, outcome in
+            try await settle(results)
+            try await queue.recordBlocks(results.compactMap { job, outcome in
                 guard case .article(_, let fingerprints, _) = outcome else { return nil }
-                return (job.host, fingerprints)
+                return HostBlocks(host: job.host, fingerprints: fingerprints)
             })
         }
+    }
+
+    /// The sitemaps the stored robots.txt of each of `hosts` lists (a source's discoveries).
+    private func sitemaps(of hosts: Set<String>) async -> [String: [String]] {
+        var listed: [String: [String]] = [:]
+        for host in hosts {
+            guard let robots = try? await queue.robots(host: host), robots.status < 400 else { continue }
+            listed[host] = RobotsTxt(String(decoding: robots.body, as: UTF8.self)).sitemaps
+        }
+        return listed
     }
 
     /// A page abandoned at the deadline: parked as dead, since it would take as long again.
@@ -93,8 +108,9 @@ public final class ParseWorker: Sendable {
         case failed(JobFailure)
     }
 
-    /// Extracts one job's page, dropping the blocks known as its host's boilerplate.
-    func parse(_ job: LeasedJob, boilerplate: Set<Int64>) -> Outcome {
+    /// Extracts one job's page, dropping the blocks known as its host's boilerplate; a source
+    /// also leads to `sitemaps`.
+    func parse(_ job: LeasedJob, boilerplate: Set<Int64>, sitemaps: [String] = []) -> Outcome {
         guard let payload = job.payload else {
             return .failed(JobFailure(errorClass: "no-payload", message: "parse job \(job.id) carries no page (\(job.url))", retryable: false))
         }
@@ -109,7 +125,7 @@ public final class ParseWorker: Sendable {
         }
         do {
             let extracted = try extractor.extractPage(payload.body, url: page.finalURL, httpCharset: page.charset, boilerplate: boilerplate)
-            if job.kind == .source { return .listing(discoveries(job, page, extracted)) }
+            if job.kind == .source { return .listing(discoveries(job, page, extracted, sitemaps: sitemaps)) }
             let article = extracted.article
             if article.pageKind == .listing { return .noArticle(nil) }
             let outcome = ExtractionOutcome(bodyCharacters: article.text.unicodeScalars.count, hasTitle: article.title != nil,
@@ -145,14 +161,11 @@ public final class ParseWorker: Sendable {
     /// What a `--discover` source leads to: the feeds it advertises, the sitemaps its host's
     /// robots.txt lists, the articles it links to on its own host (headline links), and its
     /// next reading.
-    func discoveries(_ job: LeasedJob, _ page: FetchedPage, _ extracted: Extractor.ExtractedPage, now: Date = Date()) -> [FollowOn] {
+    func discoveries(_ job: LeasedJob, _ page: FetchedPage, _ extracted: Extractor.ExtractedPage, sitemaps: [String], now: Date = Date()) -> [FollowOn] {
         let base = URL(string: page.finalURL)
         let resolve = { (href: String) in URL(string: href, relativeTo: base)?.absoluteURL }
         var followOns = extracted.advertisedFeeds.compactMap(resolve).map { FollowOn.discovered(url: $0.absoluteString, kind: .feed, priority: job.priority) }
-        if let robots = try? queue.robots(host: job.host), robots.status < 400 {
-            let sitemaps = RobotsTxt(String(decoding: robots.body, as: UTF8.self)).sitemaps
-            followOns += sitemaps.map { FollowOn.discovered(url: $0, kind: .sitemap, priority: job.priority) }
-        }
+        followOns += sitemaps.map { FollowOn.discovered(url: $0, kind: .sitemap, priority: job.priority) }
         let host = base?.host?.lowercased()
         let articles = extracted.headlineLinks.compactMap(resolve).filter { ["http", "https"].contains($0.scheme) && $0.host?.lowercased() == host }
         followOns += articles.map { FollowOn.discovered(url: $0.absoluteString, kind: .page, priority: job.priority) }
@@ -167,10 +180,10 @@ public final class ParseWorker: Sendable {
     }
 
     /// Records a batch: articles and empty pages complete together (store jobs created in the
-    /// same transaction); failures are recorded one by one.
-    private func settle(_ results: [(LeasedJob, Outcome)]) throws {
+    /// same transaction); failures are recorded in one call.
+    private func settle(_ results: [(LeasedJob, Outcome)]) async throws {
         var completions: [Completion] = []
-        var failures: [(job: LeasedJob, failure: JobFailure)] = []
+        var failures: [FailedAttempt] = []
         for (job, outcome) in results {
             switch outcome {
             case .article(let payload, _, let extraction):
@@ -183,9 +196,9 @@ public final class ParseWorker: Sendable {
                 completions.append(Completion(jobID: job.id, leaseToken: job.leaseToken, extraction: extraction))
             case .failed(let failure):
                 logger.warning("page not parsed", metadata: ["url": "\(job.url)", "error": "\(failure.errorClass): \(failure.message)"])
-                failures.append((job, failure))
+                failures.append(FailedAttempt(job, failure))
             }
         }
-        try queue.settle(completions: completions, failures: failures, logger: logger)
+        try await queue.settle(completions: completions, failures: failures, logger: logger)
     }
 }

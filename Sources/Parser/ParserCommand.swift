@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `parser`: turns fetched pages into clean articles.
-public struct ParserCommand: ParsableCommand {
+public struct ParserCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Turns fetched pages into clean articles: body text without page chrome, and metadata.",

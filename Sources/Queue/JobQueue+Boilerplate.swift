@@ -24,7 +24,7 @@ public struct BoilerplatePolicy: Sendable {
 
 extension JobQueue {
     /// The fingerprints known as boilerplate on each of `hosts` (host keys).
-    public func boilerplate(hosts: Set<String>, policy: BoilerplatePolicy) throws -> [String: Set<Int64>] {
+    public func boilerplate(hosts: Set<String>, policy: BoilerplatePolicy = BoilerplatePolicy()) throws -> [String: Set<Int64>] {
         guard !hosts.isEmpty else { return [:] }
         let names = String(decoding: try JSONEncoder().encode(hosts.sorted()), as: UTF8.self)
         return try read { db in
@@ -44,7 +44,7 @@ extension JobQueue {
     }
 
     /// Records the block fingerprints of parsed pages, one entry per page, by host.
-    public func recordBlocks(_ pages: [(host: String, fingerprints: Set<Int64>)], policy: BoilerplatePolicy) throws {
+    public func recordBlocks(_ pages: [HostBlocks], policy: BoilerplatePolicy = BoilerplatePolicy()) throws {
         guard !pages.isEmpty else { return }
         let now = self.now.timeIntervalSince1970
         try write { db in

@@ -66,7 +66,7 @@ extension JobQueue {
 
     /// Extends the leases of `jobIDs` held under `token` and not yet expired; returns the ids
     /// still held (a job missing from the answer was lost and its work must be abandoned).
-    public func heartbeat(jobIDs: [Int64], leaseToken token: String, leaseSeconds: TimeInterval) throws -> [Int64] {
+    public func extend(jobIDs: [Int64], leaseToken token: String, leaseSeconds: TimeInterval) throws -> [Int64] {
         let now = self.now
         let expiry = now.addingTimeInterval(leaseSeconds).timeIntervalSince1970
         return try write { db in
@@ -176,53 +176,78 @@ extension JobQueue {
     /// The longest a failure's `retryAfter` holds a job or host back, whoever sent it: a week.
     public static let maximumRetryAfter: TimeInterval = 7 * 86_400
 
-    public func fail(jobID: Int64, leaseToken token: String, failure: JobFailure) throws {
+    /// Records one failed try; throws `QueueError.staleLease` when its lease is no longer held.
+    public func fail(jobID: Int64, leaseToken: String, failure: JobFailure) throws {
+        if try fail([FailedAttempt(jobID: jobID, leaseToken: leaseToken, failure: failure)]).first != .accepted {
+            throw QueueError.staleLease(jobID: jobID)
+        }
+    }
+
+    /// Records failed tries in one transaction; each whose lease is no longer held is answered
+    /// `.staleLease` and changes nothing.
+    public func fail(_ failures: [FailedAttempt]) throws -> [Settlement] {
+        guard !failures.isEmpty else { return [] }
         let now = self.now
         let backoff = Backoff(base: configuration.retryBaseDelay, maximum: configuration.retryMaxDelay)
-        try write { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT stage, host_id, attempts, max_attempts, lease_worker FROM jobs
-                WHERE id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
-                """), arguments: [jobID, token, now.timeIntervalSince1970])
-            else { throw QueueError.staleLease(jobID: jobID) }
-            var attempts: Int = row["attempts"]
-            let maxAttempts: Int = row["max_attempts"]
-            let stage: String = row["stage"]
-            let counted = !Self.uncountedErrorClasses.contains(failure.errorClass)
-            if !counted {
-                // Our own trouble, not the job's: the try is given back, and the wait grows with
-                // the failures so far.
-                attempts = max(attempts - 1, 0)
-                try db.cachedStatement(sql: "UPDATE jobs SET attempts = ? WHERE id = ?").execute(arguments: [attempts, jobID])
-            }
-            let final = !failure.retryable || (counted && attempts >= maxAttempts)
-            let retryAfter = failure.retryAfter.map { $0.isFinite ? min(max($0, 0), Self.maximumRetryAfter) : Self.maximumRetryAfter }
-            let failuresSoFar = counted ? attempts : try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM job_errors WHERE job_id = ?"),
-                                                                       arguments: [jobID]).map { $0 + 1 } ?? 1
-            let wait = retryAfter ?? backoff.delay(afterAttempt: failuresSoFar)
-            let error = "\(failure.errorClass): \(failure.message)"
-            try db.cachedStatement(sql: """
-                UPDATE jobs SET state = ?, not_before = ?, last_error = ?, lease_token = NULL,
-                    lease_expires_at = NULL, updated_at = ?
-                WHERE id = ?
-                """).execute(arguments: [
-                    final ? JobState.dead.rawValue : JobState.retry.rawValue,
-                    now.addingTimeInterval(final ? 0 : wait).timeIntervalSince1970,
-                    error, now.timeIntervalSince1970, jobID,
-                ])
-            try recordError(db, jobID: jobID, attempt: attempts, worker: row["lease_worker"],
-                            errorClass: failure.errorClass, message: failure.message, now: now)
-            if stage == Stage.fetch.rawValue, let retryAfter {
-                let sender = failure.retryAfterHost.flatMap { try? URLNormalizer().hostKey($0).get() }
-                let hostID: Int64 = try sender.map { try Self.upsertHost(db, name: $0, configuration: configuration) } ?? row["host_id"]
-                try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = max(next_fetch_at, ?) WHERE id = ?")
-                    .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, hostID])
-            }
-            try countThroughput(db, stage: stage, done: 0, failed: 1, now: now)
+        return try write { db in
             var counters = HostCounters()
-            counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: final ? .dead : .retry)
+            var failedByStage: [String: Int] = [:]
+            let settlements = try failures.map { attempt -> Settlement in
+                guard let stage = try recordFailure(attempt, backoff: backoff, now: now, counters: &counters, db: db) else { return .staleLease }
+                failedByStage[stage, default: 0] += 1
+                return .accepted
+            }
+            for (stage, count) in failedByStage {
+                try countThroughput(db, stage: stage, done: 0, failed: count, now: now)
+            }
             try counters.apply(db)
+            return settlements
         }
+    }
+
+    /// One failed try inside the transaction; the job's stage, or nil when the lease is not held.
+    private func recordFailure(_ attempt: FailedAttempt, backoff: Backoff, now: Date, counters: inout HostCounters, db: Database) throws -> String? {
+        let (jobID, failure) = (attempt.jobID, attempt.failure)
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT stage, host_id, attempts, max_attempts, lease_worker FROM jobs
+            WHERE id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at >= ?
+            """), arguments: [jobID, attempt.leaseToken, now.timeIntervalSince1970])
+        else { return nil }
+        var attempts: Int = row["attempts"]
+        let maxAttempts: Int = row["max_attempts"]
+        let stage: String = row["stage"]
+        let counted = !Self.uncountedErrorClasses.contains(failure.errorClass)
+        if !counted {
+            // Our own trouble, not the job's: the try is given back, and the wait grows with
+            // the failures so far.
+            attempts = max(attempts - 1, 0)
+            try db.cachedStatement(sql: "UPDATE jobs SET attempts = ? WHERE id = ?").execute(arguments: [attempts, jobID])
+        }
+        let final = !failure.retryable || (counted && attempts >= maxAttempts)
+        let retryAfter = failure.retryAfter.map { $0.isFinite ? min(max($0, 0), Self.maximumRetryAfter) : Self.maximumRetryAfter }
+        let failuresSoFar = counted ? attempts : try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM job_errors WHERE job_id = ?"),
+                                                                   arguments: [jobID]).map { $0 + 1 } ?? 1
+        let wait = retryAfter ?? backoff.delay(afterAttempt: failuresSoFar)
+        let error = "\(failure.errorClass): \(failure.message)"
+        try db.cachedStatement(sql: """
+            UPDATE jobs SET state = ?, not_before = ?, last_error = ?, lease_token = NULL,
+                lease_expires_at = NULL, updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                final ? JobState.dead.rawValue : JobState.retry.rawValue,
+                now.addingTimeInterval(final ? 0 : wait).timeIntervalSince1970,
+                error, now.timeIntervalSince1970, jobID,
+            ])
+        try recordError(db, jobID: jobID, attempt: attempts, worker: row["lease_worker"],
+                        errorClass: failure.errorClass, message: failure.message, now: now)
+        if stage == Stage.fetch.rawValue, let retryAfter {
+            let sender = failure.retryAfterHost.flatMap { try? URLNormalizer().hostKey($0).get() }
+            let hostID: Int64 = try sender.map { try Self.upsertHost(db, name: $0, configuration: configuration) } ?? row["host_id"]
+            try db.cachedStatement(sql: "UPDATE hosts SET next_fetch_at = max(next_fetch_at, ?) WHERE id = ?")
+                .execute(arguments: [now.addingTimeInterval(retryAfter).timeIntervalSince1970, hostID])
+        }
+        counters.move(stage: stage, hostID: row["host_id"], from: .leased, to: final ? .dead : .retry)
+        return stage
     }
 
     // MARK: - Inside the lease transaction

@@ -93,6 +93,7 @@ public final class JobQueue: Sendable {
 
     /// Runs `body` in an IMMEDIATE write transaction, translating SQLite errors.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        PoolGuard.willBlock()
         do {
             return try pool.write(body)
         } catch let error as DatabaseError {
@@ -101,6 +102,7 @@ public final class JobQueue: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
+        PoolGuard.willBlock()
         do {
             return try pool.read(body)
         } catch let error as DatabaseError {

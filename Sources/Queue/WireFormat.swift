@@ -155,12 +155,8 @@ public enum API {
     }
 
     public struct Fail: Codable, Sendable {
-        public var jobID: Int64
-        public var leaseToken: String
-        public var failure: JobFailure
-        public init(jobID: Int64, leaseToken: String, failure: JobFailure) {
-            (self.jobID, self.leaseToken, self.failure) = (jobID, leaseToken, failure)
-        }
+        public var failures: [FailedAttempt]
+        public init(failures: [FailedAttempt]) { self.failures = failures }
     }
 
     public struct Enqueue: Codable, Sendable {

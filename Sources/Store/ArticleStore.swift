@@ -187,7 +187,8 @@ public final class ArticleStore: Sendable {
     /// job is stored already is not stored twice. Returns a placement per article, in order.
     @discardableResult
     public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Placement] {
-        try database.write { db in
+        PoolGuard.willBlock()
+        return try database.write { db in
             try dedup.batch(in: db) { batch in
                 try articles.map { incoming in
                     if let job = incoming.job, let existing = try Int64.fetchOne(db, sql: """
@@ -260,7 +261,8 @@ public final class ArticleStore: Sendable {
     /// Removes the stories older than `dedup`'s window from the dedup index, in one write
     /// transaction; the articles stay stored and searchable.
     public func compact(dedup: DedupIndex, now: Date = Date()) throws -> DedupIndex.Compaction {
-        try database.write { db in try dedup.compact(in: db, now: now) }
+        PoolGuard.willBlock()
+        return try database.write { db in try dedup.compact(in: db, now: now) }
     }
 
     /// Gives the space freed by compaction back to the file system and empties the WAL. A file

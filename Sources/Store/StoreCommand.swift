@@ -5,7 +5,7 @@ import Queue
 import WorkerSupport
 
 /// `store`: the store stage — the article database, near-duplicate detection, and their commands.
-public struct StoreCommand: ParsableCommand {
+public struct StoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Stores articles, finds near-duplicate stories, and searches and exports what is stored.",
@@ -39,7 +39,7 @@ public struct ArticleStoreOptions: ParsableArguments {
 }
 
 /// `store run`: the store-stage worker over the queue database on this machine.
-struct StoreRunCommand: ParsableCommand {
+struct StoreRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Lease store jobs, store their articles and put each in its story's cluster.",
@@ -54,6 +54,7 @@ struct StoreRunCommand: ParsableCommand {
     @OptionGroup var queueOptions: WorkerQueueOptions
     @OptionGroup var storeOptions: ArticleStoreOptions
     @OptionGroup var dedup: DedupOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Store jobs leased and stored together.")
     var batch = 64
@@ -69,9 +70,8 @@ struct StoreRunCommand: ParsableCommand {
         guard compactMinutes > 0, compactMinutes.isFinite else { throw ValidationError("--compact-minutes must be more than 0, got \(compactMinutes)") }
     }
 
-    func run() throws {
-        bootstrapWorkerLogging()
-        let logger = Logger(label: "wireroom.store")
+    func run() async throws {
+        let logger = try logging.bootstrap(label: "wireroom.store")
         let queue = try queueOptions.openQueue(logger: logger)
         var leasing = BatchLeasing.store(workerID: queueOptions.workerName(stage: "store"))
         leasing.batchSize = batch
@@ -80,9 +80,8 @@ struct StoreRunCommand: ParsableCommand {
         let store = try ArticleStore(path: storeOptions.resolvedPath(besideQueue: queueOptions.databasePath))
         let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing,
                                  compactionInterval: compactMinutes * 60, logger: logger)
-        let signals = StopSignals(logger: logger) { worker.stop() }
-        try worker.run()
-        withExtendedLifetime(signals) {}
+        // A batch is stored in well under a second; a minute covers a busy disk.
+        try await ServiceRunner.run(worker, gracePeriod: .seconds(60), logger: logger)
     }
 }
 

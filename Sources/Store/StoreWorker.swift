@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Queue
-import Synchronization
+import ServiceLifecycle
 import WorkerSupport
 
 /// The store-stage worker: leases store jobs in batches, stores their articles in the article
@@ -15,18 +15,22 @@ import WorkerSupport
 ///
 /// Every `compactionInterval` (and after the first batch) the worker compacts the dedup index:
 /// stories older than the window leave it, so weeks of a news stream keep it a month's size.
-public final class StoreWorker: Sendable {
-    private let queue: any WorkQueue
+///
+/// The article database is written on a thread of the worker's own (`BlockingExecutor`), never
+/// on the cooperative pool. A graceful shutdown stops leasing; the batch in hand is stored and
+/// its jobs completed.
+public final class StoreWorker: Service {
+    private let queue: any JobSource
     private let store: ArticleStore
     private let settings: DedupSettings
     private let leasing: BatchLeasing
     private let logger: Logger
     private let compactionInterval: TimeInterval
-    private let stopRequested = Mutex(false)
+    private let storing = BlockingExecutor(label: "wireroom.store.articles")
 
     /// `leasing` is for the store stage (`BatchLeasing.store(workerID:)` gives the defaults).
     /// An hour between compactions: each removes about an hour's stories, a short transaction.
-    public init(queue: any WorkQueue, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing,
+    public init(queue: any JobSource, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing,
                 compactionInterval: TimeInterval = 3600, logger: Logger) {
         self.queue = queue
         self.store = store
@@ -36,16 +40,13 @@ public final class StoreWorker: Sendable {
         self.logger = logger
     }
 
-    /// Stops leasing; the batch in hand is stored and its jobs completed.
-    public func stop() { stopRequested.withLock { $0 = true } }
-
-    public func run() throws {
-        let dedup = try DedupIndex(settings: settings)
+    public func run() async throws {
+        let dedup = StoringOnly(try DedupIndex(settings: settings))
         var lastCompaction = Date.distantPast
-        try queue.runBatches(leasing, logger: logger, stopping: { stopRequested.withLock { $0 } }) { jobs in
-            try storeBatch(jobs, dedup: dedup)
+        try await queue.runBatches(leasing, logger: logger) { jobs in
+            try await storeBatch(jobs, dedup: dedup)
             if Date().timeIntervalSince(lastCompaction) >= compactionInterval {
-                compact(dedup)
+                try await storing.run { self.compact(dedup.index) }
                 lastCompaction = Date()
             }
         }
@@ -67,16 +68,23 @@ public final class StoreWorker: Sendable {
         }
     }
 
-    private func storeBatch(_ jobs: [LeasedJob], dedup: DedupIndex) throws {
+    private func storeBatch(_ jobs: [LeasedJob], dedup: StoringOnly) async throws {
+        let (placed, failures) = try await storing.run { try self.place(jobs, dedup: dedup.index) }
+        let stored = placed.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) }
+        try await queue.settle(completions: stored, failures: failures, logger: logger)
+    }
+
+    /// Stores the batch's articles; the jobs whose article is stored, and the failures.
+    private func place(_ jobs: [LeasedJob], dedup: DedupIndex) throws -> (stored: [LeasedJob], failures: [FailedAttempt]) {
         var incoming: [(LeasedJob, ArticleStore.Incoming)] = []
-        var failures: [(job: LeasedJob, failure: JobFailure)] = []
+        var failures: [FailedAttempt] = []
         for job in jobs {
             switch Self.incoming(job) {
             case .success(let article):
                 incoming.append((job, article))
             case .failure(let failure):
                 logger.warning("store job unreadable", metadata: ["job": "\(job.id)", "error": "\(failure.message)"])
-                failures.append((job, failure))
+                failures.append(FailedAttempt(job, failure))
             }
         }
         var placements: [ArticleStore.Placement?]
@@ -93,7 +101,7 @@ public final class StoreWorker: Sendable {
                     return try store.store([article], dedup: dedup).first
                 } catch where !Self.isPassing(error) {
                     logger.error("article not stored; its job is parked as dead", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                    failures.append((job, JobFailure(errorClass: "store-error", message: "\(job.url): \(error)", retryable: false)))
+                    failures.append(FailedAttempt(job, JobFailure(errorClass: "store-error", message: "\(job.url): \(error)", retryable: false)))
                     return nil
                 }
             }
@@ -107,8 +115,7 @@ public final class StoreWorker: Sendable {
                             metadata: ["job": "\(job.id)", "queue": "\(job.queueID)", "article": "\(placement.id)", "url": "\(job.url)"])
             }
         }
-        let stored = zip(incoming, placements).filter { $0.1 != nil }.map { Completion(jobID: $0.0.0.id, leaseToken: $0.0.0.leaseToken) }
-        try queue.settle(completions: stored, failures: failures, logger: logger)
+        return (zip(incoming, placements).filter { $0.1 != nil }.map(\.0.0), failures)
     }
 
     /// Trouble with the article database's storage (busy, read-only, a full or failing disk) is
@@ -132,6 +139,13 @@ public final class StoreWorker: Sendable {
                                        retryable: false))
         }
     }
+}
+
+/// The worker's dedup index, used only on `storing` (one serial queue), hence safe to hand
+/// there although `DedupIndex` keeps the state of its batch unguarded.
+private final class StoringOnly: @unchecked Sendable {
+    let index: DedupIndex
+    init(_ index: DedupIndex) { self.index = index }
 }
 
 extension BatchLeasing {

@@ -1,9 +1,11 @@
 import CCurl
 import Foundation
+import Queue
 
-/// A blocking HTTP/JSON client for the coordinator's API, on one libcurl easy handle (so the
-/// connection is kept alive between calls). Calls are serialized by a lock: a worker's queue
-/// calls are few and batched.
+/// An HTTP/JSON client for the coordinator's API, on one libcurl easy handle (so the connection
+/// is kept alive between calls). Calls are serialized: a worker's queue calls are few and
+/// batched. `request` suspends the caller while the transfer runs on a thread of the client's
+/// own; `send` blocks its caller (scripts and tests).
 ///
 /// Unlike the fetcher's engine, it has no address policy: the coordinator's URL is the
 /// operator's configuration, not crawled input. It never uses a proxy.
@@ -26,6 +28,7 @@ public final class CoordinatorClient: @unchecked Sendable {
     private let timeout: TimeInterval
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer
+    private let transfers = BlockingExecutor(label: "wireroom.coordinator-client")
 
     /// `baseURL` such as `http://10.0.0.5:8470`; `token` is the bearer token (nil: none, for
     /// `/healthz`).
@@ -42,9 +45,18 @@ public final class CoordinatorClient: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(handle) }
 
-    /// One request, no retry: the status and body of the answer, and its `Retry-After` in
-    /// seconds if it had one. Throws `.transport` when no answer came.
-    public func send(method: String, path: String, body: Data?) throws -> (status: Int, body: Data, retryAfter: TimeInterval?) {
+    /// One request, no retry, off the caller's thread: the status and body of the answer, and
+    /// its `Retry-After` in seconds if it had one. Throws `.transport` when no answer came.
+    public func request(method: String, path: String, body: Data?) async throws -> Answer {
+        try await transfers.run { try self.send(method: method, path: path, body: body) }
+    }
+
+    /// An answer: its status, body and `Retry-After` in seconds.
+    public typealias Answer = (status: Int, body: Data, retryAfter: TimeInterval?)
+
+    /// `request`, blocking the calling thread.
+    public func send(method: String, path: String, body: Data?) throws -> Answer {
+        PoolGuard.willBlock()
         lock.lock()
         defer { lock.unlock() }
         curl_easy_reset(handle)

@@ -44,17 +44,4 @@ public struct SystemdNotifier: Sendable {
             }
         }
     }
-
-    /// Sends `WATCHDOG=1` every half interval on a timer until the returned source is cancelled;
-    /// nil when systemd asked for no watchdog. For a server whose event loops answer while it
-    /// lives; workers use `ProgressWatchdog`, fed by their loops.
-    public func startWatchdog() -> DispatchSourceTimer? {
-        guard let interval = watchdogInterval, isActive else { return nil }
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
-        timer.schedule(deadline: .now(), repeating: interval)
-        let notifier = self
-        timer.setEventHandler { notifier.notify("WATCHDOG=1") }
-        timer.resume()
-        return timer
-    }
 }

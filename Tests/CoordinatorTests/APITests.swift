@@ -120,7 +120,7 @@ struct APITests {
     }
 
     @Test("hostile URLs in /v1/enqueue and in a completion's discovered links are refused; the server stays up")
-    func hostileURLs() throws {
+    func hostileURLs() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
@@ -131,8 +131,8 @@ struct APITests {
         #expect(String(decoding: answer.body, as: UTF8.self).components(separatedBy: "invalid host").count == 4)
 
         let remote = RemoteQueue(client: client, logger: Logger(label: "test"))
-        let job = try #require(try remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
-        let settlements = try remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [
+        let job = try #require(try await remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
+        let settlements = try await remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken, followOns: [
             .discovered(url: "http://[::1%25lo]/", kind: .page, priority: 0), .discovered(url: "http://[a b]/x", kind: .feed, priority: 0),
         ])])
         #expect(settlements == [.accepted])
@@ -165,14 +165,14 @@ struct APITests {
     }
 
     @Test("completing or failing someone else's lease, or an expired one, is 409 and changes nothing")
-    func conflicts() throws {
+    func conflicts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
         let logger = Logger(label: "test")
         let remote = RemoteQueue(client: try server.client(), logger: logger)
-        let mine = try #require(try remote.lease(stage: .fetch, worker: "a", limit: 1, leaseSeconds: 60).first)
-        let theirs = try #require(try remote.lease(stage: .fetch, worker: "b", limit: 1, leaseSeconds: 1).first)
+        let mine = try #require(try await remote.lease(stage: .fetch, worker: "a", limit: 1, leaseSeconds: 60).first)
+        let theirs = try #require(try await remote.lease(stage: .fetch, worker: "b", limit: 1, leaseSeconds: 1).first)
         let before = try Self.stages(server.database)
 
         let client = try server.client()
@@ -181,17 +181,17 @@ struct APITests {
         #expect(answer.status == 409)
         #expect(try WireCoding.decoder().decode(API.Settlements.self, from: answer.body).settlements == [.staleLease])
         let failure = JobFailure(errorClass: "timeout", message: "test", retryable: true)
-        #expect(throws: QueueError.self) { try remote.fail(jobID: theirs.id, leaseToken: mine.leaseToken, failure: failure) }
+        #expect(try await remote.fail([FailedAttempt(jobID: theirs.id, leaseToken: mine.leaseToken, failure: failure)]) == [.staleLease])
         #expect(try Self.stages(server.database) == before)
 
-        Thread.sleep(forTimeInterval: 1.5)  // `theirs` expires
-        #expect(try remote.complete([Completion(jobID: theirs.id, leaseToken: theirs.leaseToken)]) == [.staleLease])
-        #expect(throws: QueueError.self) { try remote.fail(jobID: theirs.id, leaseToken: theirs.leaseToken, failure: failure) }
-        #expect(try remote.heartbeat(jobIDs: [theirs.id], leaseToken: theirs.leaseToken, leaseSeconds: 60).isEmpty)
+        try await Task.sleep(for: .seconds(1.5))  // `theirs` expires
+        #expect(try await remote.complete([Completion(jobID: theirs.id, leaseToken: theirs.leaseToken)]) == [.staleLease])
+        #expect(try await remote.fail([FailedAttempt(jobID: theirs.id, leaseToken: theirs.leaseToken, failure: failure)]) == [.staleLease])
+        #expect(try await remote.extend(jobIDs: [theirs.id], leaseToken: theirs.leaseToken, leaseSeconds: 60).isEmpty)
         #expect(try Self.stages(server.database) == before)
 
         // The rightful holder is still answered.
-        #expect(try remote.complete([Completion(jobID: mine.id, leaseToken: mine.leaseToken)]) == [.accepted])
+        #expect(try await remote.complete([Completion(jobID: mine.id, leaseToken: mine.leaseToken)]) == [.accepted])
     }
 
     @Test("the OpenAPI document and the server agree: each documented example is answered with a documented status and shape")
@@ -242,34 +242,34 @@ struct APITests {
     }
 
     @Test("a remote worker's round trip: lease, extend, complete with a payload follow-on, then the next stage leases the payload")
-    func remoteRoundTrip() throws {
+    func remoteRoundTrip() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try CoordinatorServer(database: try Self.queueWithTwoJobs(in: directory), directory: directory)
         let remote = RemoteQueue(client: try server.client(), logger: Logger(label: "test"))
-        try remote.registerWorker(id: "fetcher-remote", stage: .fetch, hostname: "elsewhere", pid: 1)
-        let jobs = try remote.lease(stage: .fetch, worker: "fetcher-remote", limit: 10, leaseSeconds: 60)
+        try await remote.registerWorker(id: "fetcher-remote", stage: .fetch, hostname: "elsewhere", pid: 1)
+        let jobs = try await remote.lease(stage: .fetch, worker: "fetcher-remote", limit: 10, leaseSeconds: 60)
         #expect(jobs.count == 2)
-        #expect(try remote.heartbeat(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 120).sorted() == jobs.map(\.id).sorted())
+        #expect(try await remote.extend(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 120).sorted() == jobs.map(\.id).sorted())
         let page = Data("<html><body><p>Body bytes, \u{0} and all 256 values survive base64.</p></body></html>".utf8) + Data((0...255).map { UInt8($0) })
         let payload = Payload(metadata: Data(#"{"status":200}"#.utf8), body: page)
-        let settlements = try remote.complete([
+        let settlements = try await remote.complete([
             Completion(jobID: jobs[0].id, leaseToken: jobs[0].leaseToken, followOns: [
                 .next(.parse, payload: payload), .discovered(url: "http://127.0.0.1:9/c", kind: .page, priority: 1),
             ]),
         ])
         #expect(settlements == [.accepted])
-        #expect(try remote.release(jobIDs: [jobs[1].id], leaseToken: jobs[1].leaseToken) == [jobs[1].id])
-        let parse = try #require(try remote.lease(stage: .parse, worker: "parser-remote", limit: 10, leaseSeconds: 60).first)
+        #expect(try await remote.release(jobIDs: [jobs[1].id], leaseToken: jobs[1].leaseToken) == [jobs[1].id])
+        let parse = try #require(try await remote.lease(stage: .parse, worker: "parser-remote", limit: 10, leaseSeconds: 60).first)
         #expect(parse.payload == payload)
         #expect(try JobQueue.open(at: server.database).stats().liveWorkers["fetch"] == 1)
-        try remote.unregisterWorker(id: "fetcher-remote")
-        try remote.storeRobots(host: "example.org", status: 200, body: Data("User-agent: *\nDisallow: /x\n".utf8))
-        #expect(try remote.robots(host: "example.org")?.body == Data("User-agent: *\nDisallow: /x\n".utf8))
-        #expect(try remote.robots(host: "unknown.example") == nil)
-        try remote.setHostPoliteness(host: "example.org", delay: 3, concurrency: nil)
-        #expect(try remote.hostDelay(host: "example.org") == 3)
-        try remote.recordBlocks([(host: "example.org", fingerprints: [42])])
-        #expect(try remote.boilerplate(hosts: ["example.org"]).isEmpty)  // one page is not a pattern
+        try await remote.unregisterWorker(id: "fetcher-remote")
+        try await remote.storeRobots(host: "example.org", status: 200, body: Data("User-agent: *\nDisallow: /x\n".utf8))
+        #expect(try await remote.robots(host: "example.org")?.body == Data("User-agent: *\nDisallow: /x\n".utf8))
+        #expect(try await remote.robots(host: "unknown.example") == nil)
+        try await remote.setHostPoliteness(host: "example.org", delay: 3, concurrency: nil)
+        #expect(try await remote.hostDelay(host: "example.org") == 3)
+        try await remote.recordBlocks([HostBlocks(host: "example.org", fingerprints: [42])])
+        #expect(try await remote.boilerplate(hosts: ["example.org"]).isEmpty)  // one page is not a pattern
     }
 }

@@ -47,34 +47,35 @@ final class NotifySocket {
 @Suite("Worker and coordinator lifecycle", .serialized)
 struct LifecycleTests {
     @Test("heartbeats keep a batch's short leases alive through long work; without them the completion is refused")
-    func leaseHeartbeats() throws {
+    func leaseHeartbeats() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
         _ = try queue.add(["http://127.0.0.1:9/kept", "http://localhost:9/lost"])
-        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 2)
+        let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 1)
         #expect(jobs.count == 2)
-        let keeper = LeaseKeeper(queue: queue, leaseSeconds: 2, logger: Logger(label: "test"))
-        keeper.hold(jobs.filter { $0.url.hasSuffix("kept") })
-        Thread.sleep(forTimeInterval: 5)  // long work: two and a half lease times
+        try await withLeaseKeeper(source: FileQueue(queue), leaseSeconds: 1, logger: Logger(label: "test")) { keeper in
+            keeper.hold(jobs.filter { $0.url.hasSuffix("kept") })
+            try await Task.sleep(for: .seconds(2.5))  // long work: two and a half lease times
+        }
         let settlements = try queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
         #expect(settlements == jobs.map { $0.url.hasSuffix("kept") ? Settlement.accepted : .staleLease })
     }
 
     @Test("a worker whose coordinator is down keeps retrying and delivers its completion once the coordinator is back")
-    func resubmitsAfterOutage() throws {
+    func resubmitsAfterOutage() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let database = directory.path("queue.sqlite")
         _ = try JobQueue.openWithoutPoliteness(at: database).add(["http://127.0.0.1:9/a"])
         let server = try CoordinatorServer(database: database, directory: directory)
         let remote = RemoteQueue(client: try server.client(), logger: Logger(label: "test"), backoff: Backoff(base: 0.1, maximum: 0.5))
-        let job = try #require(try remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
+        let job = try #require(try await remote.lease(stage: .fetch, worker: "w", limit: 1, leaseSeconds: 60).first)
         server.stop(signal: SIGKILL)
         let restart = Thread { Thread.sleep(forTimeInterval: 1.5); try? server.start() }
         restart.start()
         let started = Date()
-        #expect(try remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken)]) == [.accepted])
+        #expect(try await remote.complete([Completion(jobID: job.id, leaseToken: job.leaseToken)]) == [.accepted])
         #expect(Date().timeIntervalSince(started) >= 1.0, "the completion went through only once the coordinator was back")
         #expect(try JobQueue.open(at: database).count(.fetch, .done) == 1)
     }

@@ -20,11 +20,11 @@ struct RemoteFailureTests {
     }
 
     @Test("a coordinator that answers 500 to everything: the request is tried a bounded number of times, then thrown")
-    func boundedServerErrors() throws {
+    func boundedServerErrors() async throws {
         let coordinator = try LocalServer.fixture("failing_coordinator.py", arguments: ["--status", "500"])
         let remote = RemoteQueue(client: try CoordinatorClient(baseURL: coordinator.url(""), token: "remote-failure-token-0123456789"),
                                  logger: Logger(label: "test"), backoff: Backoff(base: 0.05, maximum: 0.1), maxServerErrors: 3)
-        #expect(throws: CoordinatorClient.Failure.self) { try remote.lease(stage: .parse, worker: "w", limit: 1, leaseSeconds: 60) }
+        await #expect(throws: CoordinatorClient.Failure.self) { try await remote.lease(stage: .parse, worker: "w", limit: 1, leaseSeconds: 60) }
         #expect(try Self.requests(coordinator) == 3)
     }
 

@@ -20,7 +20,7 @@ struct FetchWorkerTests {
         let engine = FetchEngine(configuration: fetch)
         var configuration = FetchWorker.Configuration(workerID: "test-fetcher", leaseSeconds: 30)
         configuration.exitWhenIdle = true
-        return (FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")), engine)
+        return (FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")), engine)
     }
 
     func fetchJob(_ queue: JobQueue, _ url: String) throws -> JobSummary? {
@@ -193,7 +193,7 @@ struct WARCTests {
         var configuration = FetchWorker.Configuration(workerID: "warc-test", leaseSeconds: 30)
         configuration.exitWhenIdle = true
         configuration.warc = writer
-        try await FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
+        try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
         engine.shutdown()
 
         let files = writer.files()
@@ -270,14 +270,14 @@ struct FetchDecisionTests {
     }
 
     @Test("WARC files rotate past their size limit")
-    func rotation() throws {
+    func rotation() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let writer = try WARCWriter(directory: directory.path("warc"), maxFileBytes: 600)
         let response = FetchResponse(status: 200, finalURL: "http://127.0.0.1/x", headers: [("Content-Type", "text/html")],
                                      body: Data(String(repeating: "story ", count: 50).utf8), bodySize: 300,
                                      connectedAddress: "127.0.0.1", seconds: 0.01, httpVersion: "1.1")
-        for _ in 0..<3 { try writer.write(response, requestedURL: "http://127.0.0.1/x") }
+        for _ in 0..<3 { try await writer.write(response, requestedURL: "http://127.0.0.1/x") }
         #expect(writer.files().count == 3)
         #expect(writer.files().allSatisfy { $0.hasSuffix(".warc.gz") })
     }

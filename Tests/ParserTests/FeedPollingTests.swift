@@ -23,19 +23,20 @@ struct FeedPollingTests {
         let engine = FetchEngine(configuration: fetch)
         var configuration = FetchWorker.Configuration(workerID: "poll-fetcher", leaseSeconds: 30)
         configuration.exitWhenIdle = true
-        try await FetchWorker(queue: queue, engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
+        try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
         engine.shutdown()
         var parse = ParseWorker.Configuration(workerID: "poll-parser")
         parse.exitWhenIdle = true
         parse.feedPollInterval = 1
-        try ParseWorker(queue: queue, configuration: parse, logger: Logger(label: "test")).run()
+        try await ParseWorker(queue: FileQueue(queue), configuration: parse, logger: Logger(label: "test")).run()
     }
 
     /// Waits for the feed's scheduled reading to come due; fails if there is none. Returns the
     /// interval it was scheduled with (from when it was scheduled to when it is due).
     static func waitForNextReading(_ queue: JobQueue) throws -> TimeInterval {
-        let next = try #require(try queue.jobs(matching: JobFilter(stage: .fetch, state: .scheduled)).first { $0.url.hasSuffix("/feed.xml") },
-                                "the feed has no next reading")
+        // Scheduled, or already due and queued when the round took longer than the interval.
+        let pending = try [JobState.scheduled, .queued].flatMap { try queue.jobs(matching: JobFilter(stage: .fetch, state: $0)) }
+        let next = try #require(pending.first { $0.url.hasSuffix("/feed.xml") }, "the feed has no next reading")
         Thread.sleep(forTimeInterval: max(0, next.notBefore.timeIntervalSinceNow) + 0.05)
         return next.notBefore.timeIntervalSince(next.createdAt)
     }
@@ -64,14 +65,18 @@ struct FeedPollingTests {
         #expect(try Self.hits(server).count >= 3)
         #expect(try Self.hits(server).lastHeaders["If-None-Match"] == "\"feed-v1\"")
         let unchanged = try Self.scheduledIntervals(queue)
-        #expect(unchanged.count >= 3 && unchanged.first == 1, "\(unchanged)")
-        #expect(zip(unchanged, unchanged.dropFirst()).allSatisfy { $1 == min($0 * 2, 86_400) }, "the wait doubles while unchanged: \(unchanged)")
+        // The first reading's time is set when the page is parsed and its job created when the
+        // batch is recorded, so under load its measured interval comes out below the 1 s set
+        // (even below 0 when recording took over a second).
+        #expect(unchanged.count >= 3, "\(unchanged)")
+        #expect(unchanged.first.map { $0 <= 1 } == true && unchanged.dropFirst().first == 2, "\(unchanged)")
+        #expect(zip(unchanged.dropFirst(), unchanged.dropFirst(2)).allSatisfy { $1 == min($0 * 2, 86_400) }, "the wait doubles while unchanged: \(unchanged)")
 
         _ = try server.get("/bump-feed")
         _ = try Self.waitForNextReading(queue)
         try await Self.round(queue)  // 200 with a new article
         #expect(try queue.jobs(matching: JobFilter(stage: .fetch)).contains { $0.url.hasSuffix("/article/4") }, "the new article is found")
         let afterChange = try Self.scheduledIntervals(queue)
-        #expect(afterChange.dropFirst(unchanged.count).first == 1, "back to the base interval after a change: \(afterChange)")
+        #expect(afterChange.dropFirst(unchanged.count).first.map { $0 <= 1 } == true, "back to the base interval after a change: \(afterChange)")
     }
 }

@@ -73,7 +73,7 @@ struct FeedTests {
 @Suite("Feeds in the parse worker", .serialized)
 struct FeedWorkerTests {
     @Test("a feed's links become fetch jobs through the seen-set, and the feed is read again after its TTL")
-    func feedJob() throws {
+    func feedJob() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let feed = Data("""
@@ -81,7 +81,7 @@ struct FeedWorkerTests {
             <item><link>https://news.example/b</link></item></channel></rss>
             """.utf8)
         let queue = try ParseWorkerTests.queue(with: ["https://news.example/feed.xml": feed], in: directory)
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
 
         let fetch = try queue.jobs(matching: JobFilter(stage: .fetch))
         #expect(Set(fetch.filter { $0.state == .queued }.map(\.url)) == ["https://news.example/a", "https://news.example/b"])
@@ -94,7 +94,7 @@ struct FeedWorkerTests {
 @Suite("Discovering from a source page", .serialized)
 struct DiscoverTests {
     @Test("a --discover source leads to its advertised feed, its robots.txt sitemaps and its own-host articles, and is read again")
-    func source() throws {
+    func source() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let front = page(head: #"<link rel="alternate" type="application/rss+xml" href="/feed.xml">"#, body: #"""
@@ -105,7 +105,7 @@ struct DiscoverTests {
             """#)
         let queue = try ParseWorkerTests.queue(with: ["https://news.example/": front], kind: .source, in: directory)
         try queue.storeRobots(host: "news.example", status: 200, body: Data("User-agent: *\nDisallow:\nSitemap: https://news.example/sitemap.xml\n".utf8))
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
 
         let queued = try queue.jobs(matching: JobFilter(stage: .fetch)).filter { $0.state == .queued }.map(\.url)
         #expect(Set(queued) == [

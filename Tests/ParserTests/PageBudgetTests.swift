@@ -39,7 +39,7 @@ struct PageBudgetTests {
     }
 
     @Test("a page over the time limit is parked as dead (parse-timeout) and the next page of the batch is parsed")
-    func timeout() throws {
+    func timeout() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // About 12 MB of paragraphs: far more than the limit below to parse on any machine.
@@ -50,7 +50,7 @@ struct PageBudgetTests {
         var configuration = ParseWorker.Configuration(workerID: "budget-parser")
         configuration.exitWhenIdle = true
         configuration.pageTimeout = .milliseconds(200)
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try await ParseWorker(queue: FileQueue(queue), configuration: configuration, logger: Logger(label: "test")).run()
 
         let jobs = try queue.jobs(matching: JobFilter(stage: .parse))
         let timedOut = try #require(jobs.first { $0.url.hasSuffix("/slow") })

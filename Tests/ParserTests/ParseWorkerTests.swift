@@ -21,15 +21,15 @@ struct ParseWorkerTests {
     }
 
     /// Runs a parse worker until no parse job is ready.
-    static func drain(_ queue: JobQueue, batchSize: Int = 16) throws {
+    static func drain(_ queue: JobQueue, batchSize: Int = 16) async throws {
         var configuration = ParseWorker.Configuration(workerID: "test-parser")
         configuration.exitWhenIdle = true
         configuration.batchSize = batchSize
-        try ParseWorker(queue: queue, configuration: configuration, logger: Logger(label: "test")).run()
+        try await ParseWorker(queue: FileQueue(queue), configuration: configuration, logger: Logger(label: "test")).run()
     }
 
     @Test("articles become store jobs; pages without article text complete; unparseable pages are parked as dead")
-    func outcomes() throws {
+    func outcomes() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pages = [
@@ -38,7 +38,7 @@ struct ParseWorkerTests {
             "https://news.example/empty": Data(),
         ]
         let queue = try Self.queue(with: pages, in: directory)
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
 
         let parse = try queue.jobs(matching: JobFilter(stage: .parse))
         #expect(parse.first { $0.url.hasSuffix("/harbour") }?.state == .done)
@@ -58,7 +58,7 @@ struct ParseWorkerTests {
     }
 
     @Test("one completion the queue refuses is parked as dead; the rest of the batch completes")
-    func refusedCompletion() throws {
+    func refusedCompletion() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let good = page(head: "<title>Harbour plan</title>", body: "<article>\(story())</article>")
@@ -72,7 +72,7 @@ struct ParseWorkerTests {
                                       ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
                                        directory.path("queue.sqlite"), trigger])
         #expect(injected.status == 0, "\(injected.stderr)")
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
         let parse = try queue.jobs(matching: JobFilter(stage: .parse))
         #expect(parse.filter { $0.state == .done }.count == 2)
         let dead = try #require(parse.first { $0.url.contains("poison") })
@@ -81,7 +81,7 @@ struct ParseWorkerTests {
     }
 
     @Test("a feed whose links hold hostile bracketed hosts: the good links are followed, the rest refused, the worker goes on")
-    func feedWithHostileLinks() throws {
+    func feedWithHostileLinks() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let feed = """
@@ -90,7 +90,7 @@ struct ParseWorkerTests {
             <item><link>http://[%41]/c</link></item><item><link>https://news.example/good</link></item></channel></rss>
             """
         let queue = try Self.queue(with: ["https://news.example/feed.xml": Data(feed.utf8)], kind: .feed, in: directory)
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
         #expect(try queue.jobs(matching: JobFilter(stage: .parse)).map(\.state) == [.done])
         #expect(try queue.jobs(matching: JobFilter(stage: .fetch, state: .queued)).map(\.url) == ["https://news.example/good"])
     }
@@ -122,7 +122,7 @@ struct ExtractCommandTests {
 @Suite("Boilerplate learnt across a host's pages", .serialized)
 struct CrossPageBoilerplateTests {
     @Test("a block that recurs on the host's pages is dropped from later pages, and only on that host")
-    func learnt() throws {
+    func learnt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pitch = "Liked this story? The weekly digest brings the best of the week to you."
@@ -133,7 +133,7 @@ struct CrossPageBoilerplateTests {
         for number in 1...8 { pages["https://daily.example/story-\(number)"] = article(number) }
         pages["https://other.example/story"] = article(9)
         let queue = try ParseWorkerTests.queue(with: pages, in: directory)
-        try ParseWorkerTests.drain(queue, batchSize: 1)  // one page at a time, so each learns from the ones before
+        try await ParseWorkerTests.drain(queue, batchSize: 1)  // one page at a time, so each learns from the ones before
 
         let store = try queue.lease(stage: .store, worker: "s", limit: 20, leaseSeconds: 30)
         let articles = try store.map { try JSONDecoder().decode(Article.self, from: $0.payload?.body ?? Data()) }
@@ -150,7 +150,7 @@ struct CrossPageBoilerplateTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true)
-        let pages = (0..<40).map { number in (host: "big.example", fingerprints: Set<Int64>([Int64(number + 1000), 999] + (number < 3 ? [7] : []))) }
+        let pages = (0..<40).map { number in HostBlocks(host: "big.example", fingerprints: Set<Int64>([Int64(number + 1000), 999] + (number < 3 ? [7] : []))) }
         try queue.recordBlocks(pages)
         let known = try queue.boilerplate(hosts: ["big.example"])
         #expect(known == ["big.example": [999]], "on every page: yes; on 3 of 40: no — \(known)")

@@ -25,10 +25,10 @@ struct PipelineTests {
         let engine = FetchEngine(configuration: fetch)
         var fetcher = FetchWorker.Configuration(workerID: "pipeline-fetcher", leaseSeconds: 30)
         fetcher.exitWhenIdle = true
-        try await FetchWorker(queue: queue, engine: engine, configuration: fetcher, logger: Logger(label: "test")).run()
+        try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: fetcher, logger: Logger(label: "test")).run()
         engine.shutdown()
         let started = Date()
-        try ParseWorkerTests.drain(queue)
+        try await ParseWorkerTests.drain(queue)
         #expect(Date().timeIntervalSince(started) < 10)
 
         let store = try queue.lease(stage: .store, worker: "s", limit: 20, leaseSeconds: 30)

@@ -99,12 +99,12 @@ struct LeaseTests {
         _ = try queue.add(["https://example.com/a", "https://example.com/b"])
         let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 10)
         clock.advance(8)
-        #expect(try queue.heartbeat(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 10) == jobs.map(\.id))
+        #expect(try queue.extend(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 10) == jobs.map(\.id))
         clock.advance(8)
         #expect(try queue.lease(stage: .fetch, worker: "other", limit: 2, leaseSeconds: 10).isEmpty)
         try queue.complete(jobID: jobs[0].id, leaseToken: jobs[0].leaseToken)
-        #expect(try queue.heartbeat(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 10) == [jobs[1].id])
-        #expect(try queue.heartbeat(jobIDs: [jobs[1].id], leaseToken: "wrong", leaseSeconds: 10).isEmpty)
+        #expect(try queue.extend(jobIDs: jobs.map(\.id), leaseToken: jobs[0].leaseToken, leaseSeconds: 10) == [jobs[1].id])
+        #expect(try queue.extend(jobIDs: [jobs[1].id], leaseToken: "wrong", leaseSeconds: 10).isEmpty)
     }
 
     @Test("a retryable failure backs off, then runs again; past its last try it is dead with its error")

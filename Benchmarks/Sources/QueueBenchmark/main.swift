@@ -7,7 +7,7 @@ import Queue
 import WorkerSupport
 
 @main
-struct QueueBenchmark: ParsableCommand {
+struct QueueBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measures the job queue and prints figures next to the raw SQLite reference.",
         subcommands: [Run.self, Worker.self],
@@ -204,7 +204,7 @@ func syntheticURL(_ index: Int) -> String {
 
 /// One worker process: leases batches and completes each batch in one call until the stage is empty.
 /// Prints `done firstLeaseTime lastCompletionTime`.
-struct Worker: ParsableCommand {
+struct Worker: AsyncParsableCommand {
     @Option var db: String?
     @Option var coordinator: String?
     @Option var tokenFile: String?
@@ -212,15 +212,15 @@ struct Worker: ParsableCommand {
     @Option var batch: Int
     @Option var name: String
 
-    func run() throws {
-        let queue: any WorkQueue
+    func run() async throws {
+        let queue: any JobSource
         if let coordinator, let tokenFile {
             let client = try CoordinatorClient(baseURL: coordinator, token: try APIToken.read(file: tokenFile))
             queue = RemoteQueue(client: client, logger: Logger(label: "benchmark"))
         } else {
             var configuration = QueueConfiguration()
             configuration.busyTimeout = 120
-            queue = try JobQueue.open(at: db ?? "", configuration: configuration)
+            queue = FileQueue(try JobQueue.open(at: db ?? "", configuration: configuration))
         }
         guard let stage = Stage(rawValue: stage) else { throw ValidationError("unknown stage \(stage)") }
         var done = 0
@@ -229,15 +229,15 @@ struct Worker: ParsableCommand {
         var emptyLeases = 0
         while emptyLeases < 3 {
             let start = Date().timeIntervalSince1970
-            let jobs = try queue.lease(stage: stage, worker: name, limit: batch, leaseSeconds: 300)
+            let jobs = try await queue.lease(stage: stage, worker: name, limit: batch, leaseSeconds: 300)
             if jobs.isEmpty {
                 emptyLeases += 1
-                usleep(5_000)
+                try await Task.sleep(for: .milliseconds(5))
                 continue
             }
             emptyLeases = 0
             if first == nil { first = start }
-            _ = try queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
+            _ = try await queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
             done += jobs.count
             last = Date().timeIntervalSince1970
         }

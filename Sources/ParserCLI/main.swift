@@ -1,3 +1,0 @@
-import Parser
-
-ParserCommand.main()

@@ -1,3 +1,0 @@
-import Store
-
-StoreCommand.main()
