@@ -115,7 +115,7 @@ let package = Package(
         .target(name: "FuzzTargets", dependencies: ["Queue", "Parser", "Store"], path: "Tests/FuzzTargets"),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "CoordinatorTests", dependencies: [
-            "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            "Coordinator", "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
         .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "Store", "TestSupport"]),

@@ -44,7 +44,7 @@ struct QueueAPI: Sendable {
         let router = Router(context: Context.self)
         router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
-        StatusPage(queue: queue, token: token, articleStorePath: metrics.articleStorePath, thresholds: metrics.thresholds)
+        StatusPage(queue: queue, token: token, articles: metrics.articles, thresholds: metrics.thresholds)
             .add(to: router, blocking: { try await answer($0) })
         let api = router.group().add(middleware: BearerTokenMiddleware(token: token))
         api.get("/metrics") { _, _ in

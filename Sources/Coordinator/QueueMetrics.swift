@@ -19,31 +19,41 @@ import Synchronization
 /// - `wireroom_live_workers{stage}`, `wireroom_paused_hosts`, `wireroom_payload_bytes`.
 /// - `wireroom_articles{kind}` (stored, duplicates, stories), when the article database is on
 ///   the coordinator's machine.
-/// - Extraction health of each host with article pages parsed in the last 7 days:
+/// - Extraction health of the hosts in alarm and of the `maxHealthHosts` others with the most
+///   article pages parsed in the last 24 hours:
 ///   `wireroom_host_pages{host,window}` (24h, 7d), `wireroom_host_short_body_share`,
 ///   `wireroom_host_missing_share{host,window,field}` (title, published, author),
 ///   `wireroom_host_median_body_chars{host,window}`, and `wireroom_host_drift_alarm{host}` (1 in alarm).
 ///   Computed at most once a minute (every host's figures: 0.8 s at 1 000 hosts and 500 000
 ///   outcomes a week), so a short scrape interval does not keep a core busy.
+/// A series that a scrape no longer sets — a host that left the top, an error class not seen
+/// in the last hour — is removed from the registry, so the exposition stays bounded and shows
+/// no stale values.
 /// - `hb_requests`, `hb_request_errors` and the `http_server_request_duration` histogram (seconds)
 ///   per route, method and status, and `http_server_active_requests`, from the middleware.
 final class QueueMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    /// The article database, when it lives beside the queue.
-    let articleStorePath: String?
+    /// The article database, when it lives beside the queue: one read-only connection for the
+    /// coordinator's lifetime.
+    let articles: ArticleStoreReader?
     let thresholds: HealthThresholds
+    /// Hosts with health series besides those in alarm.
+    let maxHealthHosts: Int
     private let healthCache = Mutex<(computedAt: Date, hosts: [HostHealth])?>(nil)
+    /// The gauges the last scrape set, by name and labels; a scrape runs under this lock.
+    private let liveGauges = Mutex<[String: Prometheus.Gauge]>([:])
     static let healthRefreshInterval: TimeInterval = 60
 
-    init(articleStorePath: String?, thresholds: HealthThresholds) {
+    init(articleStorePath: String?, thresholds: HealthThresholds, maxHealthHosts: Int = 100) {
         registry = PrometheusCollectorRegistry()
-        self.articleStorePath = articleStorePath
+        articles = articleStorePath.map(ArticleStoreReader.init(path:))
         self.thresholds = thresholds
+        self.maxHealthHosts = maxHealthHosts
     }
 
     /// What `/v1/stats` answers: the same as `coordinator stats --json`.
     func pipelineStats(of queue: JobQueue) throws -> StatsReport.PipelineStats {
-        try StatsReport.PipelineStats(queue: queue, top: 5, articleStorePath: articleStorePath, thresholds: thresholds)
+        try StatsReport.PipelineStats(queue: queue, top: 5, articles: articles, thresholds: thresholds)
     }
 
     /// Routes swift-metrics (the middleware's request metrics) to this registry; once per process.
@@ -51,8 +61,22 @@ final class QueueMetrics: Sendable {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
-    /// The registry's text after the queue's gauges were refreshed.
+    /// The registry's text after the queue's gauges were refreshed; the series this scrape did
+    /// not set are removed.
     func exposition(of queue: JobQueue) throws -> String {
+        try liveGauges.withLock { live in
+            var scrape = Scrape(registry: registry)
+            try refresh(&scrape, from: queue)
+            for (key, gauge) in live where scrape.set[key] == nil { registry.unregisterGauge(gauge) }
+            live = scrape.set
+            return registry.emitToString()
+        }
+    }
+
+    private func refresh(_ scrape: inout Scrape, from queue: JobQueue) throws {
+        func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
+            scrape.gauge(name, help, labels)
+        }
         let stats = try queue.stats(top: 50)
         for (stage, states) in stats.stages {
             for (state, count) in states {
@@ -76,17 +100,25 @@ final class QueueMetrics: Sendable {
         }
         gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
         gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
-        if let summary = try articles() {
+        if let summary = try articles?.store()?.summary() {
             for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters)] {
                 gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
             }
         }
-        try exportHealth(of: queue)
-        return registry.emitToString()
+        try exportHealth(of: queue, into: &scrape)
     }
 
-    private func exportHealth(of queue: JobQueue) throws {
-        for host in try cachedHealth(of: queue) {
+    /// The hosts with health series: those in alarm, and the busiest others.
+    func hostsWithSeries(_ hosts: [HostHealth]) -> [HostHealth] {
+        let others = hosts.filter { !$0.inAlarm }.sorted { ($0.last24Hours.pages, $1.host) > ($1.last24Hours.pages, $0.host) }
+        return hosts.filter(\.inAlarm) + others.prefix(maxHealthHosts)
+    }
+
+    private func exportHealth(of queue: JobQueue, into scrape: inout Scrape) throws {
+        func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
+            scrape.gauge(name, help, labels)
+        }
+        for host in hostsWithSeries(try cachedHealth(of: queue)) {
             for (window, figures) in [("24h", host.last24Hours), ("7d", host.last7Days)] {
                 let labels = [("host", host.host), ("window", window)]
                 gauge("wireroom_host_pages", "Article pages parsed.", labels).set(Double(figures.pages))
@@ -110,13 +142,16 @@ final class QueueMetrics: Sendable {
         return hosts
     }
 
-    /// The article database's counts, when it is on this machine and exists.
-    func articles() throws -> ArticleStore.Summary? {
-        guard let articleStorePath, FileManager.default.fileExists(atPath: articleStorePath) else { return nil }
-        return try ArticleStore(path: articleStorePath).summary()
-    }
+}
 
-    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
-        labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+/// The gauges one scrape sets, by name and labels.
+private struct Scrape {
+    let registry: PrometheusCollectorRegistry
+    var set: [String: Prometheus.Gauge] = [:]
+
+    mutating func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
+        let gauge = labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+        set[([name] + labels.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1}")] = gauge
+        return gauge
     }
 }

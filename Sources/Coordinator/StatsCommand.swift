@@ -43,24 +43,24 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let jobQueue = try queue.open()
+        let articles = ArticleStoreReader(path: store.resolvedPath(besideQueue: queue.databasePath))
         guard watch else {
-            let stats = try snapshot(jobQueue)
+            let stats = try snapshot(jobQueue, articles)
             print(json ? try JSONOutput.encode(stats) : StatsReport.table(stats))
             return
         }
         // A live view: the screen is cleared and the table drawn again, until Ctrl-C (which the
         // default SIGINT handling ends; nothing is held that needs releasing).
         while true {
-            let screen = "\u{1B}[H\u{1B}[2J" + StatsReport.table(try snapshot(jobQueue))
+            let screen = "\u{1B}[H\u{1B}[2J" + StatsReport.table(try snapshot(jobQueue, articles))
                 + "\n\nrefreshing every \(StatsReport.duration(interval)); Ctrl-C to stop"
             FileHandle.standardOutput.write(Data(screen.utf8))
             Thread.sleep(forTimeInterval: interval)
         }
     }
 
-    private func snapshot(_ jobQueue: JobQueue) throws -> StatsReport.PipelineStats {
-        try StatsReport.PipelineStats(queue: jobQueue, top: top, articleStorePath: store.resolvedPath(besideQueue: queue.databasePath),
-                                      thresholds: health.thresholds)
+    private func snapshot(_ jobQueue: JobQueue, _ articles: ArticleStoreReader) throws -> StatsReport.PipelineStats {
+        try StatsReport.PipelineStats(queue: jobQueue, top: top, articles: articles, thresholds: health.thresholds)
     }
 }
 
@@ -72,12 +72,10 @@ enum StatsReport {
         var articles: ArticleStore.Summary?
         var hostsInAlarm: [HostHealth]
 
-        /// Read now; the article database only when it is at `articleStorePath` on this machine.
-        init(queue jobQueue: JobQueue, top: Int, articleStorePath: String?, thresholds: HealthThresholds) throws {
+        /// Read now; the article database only when it exists on this machine.
+        init(queue jobQueue: JobQueue, top: Int, articles reader: ArticleStoreReader?, thresholds: HealthThresholds) throws {
             queue = try jobQueue.stats(top: top)
-            articles = try articleStorePath.flatMap { path in
-                FileManager.default.fileExists(atPath: path) ? try ArticleStore(path: path).summary() : nil
-            }
+            articles = try reader?.store()?.summary()
             hostsInAlarm = try jobQueue.extractionHealth(thresholds: thresholds).filter(\.inAlarm)
         }
 

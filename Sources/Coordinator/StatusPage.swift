@@ -15,17 +15,18 @@ struct StatusPage: Sendable {
     let queue: JobQueue
     let session: StatusSession
     let token: String
-    let articleStorePath: String?
+    /// The article database, when it lives beside the queue.
+    let articles: ArticleStoreReader?
     let thresholds: HealthThresholds
     /// Seconds between the page's own refreshes.
     static let refreshSeconds = 5
     private static let templates = StatusTemplates.library()
 
-    init(queue: JobQueue, token: String, articleStorePath: String?, thresholds: HealthThresholds) {
+    init(queue: JobQueue, token: String, articles: ArticleStoreReader?, thresholds: HealthThresholds) {
         self.queue = queue
         self.token = token
         self.session = StatusSession(token: token)
-        self.articleStorePath = articleStorePath
+        self.articles = articles
         self.thresholds = thresholds
     }
 
@@ -147,8 +148,7 @@ struct StatusPage: Sendable {
             WorkerRow(id: $0.id, stage: $0.stage.rawValue, hostname: $0.hostname, pid: $0.pid, lastSeen: Self.time($0.lastSeen))
         }
         var articles: ArticlesView?
-        if let path = articleStorePath, FileManager.default.fileExists(atPath: path) {
-            let store = try ArticleStore(path: path)
+        if let store = try self.articles?.store() {
             let summary = try store.summary()
             let latest = try store.latest(limit: 10).map {
                 ArticleRow(id: $0.id, title: $0.title ?? "(no headline)", url: $0.url, site: $0.site ?? "", language: $0.language ?? "",

@@ -12,42 +12,6 @@ public enum ArticleStoreLocation {
     }
 }
 
-/// Opening a database that holds a dedup index (the article store's, or `store dedup`'s own).
-enum DedupDatabase {
-    /// `durable: false` is for `store dedup`'s throw-away index: no journal, no fsync.
-    static func open(at path: String, durable: Bool, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            // Takes effect when the file is created: space freed by compaction can then be given
-            // back to the file system (`PRAGMA incremental_vacuum`) without rewriting the file.
-            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            if durable {
-                // FULL: every commit reaches the disk before it returns. The store worker
-                // completes its store jobs in the queue, another file, right after the commit; had
-                // the article database kept its last commits only in the page cache, a power cut
-                // or a disk turning read-only could lose articles whose jobs the queue already
-                // counts as done. The cost is one fsync per stored batch.
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-            } else {
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
-            }
-            // A fixed page cache: memory stays flat as the index grows past it.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        var migrator = DatabaseMigrator()
-        DedupIndex.registerMigration(&migrator)
-        migrations(&migrator)
-        return try SetUpRace.retrying {
-            let database = try DatabaseQueue(path: path, configuration: configuration)
-            try migrator.migrate(database)
-            return database
-        }
-    }
-}
-
 /// An article as stored: what the parser extracted, where it came from, and its story cluster.
 public struct StoredArticle: Codable, Sendable, Equatable {
     public var id: Int64
@@ -86,7 +50,18 @@ public final class ArticleStore: Sendable {
     public init(path: String) throws {
         self.path = path
         do {
-            database = try DedupDatabase.open(at: path, durable: true, migrations: Self.registerMigrations)
+            database = try StoreDatabase.open(at: path, durable: true, migrations: Self.registerMigrations)
+        } catch let error as DatabaseError {
+            throw QueueError.describing(error, path: path)
+        }
+    }
+
+    /// The article database of a running store worker, opened only to read it: no migration,
+    /// no write (the coordinator's stats, metrics and status page).
+    public init(readingAt path: String) throws {
+        self.path = path
+        do {
+            database = try StoreDatabase.openForReading(at: path)
         } catch let error as DatabaseError {
             throw QueueError.describing(error, path: path)
         }

@@ -74,7 +74,7 @@ struct DedupCommand: ParsableCommand {
         var reader: LineReader
         do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
         let path = index ?? FileManager.default.temporaryDirectory.appendingPathComponent("wireroom-dedup-\(getpid())-\(UUID().uuidString).sqlite").path
-        let database = try DedupDatabase.open(at: path, durable: false)
+        let database = try StoreDatabase.open(at: path, durable: false)
         // The temporary index is unlinked while open (it keeps no journal): it goes away with the
         // process however that ends, even killed.
         if index == nil { try FileManager.default.removeItem(atPath: path) }

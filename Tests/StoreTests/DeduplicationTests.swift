@@ -12,7 +12,7 @@ struct IndexUnderTest {
 
     init(settings: DedupSettings = DedupSettings()) throws {
         directory = try TemporaryDirectory()
-        database = try DedupDatabase.open(at: directory.path("dedup.sqlite"), durable: false)
+        database = try StoreDatabase.open(at: directory.path("dedup.sqlite"), durable: false)
         index = try DedupIndex(settings: settings)
     }
 
