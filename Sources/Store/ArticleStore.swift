@@ -67,6 +67,11 @@ public final class ArticleStore: Sendable {
         }
     }
 
+    /// Whether the article tables exist: a file the store worker is still creating has none.
+    func hasTables() throws -> Bool {
+        try database.read { db in try db.tableExists("articles") }
+    }
+
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("articles-v1") { db in
             try db.execute(sql: """

@@ -50,6 +50,8 @@ struct ObservabilityTests {
         let reader = ArticleStoreReader(path: path)
         #expect(try reader.store() == nil)
         #expect(!FileManager.default.fileExists(atPath: path), "reading made no file")
+        try Data().write(to: URL(fileURLWithPath: path))  // the store worker has made the file, not yet its tables
+        #expect(try reader.store() == nil)
         let writer = try ArticleStore(path: path)
         let opened = try #require(try reader.store())
         #expect(try opened.summary().articles == 0)
