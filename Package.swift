@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "fetcher", targets: ["FetcherCLI"]),
         .executable(name: "parser", targets: ["ParserCLI"]),
         .executable(name: "store", targets: ["StoreCLI"]),
+        .library(name: "Model", targets: ["Model"]),
         .library(name: "Queue", targets: ["Queue"]),
         .library(name: "Fetcher", targets: ["Fetcher"]),
         .library(name: "WorkerSupport", targets: ["WorkerSupport"]),
@@ -40,22 +41,30 @@ let package = Package(
         .target(name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
         // libcurl (Debian's libcurl4-openssl-dev) behind typed wrappers for its variadic calls.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        // The job queue: schema, leases, frontier (URL normalization, seen-set, politeness), payloads.
+        // The values every stage shares (jobs, payloads, pages, articles), the queue's four seams
+        // as workers see them, and the executor that keeps blocking work off the cooperative pool.
+        .target(name: "Model", dependencies: ["CZlib", "CZstd"]),
+        // robots.txt as RFC 9309 reads it: the fetcher's gate, and the sitemaps a source leads to.
+        .target(name: "Robots"),
+        // The job queue in its SQLite file: schema, leases, frontier (URL normalization, seen-set,
+        // politeness), payloads, the shared robots and boilerplate tables, extraction health.
         .target(
             name: "Queue",
             dependencies: [
-                "CZlib",
-                "CZstd",
+                "Model",
                 "CIDN2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The coordinator's HTTP API as data: one type per request and answer, shared by the
+        // server (Coordinator) and the client (WorkerSupport's RemoteQueue).
+        .target(name: "QueueWire", dependencies: ["Model"]),
         // The coordinator's commands over the queue: add, stats (with the article store's counts), jobs, retry, pause/resume, purge.
         .target(
             name: "Coordinator",
             dependencies: [
-                "Queue", "Store", "WorkerSupport", "CCrypto",
+                "Model", "Queue", "QueueWire", "Store", "WorkerSupport", "CCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -68,7 +77,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "CCurl", "CCrypto", "CZlib", "Queue", "WorkerSupport",
+                "CCurl", "CCrypto", "CZlib", "Model", "Queue", "Robots", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,7 +86,7 @@ let package = Package(
         .target(
             name: "WorkerSupport",
             dependencies: [
-                "Queue", "CCurl",
+                "Model", "Queue", "QueueWire", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +95,7 @@ let package = Package(
         .target(
             name: "Parser",
             dependencies: [
-                "CLibXML2", "CCLD2", "CZlib", "Queue", "WorkerSupport",
+                "CLibXML2", "CCLD2", "CZlib", "Model", "Queue", "Robots", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -95,7 +104,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "CZstd", "Queue", "WorkerSupport",
+                "CZstd", "Model", "Queue", "WorkerSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,18 +117,18 @@ let package = Package(
         // A small worker process the tests start several times to race over one queue database.
         .executableTarget(
             name: "QueueExerciser",
-            dependencies: ["Queue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Model", "Queue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/QueueExerciser"
         ),
-        .target(name: "TestSupport", dependencies: ["Queue"], path: "Tests/TestSupport"),
-        .target(name: "FuzzTargets", dependencies: ["Queue", "Parser", "Store"], path: "Tests/FuzzTargets"),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "QueueExerciser", "TestSupport", "FuzzTargets"]),
+        .target(name: "TestSupport", dependencies: ["Model", "Queue"], path: "Tests/TestSupport"),
+        .target(name: "FuzzTargets", dependencies: ["Model", "Queue", "Parser", "Robots", "Store"], path: "Tests/FuzzTargets"),
+        .testTarget(name: "QueueTests", dependencies: ["Model", "Queue", "QueueExerciser", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "CoordinatorTests", dependencies: [
-            "Coordinator", "CoordinatorCLI", "Queue", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            "Coordinator", "CoordinatorCLI", "Model", "Queue", "QueueWire", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Queue", "TestSupport"]),
-        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "Store", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreCLI", "TestSupport"]),
+        .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Model", "Queue", "Robots", "TestSupport"]),
+        .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "Model", "Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreCLI", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

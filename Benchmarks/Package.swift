@@ -14,6 +14,7 @@ let package = Package(
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
+                .product(name: "Model", package: "main"),
                 .product(name: "Queue", package: "main"),
                 .product(name: "WorkerSupport", package: "main"),
                 .product(name: "Logging", package: "swift-log"),
@@ -24,6 +25,7 @@ let package = Package(
             name: "FetchBenchmark",
             dependencies: [
                 .product(name: "Fetcher", package: "main"),
+                .product(name: "Model", package: "main"),
                 .product(name: "Queue", package: "main"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

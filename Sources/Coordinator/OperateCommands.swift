@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Queue
 
 /// `coordinator retry`: dead jobs back to the queue.

@@ -2,7 +2,9 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Logging
+import Model
 import Queue
+import QueueWire
 import WorkerSupport
 
 /// The coordinator's HTTP/JSON API in front of the queue: everything a remote worker needs
@@ -282,5 +284,18 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
         }
         return difference == 0
+    }
+}
+
+extension API.Enqueued {
+    /// The answer to `/v1/enqueue`: what the frontier made of each URL.
+    init(_ outcomes: [AddOutcome]) {
+        self.init(outcomes: outcomes.map { outcome in
+            switch outcome {
+            case .added(let url, let jobID): Outcome(input: url, outcome: "added", jobID: jobID)
+            case .known(let url): Outcome(input: url, outcome: "known")
+            case .invalid(let input, let reason): Outcome(input: input, outcome: "invalid", reason: "\(reason)")
+            }
+        })
     }
 }

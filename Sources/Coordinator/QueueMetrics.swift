@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Model
 import Prometheus
 import Queue
 import Store

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Model
 import Queue
 import Store
 import WorkerSupport

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Queue
 
 /// Reads a URL list — one URL per line, `#` comments and blank lines skipped — from a file

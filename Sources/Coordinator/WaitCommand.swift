@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Queue
 
 /// `coordinator wait`: blocks until the crawl has drained, for scripts (add URLs, start workers,

@@ -1,5 +1,7 @@
 import Foundation
+import Model
 import Queue
+import Robots
 
 /// Decides, per RFC 9309, whether the worker may fetch a URL: fetches each host's robots.txt
 /// once, keeps it 24 hours (in the queue database, shared by all fetchers, and in memory), and

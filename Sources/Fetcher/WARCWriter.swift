@@ -1,6 +1,7 @@
 import CCrypto
 import CZlib
 import Foundation
+import Model
 import Queue
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Queue
 
 /// Keeps the blocks of a body that read as article prose.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Queue
 
 /// The extraction cascade, top down: decode the bytes, read metadata, clean the page, find the

@@ -1,6 +1,7 @@
 import CLibXML2
 import CZlib
 import Foundation
+import Model
 import Queue
 
 /// What a feed or sitemap lists: the URLs to fetch, and how soon to read it again.

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import Model
 import Queue
+import Robots
 import ServiceLifecycle
 import WorkerSupport
 

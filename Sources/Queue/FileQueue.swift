@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The queue file reached from this machine, behind the worker seams: every call runs the
 /// `JobQueue` transaction on the executor's threads, never on the caller's.

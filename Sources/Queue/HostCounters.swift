@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// Changes to the per-host counts of fetch jobs that are `queued` and `leased`, gathered during
 /// one write transaction and applied once at its end.

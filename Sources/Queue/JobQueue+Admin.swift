@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// Which jobs an operating command applies to; nil fields match everything.
 public struct JobFilter: Sendable, Equatable {

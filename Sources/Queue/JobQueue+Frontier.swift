@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// What happened to one URL offered to the frontier.
 public enum AddOutcome: Sendable, Equatable {

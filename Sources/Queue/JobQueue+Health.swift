@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// Extraction health per host: each article page's outcome is recorded when its parse job
 /// completes (same transaction), kept eight days, and summed up per host on demand — over 24

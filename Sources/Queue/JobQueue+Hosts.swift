@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// A host's politeness settings and its fetch jobs waiting or running.
 public struct HostSummary: Sendable, Equatable, Codable {
@@ -11,13 +12,6 @@ public struct HostSummary: Sendable, Equatable, Codable {
     public var paused: Bool
     public var queued: Int
     public var leased: Int
-}
-
-/// A host's robots.txt as last fetched.
-public struct RobotsRecord: Sendable, Equatable, Codable {
-    public var status: Int
-    public var body: Data
-    public var fetchedAt: Date
 }
 
 extension JobQueue {

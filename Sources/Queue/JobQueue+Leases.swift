@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 extension JobQueue {
     /// Leases up to `limit` ready jobs of `stage` to `worker` for `leaseSeconds`, atomically.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// A worker process as the queue knows it.
 public struct WorkerInfo: Sendable, Equatable, Codable {

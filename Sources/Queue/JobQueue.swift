@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// The job queue: one SQLite database in WAL mode, shared by the coordinator and by
 /// every worker on the same machine (remote workers reach it through the coordinator's API).

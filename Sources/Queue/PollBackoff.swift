@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// How a polled URL that keeps answering `304 Not Modified` is read less often: each unchanged
 /// answer doubles the wait, up to a day (or the URL's own interval, if that is longer). A feed

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// How the queue behaves; built once from flags and environment and passed in.
 public struct QueueConfiguration: Sendable {

@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// Errors the queue reports, each with the facts a user or worker needs to act on it.
 public enum QueueError: Error, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Where the queue database lives when `--db` is not given.
 ///

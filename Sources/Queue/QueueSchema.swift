@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// The queue database's schema, as an append-only list of named migrations.
 ///

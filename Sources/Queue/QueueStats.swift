@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// A snapshot of the queue for `coordinator stats`: what is waiting, moving, failing and who works.
 public struct QueueStats: Sendable, Codable, Equatable {

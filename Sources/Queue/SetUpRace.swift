@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 
 /// Opening an SQLite file that another process may be creating at the same moment (a worker and
 /// the coordinator started together, two workers).

@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// Changes what `ALTER TABLE` cannot (a column's constraint, `AUTOINCREMENT`) the way SQLite's
 /// documentation describes: a new table from the old one's own `CREATE` text with `change`

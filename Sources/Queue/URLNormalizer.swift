@@ -1,5 +1,6 @@
 import CIDN2
 import Foundation
+import Model
 
 /// Turns a URL as written (in a feed, a link, a user's file) into the one form the
 /// frontier keys its seen-set on, or says why it cannot be crawled.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 import Queue
 
 /// Where the article database lives when `--store-db` is not given: `WIREROOM_STORE_DB`, else

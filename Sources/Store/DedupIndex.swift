@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Model
 import Queue
 
 /// Thresholds and sizes of near-duplicate detection. The defaults are the ones chosen on the

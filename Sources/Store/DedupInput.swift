@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Queue
 
 /// One `store dedup` input line, `{"id", "title", "text", "url"?, "language"?, "published"?}`, read by a

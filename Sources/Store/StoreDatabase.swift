@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 import Queue
 
 /// Opening the store stage's SQLite files: the article database (articles, search, and its dedup

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Model
 import Queue
 
 /// An HTTP/JSON client for the coordinator's API, on one libcurl easy handle (so the connection

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import Model
 import Queue
+import QueueWire
 
 /// The queue reached through the coordinator's HTTP API (`coordinator serve`): what a worker on
 /// another machine uses in place of `FileQueue`, behind the same seams (`QueueSeams`).

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import Model
 import Queue
+import QueueWire
 
 extension JobSource {
     /// Records what a worker finished: the failures in one call (each retried or parked by the

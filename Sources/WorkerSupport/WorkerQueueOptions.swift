@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Model
 import Queue
 
 /// How every stage worker reaches the queue — `--db PATH` (the SQLite file, on the same

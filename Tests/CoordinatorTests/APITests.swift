@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import Model
 import Queue
+import QueueWire
 import Testing
 import TestSupport
 import WorkerSupport

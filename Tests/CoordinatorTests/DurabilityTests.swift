@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Queue
 import Store
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Model
 import Queue
 import Testing
 import TestSupport

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Model
+import Robots
 import Testing
 import TestSupport
 @testable import Fetcher

@@ -1,6 +1,9 @@
 import Foundation
+import Model
 import Parser
 import Queue
+import QueueWire
+import Robots
 import Store
 
 /// The parsers of untrusted input that fuzzing drives (`Benchmarks/fuzz.sh`), each as one

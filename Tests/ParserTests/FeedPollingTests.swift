@@ -1,6 +1,7 @@
 import Fetcher
 import Foundation
 import Logging
+import Model
 import Queue
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import Fetcher
 import Foundation
 import Logging
+import Model
 import Parser
 import Queue
 import Store

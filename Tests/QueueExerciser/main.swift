@@ -2,6 +2,7 @@
 // file, completes them, and reports every outcome on standard output, one line each.
 import ArgumentParser
 import Foundation
+import Model
 import Queue
 
 struct QueueExerciser: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 import TestSupport
 @testable import Queue

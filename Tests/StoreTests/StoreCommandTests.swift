@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Model
 import Queue
 import Synchronization
 import Testing

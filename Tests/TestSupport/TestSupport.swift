@@ -1,5 +1,6 @@
 // Helpers shared by the test targets.
 import Foundation
+import Model
 import Queue
 import Synchronization
 

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Fetcher
 import Foundation
+import Model
 import Queue
 
 @main

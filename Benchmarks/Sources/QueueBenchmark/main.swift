@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Model
 import Queue
 import WorkerSupport
 

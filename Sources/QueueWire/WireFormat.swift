@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The JSON form of the queue's types on the coordinator's HTTP API (`docs/openapi.json`).
 /// Dates are seconds since 1970; payload bodies and metadata are base64 (`Data`'s default).
@@ -15,78 +16,6 @@ public enum WireCoding {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
-    }
-}
-
-extension Payload: Codable {
-    private enum CodingKeys: String, CodingKey { case metadata, body }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(metadata: try container.decode(Data.self, forKey: .metadata), body: try container.decode(Data.self, forKey: .body))
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(body, forKey: .body)
-    }
-}
-
-extension FollowOn: Codable {
-    private enum CodingKeys: String, CodingKey { case type, stage, payload, url, kind, priority, at }
-    private enum Kind: String, Codable { case next, discovered, refetch, unchanged }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        switch try container.decode(Kind.self, forKey: .type) {
-        case .next:
-            self = .next(try container.decode(Stage.self, forKey: .stage), payload: try container.decode(Payload.self, forKey: .payload))
-        case .discovered:
-            self = .discovered(url: try container.decode(String.self, forKey: .url),
-                               kind: try container.decodeIfPresent(URLKind.self, forKey: .kind) ?? .auto,
-                               priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0)
-        case .refetch:
-            self = .refetch(at: try container.decode(Date.self, forKey: .at))
-        case .unchanged:
-            self = .unchanged
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .next(let stage, let payload):
-            try container.encode(Kind.next, forKey: .type)
-            try container.encode(stage, forKey: .stage)
-            try container.encode(payload, forKey: .payload)
-        case .discovered(let url, let kind, let priority):
-            try container.encode(Kind.discovered, forKey: .type)
-            try container.encode(url, forKey: .url)
-            try container.encode(kind, forKey: .kind)
-            try container.encode(priority, forKey: .priority)
-        case .refetch(let at):
-            try container.encode(Kind.refetch, forKey: .type)
-            try container.encode(at, forKey: .at)
-        case .unchanged:
-            try container.encode(Kind.unchanged, forKey: .type)
-        }
-    }
-}
-
-extension Settlement: Codable {
-    public init(from decoder: Decoder) throws {
-        switch try decoder.singleValueContainer().decode(String.self) {
-        case "accepted": self = .accepted
-        case "stale-lease": self = .staleLease
-        case let other:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown settlement \(other)"))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self == .accepted ? "accepted" : "stale-lease")
     }
 }
 
@@ -177,18 +106,12 @@ public enum API {
             public var outcome: String
             public var jobID: Int64?
             public var reason: String?
-        }
-        public var outcomes: [Outcome]
-
-        public init(_ outcomes: [AddOutcome]) {
-            self.outcomes = outcomes.map { outcome in
-                switch outcome {
-                case .added(let url, let jobID): Outcome(input: url, outcome: "added", jobID: jobID)
-                case .known(let url): Outcome(input: url, outcome: "known")
-                case .invalid(let input, let reason): Outcome(input: input, outcome: "invalid", reason: "\(reason)")
-                }
+            public init(input: String, outcome: String, jobID: Int64? = nil, reason: String? = nil) {
+                (self.input, self.outcome, self.jobID, self.reason) = (input, outcome, jobID, reason)
             }
         }
+        public var outcomes: [Outcome]
+        public init(outcomes: [Outcome]) { self.outcomes = outcomes }
     }
 
     public struct Hosts: Codable, Sendable {

@@ -9,13 +9,13 @@ import Foundation
 /// CPU cost of a fetch worker, and zstd does it several times faster than zlib at a better ratio
 /// (Benchmarks/fetch.sh). Reading also accepts zlib streams, the format databases written before
 /// zstd hold; the two are told apart by the zstd frame's magic number.
-enum PayloadCompression {
-    enum Failure: Error, CustomStringConvertible {
+package enum PayloadCompression {
+    package enum Failure: Error, CustomStringConvertible {
         case zstd(String)
         case zlib(code: Int32)
         case sizeMismatch(expected: Int, got: Int)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .zstd(let reason): "zstd: \(reason)"
             case .zlib(let code): "zlib error \(code)"
@@ -27,7 +27,7 @@ enum PayloadCompression {
     static let level: Int32 = 1
     private static let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
-    static func compress(_ data: Data) throws -> Data {
+    package static func compress(_ data: Data) throws -> Data {
         if data.isEmpty { return Data() }
         var output = Data(count: ZSTD_compressBound(data.count))
         let written = output.withUnsafeMutableBytes { out in
@@ -41,7 +41,7 @@ enum PayloadCompression {
     }
 
     /// Decompresses `data` (zstd, or zlib from older databases) to exactly `originalSize` bytes.
-    static func decompress(_ data: Data, originalSize: Int) throws -> Data {
+    package static func decompress(_ data: Data, originalSize: Int) throws -> Data {
         if originalSize == 0 { return Data() }
         var output = Data(count: originalSize)
         let size: Int

@@ -23,6 +23,14 @@ public struct LeasedJob: Sendable, Equatable, Codable {
     public var payload: Payload?
     /// What the last successful fetch of this URL answered, for a conditional GET.
     public var validators: URLValidators?
+
+    /// A lease as the queue hands it out.
+    package init(id: Int64, queueID: String, stage: Stage, url: String, host: String, kind: URLKind, priority: Int, attempt: Int,
+                 leaseToken: String, leaseExpiresAt: Date, payload: Payload?, validators: URLValidators?) {
+        (self.id, self.queueID, self.stage, self.url, self.host, self.kind) = (id, queueID, stage, url, host, kind)
+        (self.priority, self.attempt, self.leaseToken, self.leaseExpiresAt) = (priority, attempt, leaseToken, leaseExpiresAt)
+        (self.payload, self.validators) = (payload, validators)
+    }
 }
 
 /// `ETag` and `Last-Modified` of a URL's last successful fetch: a re-fetch sends them back
@@ -47,9 +55,9 @@ public struct Payload: Sendable, Equatable {
     /// The body as it will be stored (compressed), when prepared ahead of the write transaction.
     private(set) var stored: StoredBody?
 
-    struct StoredBody: Sendable, Equatable {
-        var compressed: Data
-        var size: Int
+    package struct StoredBody: Sendable, Equatable {
+        package var compressed: Data
+        package var size: Int
     }
 
     public init(metadata: Data, body: Data) {
@@ -70,7 +78,7 @@ public struct Payload: Sendable, Equatable {
     }
 
     /// The stored form, computed now unless prepared before.
-    func storedBody() throws -> StoredBody {
+    package func storedBody() throws -> StoredBody {
         try stored ?? StoredBody(compressed: PayloadCompression.compress(body), size: body.count)
     }
 

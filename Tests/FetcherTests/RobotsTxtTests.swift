@@ -1,5 +1,5 @@
 import Testing
-@testable import Queue
+@testable import Robots
 
 @Suite("robots.txt (RFC 9309)")
 struct RobotsTxtTests {
