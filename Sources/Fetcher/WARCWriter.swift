@@ -183,11 +183,12 @@ public final class WARCWriter: Sendable {
         return output
     }
 
+    /// A WARC-Date (UTC, to the second); the format style is a value, made once.
     static func warcDate(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date.formatted(warcDateStyle)
     }
+
+    private static let warcDateStyle = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
 
     private static func compactDate(_ date: Date) -> String {
         warcDate(date).filter(\.isNumber)

@@ -3,8 +3,9 @@ import CLibXML2
 /// The HTML elements the parser tells apart, identified from libxml2's element name without
 /// building a Swift string: the name's bytes (lower case, as libxml2's HTML parser stores them)
 /// are packed into integers (little-endian, the first eight bytes and the rest) and switched on.
-/// Every other name is `.other`. A new case needs its constant in `of(_:)`.
-enum Tag: UInt8 {
+/// Every other name is `.other`. A new case needs its constant in `of(_:)`; a test reads every
+/// case's name back through it.
+enum Tag: UInt8, CaseIterable {
     case other
     case a
     case abbr
@@ -198,5 +199,4 @@ enum Tag: UInt8 {
         }
     }
 
-    var isHeading: Bool { self == .h1 || self == .h2 || self == .h3 || self == .h4 || self == .h5 || self == .h6 }
 }
