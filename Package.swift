@@ -27,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // zlib from Debian's zlib1g-dev: WARC gzip members, and payloads of databases written before zstd.
+        // zlib from Debian's zlib1g-dev: WARC gzip members, gzipped feeds, and payloads of databases written before zstd.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // zstd from Debian's libzstd-dev (libcurl links it already): payload bodies are stored as zstd frames.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "CCurl", "CCrypto", "CZlib", "Model", "Queue", "Robots", "WorkerSupport",
+                "CCurl", "CCrypto", "Model", "Queue", "Robots", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Parser",
             dependencies: [
-                "CLibXML2", "CCLD2", "CZlib", "Model", "Queue", "Robots", "WorkerSupport",
+                "CLibXML2", "CCLD2", "Model", "Queue", "Robots", "WorkerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "CZstd", "Model", "Queue", "WorkerSupport",
+                "Model", "Queue", "WorkerSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

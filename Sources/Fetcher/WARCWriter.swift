@@ -1,5 +1,4 @@
 import CCrypto
-import CZlib
 import Foundation
 import Model
 import Queue
@@ -17,12 +16,10 @@ import Synchronization
 public final class WARCWriter: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case cannotCreate(path: String, reason: String)
-        case compression(code: Int32)
 
         public var description: String {
             switch self {
             case .cannotCreate(let path, let reason): "cannot write WARC file \(path): \(reason)"
-            case .compression(let code): "gzip compression failed (zlib \(code))"
             }
         }
     }
@@ -65,13 +62,13 @@ public final class WARCWriter: Sendable {
         let requestBlock = response.rawRequestHead ?? Data("GET \(requestedURL) HTTP/1.1\r\n\r\n".utf8)
         let common = [("WARC-Date", Self.warcDate(date)), ("WARC-Target-URI", response.finalURL),
                       ("WARC-IP-Address", response.connectedAddress)]
-        let responseRecord = try Self.gzipMember(Self.record(
+        let responseRecord = try Zlib.gzipMember(Self.record(
             type: "response", id: responseID,
             headers: common + [("Content-Type", "application/http;msgtype=response"),
                                ("WARC-Block-Digest", Self.sha1Digest(responseBlock)),
                                ("WARC-Payload-Digest", Self.sha1Digest(response.body))],
             block: responseBlock))
-        let requestRecord = try Self.gzipMember(Self.record(
+        let requestRecord = try Zlib.gzipMember(Self.record(
             type: "request", id: requestID,
             headers: common + [("WARC-Concurrent-To", responseID), ("Content-Type", "application/http;msgtype=request"),
                                ("WARC-Block-Digest", Self.sha1Digest(requestBlock))],
@@ -106,7 +103,7 @@ public final class WARCWriter: Sendable {
             throw Failure.cannotCreate(path: path, reason: "cannot create the file")
         }
         let info = Data("software: Wireroom\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n".utf8)
-        let member = try Self.gzipMember(Self.record(
+        let member = try Zlib.gzipMember(Self.record(
             type: "warcinfo", id: "<urn:uuid:\(UUID().uuidString.lowercased())>",
             headers: [("WARC-Date", Self.warcDate(Date())), ("WARC-Filename", name), ("Content-Type", "application/warc-fields")],
             block: info))
@@ -135,27 +132,6 @@ public final class WARCWriter: Sendable {
             return index > 0 && wireHeaders.contains(name) ? "X-Crawler-" + line : line
         }
         return Data((renamed + ["Content-Length: \(response.body.count)", "", ""]).joined(separator: "\r\n").utf8)
-    }
-
-    /// One complete gzip member (RFC 1952) holding `data`.
-    static func gzipMember(_ data: Data) throws -> Data {
-        var stream = z_stream()
-        var code = deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard code == Z_OK else { throw Failure.compression(code: code) }
-        defer { deflateEnd(&stream) }
-        var output = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 32)
-        code = data.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-                stream.avail_in = uInt(data.count)
-                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                stream.avail_out = uInt(out.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard code == Z_STREAM_END else { throw Failure.compression(code: code) }
-        output.count = Int(stream.total_out)
-        return output
     }
 
     /// `sha1:` and the base32 (RFC 4648) SHA-1 of `data`, the digest form WARC tools expect.

@@ -1,5 +1,4 @@
 import CLibXML2
-import CZlib
 import Foundation
 import Model
 import Queue
@@ -134,32 +133,12 @@ public enum FeedReader {
     // MARK: gzip
 
     static func gunzip(_ data: Data) throws -> Data {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw Failure.notAFeed("gzip could not be opened")
+        do {
+            return try Zlib.inflate(data, maxBytes: maxBytes)
+        } catch CompressionFailure.tooLarge {
+            throw Failure.tooLarge(maxBytes)
+        } catch {
+            throw Failure.notAFeed("broken gzip (\(error))")
         }
-        defer { inflateEnd(&stream) }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var input = [UInt8](data)
-        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
-            stream.next_in = inBuffer.baseAddress
-            stream.avail_in = uInt(inBuffer.count)
-            var code: Int32 = Z_OK
-            while code == Z_OK {
-                code = chunk.withUnsafeMutableBufferPointer { outBuffer in
-                    stream.next_out = outBuffer.baseAddress
-                    stream.avail_out = uInt(outBuffer.count)
-                    let status = inflate(&stream, Z_NO_FLUSH)
-                    output.append(outBuffer.baseAddress!, count: outBuffer.count - Int(stream.avail_out))
-                    return status
-                }
-                if output.count > maxBytes { return Z_MEM_ERROR }
-            }
-            return code
-        }
-        if output.count > maxBytes { throw Failure.tooLarge(maxBytes) }
-        guard result == Z_STREAM_END else { throw Failure.notAFeed("broken gzip (zlib \(result))") }
-        return output
     }
 }

@@ -207,8 +207,8 @@ struct LeaseTests {
                          234, 1, 0, 170, 115, 17, 108])  // Python's zlib.compress of the text below
         let text = "Clean article text, stored by an older Wireroom."
         #expect(try PayloadCompression.decompress(zlib, originalSize: text.utf8.count) == Data(text.utf8))
-        #expect(throws: PayloadCompression.Failure.self) { try PayloadCompression.decompress(compressed, originalSize: page.count + 1) }
-        #expect(throws: PayloadCompression.Failure.self) { try PayloadCompression.decompress(Data("garbage".utf8), originalSize: 10) }
+        #expect(throws: CompressionFailure.self) { try PayloadCompression.decompress(compressed, originalSize: page.count + 1) }
+        #expect(throws: CompressionFailure.self) { try PayloadCompression.decompress(Data("garbage".utf8), originalSize: 10) }
     }
 
     @Test("with a retention period, payloads outlive their job until purged")
