@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(name: "QueueTests", dependencies: ["Model", "Queue", "QueueExerciser", "TestSupport", "FuzzTargets"]),
         .testTarget(name: "CoordinatorTests", dependencies: [
             "Coordinator", "CoordinatorCLI", "Model", "Queue", "QueueWire", "Store", "WorkerSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FetcherTests", dependencies: ["Fetcher", "FetcherCLI", "Model", "Queue", "Robots", "TestSupport"]),
         .testTarget(name: "ParserTests", dependencies: ["Parser", "ParserCLI", "Fetcher", "Model", "Store", "TestSupport"]),
