@@ -7,16 +7,6 @@ import TestSupport
 
 @Suite("Workers over the coordinator's API", .serialized)
 struct RemoteWorkersTests {
-    /// Polls `condition` every `interval` for up to `seconds`.
-    static func wait(_ seconds: Double, for what: String, every interval: Double = 0.2, until condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: interval)
-        }
-        Issue.record("timed out after \(seconds) s waiting for \(what)")
-        throw CancellationError()
-    }
 
     @Test("fetch, parse and store processes crawl a local site through `coordinator serve`; a parser killed mid-batch and the coordinator restarted mid-run lose nothing")
     func crawlThroughTheAPI() throws {
@@ -37,16 +27,16 @@ struct RemoteWorkersTests {
                                                 output: .log(directory.path("parser-1.log")))
 
         var batchInHand: [JobSummary] = []
-        try Self.wait(60, for: "parser-1 holding a batch", every: 0.005) {
+        try waitUntil(60, "parser-1 holding a batch", every: 0.005) {
             batchInHand = try queue.jobs(matching: JobFilter(stage: .parse, state: .leased), limit: 100).filter { $0.leaseWorker == "parser-1" }
             return !batchInHand.isEmpty
         }
         firstParser.stop(signal: SIGKILL)  // mid-batch: its leases must expire and the pages be parsed again
         let secondParser = try BackgroundProduct("parser", ["run", "--batch", "4"] + remote, output: .log(directory.path("parser-2.log")))
-        try Self.wait(60, for: "the first stored articles") { try queue.count(.store, .done) >= 4 }
+        try waitUntil(60, "the first stored articles", every: 0.2) { try queue.count(.store, .done) >= 4 }
         try server.restart()  // SIGKILL and start again: workers retry until it answers
 
-        try Self.wait(180, for: "the queue to drain") {
+        try waitUntil(180, "the queue to drain", every: 0.2) {
             let stages = try queue.stats().stages
             let open = Stage.allCases.reduce(0) { sum, stage in
                 sum + ["queued", "leased", "retry"].reduce(0) { $0 + (stages[stage.rawValue]?[$1] ?? 0) }

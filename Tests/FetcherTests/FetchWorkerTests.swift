@@ -102,8 +102,7 @@ struct FetchWorkerProcessTests {
         _ = try queue.add((0..<5).map { server.url("/hang?\($0)") } + (0..<5).map { server.url("/ok?\($0)") })
         let fetcher = try BackgroundProduct("fetcher", ["run", "--db", directory.path("queue.sqlite"), "--allow-loopback", "--timeout", "3",
                                                         "--in-flight", "4"])
-        Thread.sleep(forTimeInterval: 1)
-        #expect(try queue.count(.fetch, .leased) > 0, "transfers are in flight")
+        try waitUntil(10, "transfers in flight") { try queue.count(.fetch, .leased) > 0 }
         let exit = fetcher.terminate()
         #expect(exit.status == 0)
         #expect(exit.seconds < 5, "bounded by the transfer timeout")

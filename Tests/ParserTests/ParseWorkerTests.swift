@@ -171,8 +171,7 @@ struct ParseWorkerProcessTests {
         }
         let queue = try ParseWorkerTests.queue(with: pages, in: directory)
         let parser = try BackgroundProduct("parser", ["run", "--db", directory.path("queue.sqlite"), "--batch", "4"])
-        let deadline = Date().addingTimeInterval(20)
-        while try queue.count(.parse, .done) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        try waitUntil(20, "the first parsed batch", every: 0.01) { try queue.count(.parse, .done) > 0 }
         let exit = parser.terminate()
         #expect(exit.status == 0)
         #expect(exit.seconds < 5)

@@ -229,8 +229,7 @@ struct StoreCommandTests {
         let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
         let worker = try BackgroundProduct("store", ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"),
                                                      "--batch", "8"])
-        let deadline = Date().addingTimeInterval(20)
-        while try queue.count(.store, .done) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        try waitUntil(20, "the first stored batch", every: 0.01) { try queue.count(.store, .done) > 0 }
         let exit = worker.terminate()
         #expect(exit.status == 0)
         #expect(exit.seconds < 5)

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Queue
 import Synchronization
+import Testing
 
 /// A clock the test moves by hand, so lease expiry and backoff need no sleeping.
 public final class ManualClock: Sendable {
@@ -302,3 +303,16 @@ public func drainPipeline(queue database: String, storeDB: String, fetcherArgume
 public struct PipelineFailed: Error, CustomStringConvertible {
     public var description: String
 }
+
+/// Polls `condition` every `interval` for up to `seconds` — a test waits for what it needs to
+/// see, not for a fixed time. Records an issue naming `what` and throws when time runs out.
+public func waitUntil(_ seconds: Double, _ what: String, every interval: Double = 0.02, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        Thread.sleep(forTimeInterval: interval)
+    }
+    Issue.record("timed out after \(seconds) s waiting for \(what)")
+    throw CancellationError()
+}
+
