@@ -16,6 +16,7 @@ command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap systemd-container >/dev/null
 work="${WIREROOM_DEPLOY_DIR:-/var/tmp/wireroom-deploy}"
 machine="$work/root"
+mkdir -p "$work"
 if [[ ! -x "$machine/lib/systemd/systemd" ]]; then
     echo "== debootstrap: Debian 12 with systemd in $machine"
     debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libcurl4,libxml2,libcld2-0,libsqlite3-0,libzstd1,libidn2-0,openssl,python3,procps,iproute2 \
