@@ -75,35 +75,32 @@ final class QueueMetrics: Sendable {
     }
 
     private func refresh(_ scrape: inout Scrape, from queue: JobQueue) throws {
-        func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
-            scrape.gauge(name, help, labels)
-        }
         let stats = try queue.stats(top: 50)
         for (stage, states) in stats.stages {
             for (state, count) in states {
-                gauge("wireroom_jobs", "Jobs per stage and state.", [("stage", stage), ("state", state)]).set(Double(count))
+                scrape.gauge("wireroom_jobs", "Jobs per stage and state.", [("stage", stage), ("state", state)]).set(Double(count))
             }
         }
         for stage in Stage.allCases.map(\.rawValue) {
             let age = stats.oldestQueuedAgeSeconds[stage] ?? nil
-            gauge("wireroom_oldest_queued_seconds", "Age of the oldest ready job.", [("stage", stage)]).set(age ?? 0)
-            gauge("wireroom_live_workers", "Workers seen in the last minute.", [("stage", stage)]).set(Double(stats.liveWorkers[stage] ?? 0))
+            scrape.gauge("wireroom_oldest_queued_seconds", "Age of the oldest ready job.", [("stage", stage)]).set(age ?? 0)
+            scrape.gauge("wireroom_live_workers", "Workers seen in the last minute.", [("stage", stage)]).set(Double(stats.liveWorkers[stage] ?? 0))
             if let throughput = stats.throughput[stage] {
                 for (window, done, failed) in [("1m", throughput.donePerSecond1m, throughput.failedPerSecond1m),
                                                ("15m", throughput.donePerSecond15m, throughput.failedPerSecond15m)] {
-                    gauge("wireroom_done_per_second", "Jobs finished per second.", [("stage", stage), ("window", window)]).set(done)
-                    gauge("wireroom_failed_per_second", "Failed tries per second.", [("stage", stage), ("window", window)]).set(failed)
+                    scrape.gauge("wireroom_done_per_second", "Jobs finished per second.", [("stage", stage), ("window", window)]).set(done)
+                    scrape.gauge("wireroom_failed_per_second", "Failed tries per second.", [("stage", stage), ("window", window)]).set(failed)
                 }
             }
         }
         for error in stats.topErrors {
-            gauge("wireroom_job_errors_last_hour", "Failed tries in the last hour by class.", [("class", error.errorClass)]).set(Double(error.count))
+            scrape.gauge("wireroom_job_errors_last_hour", "Failed tries in the last hour by class.", [("class", error.errorClass)]).set(Double(error.count))
         }
-        gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
-        gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
+        scrape.gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
+        scrape.gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
         if let summary = try articles?.store()?.summary() {
             for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters)] {
-                gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
+                scrape.gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
             }
         }
         try exportHealth(of: queue, into: &scrape)
@@ -116,20 +113,17 @@ final class QueueMetrics: Sendable {
     }
 
     private func exportHealth(of queue: JobQueue, into scrape: inout Scrape) throws {
-        func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Prometheus.Gauge {
-            scrape.gauge(name, help, labels)
-        }
         for host in hostsWithSeries(try cachedHealth(of: queue)) {
             for (window, figures) in [("24h", host.last24Hours), ("7d", host.last7Days)] {
                 let labels = [("host", host.host), ("window", window)]
-                gauge("wireroom_host_pages", "Article pages parsed.", labels).set(Double(figures.pages))
-                gauge("wireroom_host_short_body_share", "Share of article pages with an empty or very short body.", labels).set(figures.shortBody)
+                scrape.gauge("wireroom_host_pages", "Article pages parsed.", labels).set(Double(figures.pages))
+                scrape.gauge("wireroom_host_short_body_share", "Share of article pages with an empty or very short body.", labels).set(figures.shortBody)
                 for (field, share) in [("title", figures.missingTitle), ("published", figures.missingPublished), ("author", figures.missingAuthor)] {
-                    gauge("wireroom_host_missing_share", "Share of article pages without the field.", labels + [("field", field)]).set(share)
+                    scrape.gauge("wireroom_host_missing_share", "Share of article pages without the field.", labels + [("field", field)]).set(share)
                 }
-                gauge("wireroom_host_median_body_chars", "Median body length in characters.", labels).set(Double(figures.medianBodyCharacters))
+                scrape.gauge("wireroom_host_median_body_chars", "Median body length in characters.", labels).set(Double(figures.medianBodyCharacters))
             }
-            gauge("wireroom_host_drift_alarm", "1 when the host's extraction worsened sharply against its own history.", [("host", host.host)])
+            scrape.gauge("wireroom_host_drift_alarm", "1 when the host's extraction worsened sharply against its own history.", [("host", host.host)])
                 .set(host.inAlarm ? 1.0 : 0.0)
         }
     }

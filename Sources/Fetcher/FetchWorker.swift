@@ -64,7 +64,7 @@ public final class FetchWorker: Service {
 
     /// Runs until a stop is requested (or, with `exitWhenIdle`, until the queue has nothing ready).
     public func run() async throws {
-        try await PoolGuard.$watch.withValue(PoolGuard.watch ?? PoolWatch.workers) { try await fetchLoop() }
+        try await PoolGuard.watchingWorkerLoop { try await fetchLoop() }
     }
 
     private func fetchLoop() async throws {

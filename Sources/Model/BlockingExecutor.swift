@@ -30,6 +30,11 @@ public struct BlockingExecutor: Sendable {
 public enum PoolGuard {
     @TaskLocal public static var watch: PoolWatch?
 
+    /// Runs a worker loop under the watch already set (a test's), else `PoolWatch.workers`.
+    public static func watchingWorkerLoop<Result>(_ loop: () async throws -> Result) async rethrows -> Result {
+        try await $watch.withValue(watch ?? PoolWatch.workers) { try await loop() }
+    }
+
     /// Called by every blocking primitive before it blocks.
     public static func willBlock() {
         watch?.record()

@@ -50,9 +50,7 @@ public struct SystemdService: Service {
             ProgressWatchdog.shared.progress()
         }
         if feedsWatchdog, let interval = notifier.watchdogInterval, notifier.isActive {
-            while !Task.isShuttingDownGracefully, (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(interval)) })) != nil {
-                notifier.notify("WATCHDOG=1")
-            }
+            while await StopRequest.sleep(for: interval) { notifier.notify("WATCHDOG=1") }
         } else {
             try? await gracefulShutdown()
         }
@@ -98,15 +96,10 @@ public struct LoggingOptions: ParsableArguments {
 
     /// The level asked for; a clear error naming the flag or variable when it is not a level.
     public func level(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
-        if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-                throw ValidationError("--log-level must be one of \(Self.levels), got \(logLevel)")
-            }
-            return level
-        }
-        guard let value = environment["WIREROOM_LOG_LEVEL"], !value.isEmpty else { return .info }
+        let (value, source) = logLevel.map { ($0, "--log-level") } ?? (environment["WIREROOM_LOG_LEVEL"] ?? "", "WIREROOM_LOG_LEVEL")
+        if value.isEmpty && logLevel == nil { return .info }
         guard let level = Logger.Level(rawValue: value.lowercased()) else {
-            throw ValidationError("WIREROOM_LOG_LEVEL must be one of \(Self.levels), got \(value)")
+            throw ValidationError("\(source) must be one of \(Self.levels), got \(value)")
         }
         return level
     }

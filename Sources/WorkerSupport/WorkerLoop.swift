@@ -59,7 +59,7 @@ extension JobSource {
     /// nothing is ready, and returns once a stop is requested — after the batch in hand was
     /// processed — unregistering the worker.
     public func runBatches(_ leasing: BatchLeasing, logger: Logger, process: ([LeasedJob]) async throws -> Void) async throws {
-        try await PoolGuard.$watch.withValue(PoolGuard.watch ?? PoolWatch.workers) { try await runBatchLoop(leasing, logger: logger, process: process) }
+        try await PoolGuard.watchingWorkerLoop { try await runBatchLoop(leasing, logger: logger, process: process) }
     }
 
     private func runBatchLoop(_ leasing: BatchLeasing, logger: Logger, process: ([LeasedJob]) async throws -> Void) async throws {
