@@ -141,13 +141,14 @@ struct CLITests {
         defer { directory.remove() }
         let db = directory.path("queue.sqlite")
         _ = try Self.coordinator(["add", "--db", db, "https://example.com/a"])
-        let watch = try BackgroundProduct("coordinator", ["stats", "--db", db, "--watch", "--interval", "0.3"], output: .capture)
-        Thread.sleep(forTimeInterval: 1)
+        let output = directory.path("watch.out")
+        let watch = try BackgroundProduct("coordinator", ["stats", "--db", db, "--watch", "--interval", "0.3"], output: .log(output))
+        let screensSoFar = { ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").components(separatedBy: "\u{1B}[H\u{1B}[2J") }
+        try waitUntil(10, "two screens of the first count") { screensSoFar().count > 2 }
         _ = try Self.coordinator(["add", "--db", db, "https://example.org/b"])
-        Thread.sleep(forTimeInterval: 1)
+        try waitUntil(10, "two screens of the new count") { screensSoFar().filter { $0.contains("fetch       2") }.count >= 2 }
         watch.stop(signal: SIGINT)
-        let screens = watch.capturedOutput()
-            .components(separatedBy: "\u{1B}[H\u{1B}[2J").filter { !$0.isEmpty }
+        let screens = screensSoFar().filter { !$0.isEmpty }
         #expect(screens.count >= 4, "\(screens.count) screens")
         #expect(screens.first?.contains("fetch       1") == true)
         #expect(screens.last?.contains("fetch       2") == true, "the later screens show the URL added meanwhile")

@@ -42,7 +42,11 @@ struct RemoteFailureTests {
         let logText = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         let parser = try BackgroundProduct("parser", ["run", "--coordinator", url, "--token-file", try Self.tokenFile(in: directory)],
                                            output: .log(log))
-        Thread.sleep(forTimeInterval: 4)
+        // Two failed calls retried (one where the coordinator asks for 30 s), then still running.
+        let retries = mode.contains("--retry-after") ? 1 : 2
+        try waitUntil(30, "\(retries) retried coordinator calls") {
+            logText().components(separatedBy: "coordinator call failed; retrying").count > retries
+        }
         #expect(parser.process.isRunning, "the worker did not exit on the coordinator's trouble: \(logText())")
         let stopped = parser.terminate()
         #expect(stopped.seconds < 5, "SIGTERM took \(stopped.seconds) s")
