@@ -7,7 +7,7 @@ import Queue
 public struct ArticleMetadata: Codable, Sendable, Equatable {
     public var title: String?
     public var authors: [String] = []
-    /// ISO 8601: a date (`2024-05-01`) or a UTC time (`2024-05-01T08:30:00Z`).
+    /// ISO 8601: a date (`2024-05-01`) or a time with the page's own offset (`2024-05-01T08:30:00+02:00`, `…Z`).
     public var published: String?
     public var modified: String?
     public var language: String?
@@ -22,15 +22,18 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
 
 /// Reads metadata from the page before cleaning: JSON-LD first (publishers fill it for search
 /// engines, so it is the most deliberate), then Open Graph and article meta tags, then markup
-/// (`<time>`, `<h1>`, `<title>`), then the URL. A date is only taken from an explicit source and
-/// never from the future; when unsure the field stays empty.
+/// (`<time>`, `<h1>`, `<title>`), then the URL. Dates are read as `PageDates.swift` says: never
+/// from the future or from another story's chrome; when unsure the field stays empty.
 struct MetadataReader {
     let document: HTMLDocument
     let url: String?
     let now: Date
 
-    private var meta: [String: String] = [:]
-    private var jsonLD: [[String: Any]] = []
+    private(set) var meta: [String: String] = [:]
+    private(set) var jsonLD: [[String: Any]] = []
+    /// The date of markup that names it: `itemprop="datePublished"` on an element, `<time pubdate>`,
+    /// hAtom's `<abbr class="published" title>`.
+    private(set) var namedDateMarkup: String?
     private var links: [String: String] = [:]
 
     init(document: HTMLDocument, url: String?, now: Date = Date()) {
@@ -91,17 +94,8 @@ struct MetadataReader {
                                                 (meta["parsely-author"], "meta:name"), (meta["dc.creator"], "meta:name")]) {
             result.authors = author.split(separator: ",").map { Self.clean(String($0)) }.filter { !$0.isEmpty }
         }
-        result.published = firstDate("published", into: &result, [
-            (jsonLDDate("datePublished"), "json-ld"), (meta["article:published_time"], "meta:article"),
-            (meta["og:published_time"], "meta:og"), (meta["datepublished"], "itemprop"), (meta["pubdate"], "meta:name"),
-            (meta["publishdate"], "meta:name"), (meta["date"], "meta:name"), (meta["dc.date.issued"], "meta:name"),
-            (meta["dc.date"], "meta:name"), (meta["sailthru.date"], "meta:name"), (meta["parsely-pub-date"], "meta:name"),
-            (timeElement(), "time-element"), (dateInURL(), "url"),
-        ])
-        result.modified = firstDate("modified", into: &result, [
-            (jsonLDDate("dateModified"), "json-ld"), (meta["article:modified_time"], "meta:article"),
-            (meta["og:updated_time"], "meta:og"), (meta["datemodified"], "itemprop"),
-        ])
+        result.published = publishedDate(into: &result)
+        result.modified = modifiedDate(into: &result)
         result.language = take("language", [
             (document.root?.attribute("lang"), "html-lang"), (meta["content-language"], "meta:http-equiv"),
             (meta["og:locale"], "meta:og"), (jsonLDValue("inLanguage") as? String, "json-ld"),
@@ -151,9 +145,16 @@ struct MetadataReader {
                     jsonLD += Self.jsonLDObjects(node.textContent)
                 }
                 return false
+            case .time:
+                if namedDateMarkup == nil, node.attribute("pubdate") != nil { namedDateMarkup = node.attribute("datetime") }
+                fallthrough
             default:
                 if let itemprop = node.attribute("itemprop")?.lowercased(), ["datepublished", "datemodified"].contains(itemprop), meta[itemprop] == nil {
                     meta[itemprop] = node.attribute("content") ?? node.attribute("datetime") ?? node.textContent
+                }
+                if namedDateMarkup == nil, node.tag == .abbr || node.tag == .span, let title = node.attribute("title"),
+                   node.attribute("class")?.lowercased().split(separator: " ").contains("published") == true {
+                    namedDateMarkup = title
                 }
             }
             return true
@@ -190,18 +191,7 @@ struct MetadataReader {
         return jsonLD.lazy.compactMap { $0[key] }.first
     }
 
-    /// A date of the page's own JSON-LD article, else of its WebPage: the dates of other objects
-    /// (the stories an ItemList links to, an event, an offer's expiry) are not the article's.
-    private func jsonLDDate(_ key: String) -> String? {
-        for orPage in [false, true] {
-            for object in jsonLD where Self.isArticle(object, orPage: orPage) {
-                if let value = object[key] as? String { return value }
-            }
-        }
-        return nil
-    }
-
-    private static func isArticle(_ object: [String: Any], orPage: Bool) -> Bool {
+    static func isArticle(_ object: [String: Any], orPage: Bool) -> Bool {
         let types = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
         return types.contains { articleTypes.contains($0.lowercased()) && (orPage || $0.lowercased() != "webpage") }
     }
@@ -232,48 +222,6 @@ struct MetadataReader {
         document.first(.title)?.textContent
     }
 
-    /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
-    /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
-    /// dates something else (a comment, another story, the page's build).
-    private func timeElement() -> String? {
-        var found: String?
-        document.root?.walk { node in
-            guard found == nil, node.isElement else { return false }
-            switch node.tag {
-            case .nav, .aside, .footer, .script, .style: return false
-            case .time:
-                found = node.attribute("datetime")
-                return false
-            default:
-                // Byte tests, and only on elements that have attributes: this walks every element
-                // of pages without a <time>.
-                return !node.hasAttributes || !ClassNames(node).containsAny(Self.elsewhereDated)
-            }
-        }
-        return found
-    }
-
-    /// Class and id words of containers whose dates are not the article's.
-    private static let elsewhereDated = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories"])
-
-    nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
-
-    /// A date the URL spells out as /YYYY/MM/DD/ or /YYYY-MM-DD.
-    private func dateInURL() -> String? {
-        guard let url, let match = url.firstMatch(of: Self.urlDate) else { return nil }
-        return "\(match.1)-\(match.2)-\(match.3)"
-    }
-
-    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(String?, String)]) -> String? {
-        for (value, source) in candidates {
-            if let value, let date = DateNormalizer.iso8601(value, notAfter: now.addingTimeInterval(86_400)) {
-                result.provenance[field] = source
-                return date
-            }
-        }
-        return nil
-    }
-
     // MARK: Cleaning values
 
     /// Whitespace runs as one space; control characters (C0, C1: an ESC sequence in a title)
@@ -302,41 +250,5 @@ struct MetadataReader {
     /// `en-US` → `en`; `de_DE` → `de`.
     static func languageCode(_ value: String) -> String {
         String(value.lowercased().prefix { $0.isLetter })
-    }
-}
-
-/// Dates as publishers write them, to ISO 8601.
-enum DateNormalizer {
-    private static let rfc1123: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter
-    }()
-
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
-    /// `2024-05-01`, `2024-05-01T08:30:00Z` (times are given in UTC), or nil when `text` is no
-    /// date, is before 1990 or after `notAfter`.
-    static func iso8601(_ text: String, notAfter: Date) -> String? {
-        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let parts = ISODate(text) {
-            guard (1990...2100).contains(parts.year), let instant = parts.date, instant <= notAfter else { return nil }
-            guard parts.hasTime else { return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day) }
-            return format(instant)
-        }
-        if let date = rfc1123.date(from: text) {
-            return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? format(date) : nil
-        }
-        return nil
-    }
-
-    static func format(_ date: Date) -> String {
-        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 }

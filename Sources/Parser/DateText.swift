@@ -1,0 +1,197 @@
+import Foundation
+import Model
+
+/// A calendar day as a page shows it to readers: `07.11.2023`, `7. November 2023`,
+/// `November 7, 2023`, `7 nov. 2023`, `3 de marzo de 2020`, `2023-11-07`, `11/07/2023`.
+///
+/// Read by a small tokenizer instead of regular expressions: it runs on the short texts of a
+/// page's date-like elements, and a year is looked for before anything else.
+struct DateText: Equatable {
+    var year: Int, month: Int, day: Int
+
+    var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// The first date `text` spells out, or nil. `monthFirst`: read an ambiguous `a/b/yyyy` as
+    /// month/day (true: American English), as day/month (false), or not at all (nil: English of
+    /// no stated country); an unambiguous one (`25/12`, `12/25`) is read the only way it can be.
+    static func first(in text: String, monthFirst: Bool?) -> DateText? {
+        guard mayHoldYear(text) else { return nil }
+        let tokens = tokenize(text)
+        for start in tokens.indices {
+            if let date = match(tokens, at: start, monthFirst: monthFirst) { return date }
+        }
+        return nil
+    }
+
+    /// Whether four digits starting 19 or 20 stand alone somewhere: every form read has a year.
+    static func mayHoldYear(_ text: String) -> Bool {
+        var run = 0, first: UInt8 = 0, second: UInt8 = 0
+        for byte in text.utf8 {
+            if (0x30...0x39).contains(byte) {
+                if run == 0 { first = byte } else if run == 1 { second = byte }
+                run += 1
+            } else {
+                if run == 4, (first == 0x31 && second == 0x39) || (first == 0x32 && second == 0x30) { return true }
+                run = 0
+            }
+        }
+        return run == 4 && ((first == 0x31 && second == 0x39) || (first == 0x32 && second == 0x30))
+    }
+
+    enum Token: Equatable {
+        case number(Int, digits: Int)
+        case month(Int)
+        /// "de", "del", "di", "of": between the parts of `3 de marzo de 2020`.
+        case joiner
+        case word
+        case mark(Character)
+    }
+
+    static func tokenize(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        var word = "", digits = ""
+        var wordFollowsDigits = false
+        func flushDigits() {
+            guard !digits.isEmpty else { return }
+            tokens.append(.number(Int(digits) ?? 0, digits: digits.count))
+            digits = ""
+        }
+        func flushWord() {
+            guard !word.isEmpty else { return }
+            let lower = word.lowercased()
+            if let month = monthNames[lower] {
+                tokens.append(.month(month))
+            } else if joiners.contains(lower) {
+                tokens.append(.joiner)
+            } else if !(wordFollowsDigits && ordinalSuffixes.contains(lower)) {  // `29th`, `1er`: part of the number
+                tokens.append(.word)
+            }
+            word = ""
+            wordFollowsDigits = false
+        }
+        for character in text {
+            if character.isASCII, character.isNumber {
+                flushWord()
+                digits.append(character)
+            } else if character.isLetter {
+                if !digits.isEmpty {
+                    flushDigits()
+                    wordFollowsDigits = true
+                }
+                word.append(character)
+            } else {
+                flushDigits()
+                flushWord()
+                if [".", "/", "-", ","].contains(character) { tokens.append(.mark(character)) }
+            }
+        }
+        flushDigits()
+        flushWord()
+        return tokens
+    }
+
+    private static func match(_ t: [Token], at start: Int, monthFirst: Bool?) -> DateText? {
+        var i = start
+        func number(maxDigits: Int) -> Int? {
+            guard i < t.count, case .number(let value, let digits) = t[i], digits <= maxDigits else { return nil }
+            i += 1
+            return value
+        }
+        func year() -> Int? {
+            guard i < t.count, case .number(let value, 4) = t[i], (1990...2099).contains(value) else { return nil }
+            i += 1
+            return value
+        }
+        func month() -> Int? {
+            guard i < t.count, case .month(let value) = t[i] else { return nil }
+            i += 1
+            return value
+        }
+        func mark(_ allowed: Character) -> Bool {
+            guard i < t.count, case .mark(allowed) = t[i] else { return false }
+            i += 1
+            return true
+        }
+        func skip(_ allowed: Character) { _ = mark(allowed) }
+        func skipJoiningWord() {
+            if i < t.count, case .joiner = t[i] { i += 1 }
+        }
+        func made(_ y: Int, _ m: Int, _ d: Int) -> DateText? {
+            let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard (1...12).contains(m), (1...days[m - 1]).contains(d), m != 2 || d < 29 || y % 4 == 0 else { return nil }
+            return DateText(year: y, month: m, day: d)
+        }
+
+        // 2023-11-07, 2023/11/07
+        if let y = year() {
+            for separator: Character in ["-", "/", "."] where mark(separator) {
+                if let m = number(maxDigits: 2), mark(separator), let d = number(maxDigits: 2) { return made(y, m, d) }
+                return nil
+            }
+            return nil
+        }
+        i = start
+        // 07.11.2023, 7.11.2023, 11/07/2023, 07-11-2023
+        if let a = number(maxDigits: 2) {
+            let afterDay = i
+            for separator: Character in [".", "/", "-"] {
+                i = afterDay
+                guard mark(separator), let b = number(maxDigits: 2), mark(separator), let y = year() else { continue }
+                if separator != "/" { return made(y, b, a) }
+                if a > 12 { return made(y, b, a) }
+                if b > 12 { return made(y, a, b) }
+                guard let monthFirst else { return nil }
+                return monthFirst ? made(y, a, b) : made(y, b, a)
+            }
+            // 7. November 2023, 7 nov. 2023, 3 de marzo de 2020, 28 April, 2017
+            i = afterDay
+            skip(".")
+            skipJoiningWord()
+            if let m = month() {
+                skip(".")
+                skipJoiningWord()
+                skip(",")
+                if let y = year() { return made(y, m, a) }
+            }
+            return nil
+        }
+        i = start
+        // November 7, 2023, Nov. 7th 2023
+        if let m = month() {
+            skip(".")
+            if let d = number(maxDigits: 2) {
+                skip(".")
+                skip(",")
+                if let y = year() { return made(y, m, d) }
+            }
+        }
+        return nil
+    }
+
+    private static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th", "er", "e"]
+    private static let joiners: Set<String> = ["de", "del", "di", "of"]
+
+    /// Month names and their usual abbreviations in the languages most news is written in
+    /// (English, German, Dutch, French, Spanish, Italian, Portuguese, the Scandinavian languages).
+    static let monthNames: [String: Int] = {
+        let names: [[String]] = [
+            ["january", "jan", "januar", "jänner", "janvier", "januari", "enero", "ene", "gennaio", "gen", "janeiro"],
+            ["february", "feb", "febr", "februar", "février", "fevrier", "févr", "februari", "febrero", "febbraio", "fevereiro", "fev"],
+            ["march", "mar", "märz", "maerz", "mrz", "mars", "maart", "mrt", "marzo", "março", "marco", "marts"],
+            ["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
+            ["may", "mai", "mei", "mayo", "maggio", "mag", "maio", "maj"],
+            ["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"],
+            ["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"],
+            ["august", "aug", "août", "aout", "augustus", "agosto", "ago"],
+            ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro"],
+            ["october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre", "ott", "outubro", "out"],
+            ["november", "nov", "novembre", "noviembre", "novembro"],
+            ["december", "dec", "dez", "dezember", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro", "des"],
+        ]
+        var table: [String: Int] = [:]
+        for (index, words) in names.enumerated() {
+            for word in words { table[word] = index + 1 }
+        }
+        return table
+    }()
+}

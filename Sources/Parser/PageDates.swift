@@ -1,0 +1,230 @@
+import Foundation
+import Model
+
+/// When the page says it was published and last changed, from its explicit sources in the order
+/// they are trusted:
+///
+/// 1. the article's JSON-LD (`datePublished`; publishers fill it for search engines),
+/// 2. meta tags of every common vocabulary (Open Graph and `article:`, Dublin Core, schema.org
+///    `itemprop`, Parse.ly, Sailthru, Highwire `citation_`, PRISM, the CMS names `pubdate`,
+///    `publish-date`, `publication_date`, …),
+/// 3. markup that names its date (`itemprop="datePublished"`, `<time pubdate>`, hAtom's
+///    `<abbr class="published" title>`),
+/// 4. a date the URL spells out (`/2023/11/07/`),
+/// 5. the first `<time datetime>` outside the page's chrome,
+/// 6. a date written for readers in a date-like element (class or id with `date`, `datum`,
+///    `time`, `publish`, `byline`, `meta`, …) near the headline, in the forms of `DateText`.
+///
+/// Never a date from the future, from a comment, a sidebar, a footer or a list of other
+/// stories, a script, or a copyright line (which gives no day). The modified date is read from
+/// the sources that name it as such and is never taken for the published one.
+extension MetadataReader {
+    /// Meta names, properties and itemprops (lower case) that give the publication date, most
+    /// specific first.
+    static let publishedMeta: [(key: String, source: String)] = [
+        ("article:published_time", "meta:article"), ("article:published", "meta:article"), ("og:published_time", "meta:og"),
+        ("og:article:published_time", "meta:og"), ("datepublished", "itemprop"), ("dc.date.issued", "meta:dc"),
+        ("dcterms.issued", "meta:dc"), ("citation_publication_date", "meta:citation"), ("citation_date", "meta:citation"),
+        ("prism.publicationdate", "meta:prism"), ("parsely-pub-date", "meta:parsely"), ("sailthru.date", "meta:sailthru"),
+        ("pubdate", "meta:name"), ("publishdate", "meta:name"), ("publish-date", "meta:name"), ("publish_date", "meta:name"),
+        ("published_time", "meta:name"), ("published-date", "meta:name"), ("publication_date", "meta:name"),
+        ("publication-date", "meta:name"), ("date_published", "meta:name"), ("article.published", "meta:name"),
+        ("article_date_original", "meta:name"), ("original-publish-date", "meta:name"), ("cxenseparse:recs:publishtime", "meta:name"),
+        ("rnews:datepublished", "meta:name"), ("bt:pubdate", "meta:name"), ("pub_date", "meta:name"), ("release_date", "meta:name"),
+        ("datecreated", "itemprop"), ("dcterms.created", "meta:dc"), ("dc.date.created", "meta:dc"), ("uploaddate", "itemprop"),
+        ("date", "meta:name"), ("dc.date", "meta:dc"), ("dcterms.date", "meta:dc"), ("dc:date", "meta:dc"),
+    ]
+
+    /// Meta names, properties and itemprops that give the date of the last change.
+    static let modifiedMeta: [(key: String, source: String)] = [
+        ("article:modified_time", "meta:article"), ("article:modified", "meta:article"), ("og:updated_time", "meta:og"),
+        ("datemodified", "itemprop"), ("dcterms.modified", "meta:dc"), ("dc.date.modified", "meta:dc"),
+        ("modified_time", "meta:name"), ("last-modified", "meta:http-equiv"), ("lastmod", "meta:name"),
+        ("dateupdate", "itemprop"), ("date_modified", "meta:name"), ("revised", "meta:name"),
+    ]
+
+    func publishedDate(into result: inout ArticleMetadata) -> String? {
+        let explicit: [(String?, String)] = [(jsonLDDate("datePublished"), "json-ld")]
+            + Self.publishedMeta.map { (meta[$0.key], $0.source) }
+            + [(namedDateMarkup, "markup"), (dateInURL(), "url"), (timeElement(), "time-element")]
+        let shown = { VisibleDate.find(in: document, monthFirst: readsMonthFirst).flatMap { DateNormalizer.iso8601($0.iso, notAfter: latestDate) } }
+        if let date = firstDate("published", into: &result, explicit) {
+            // A time in UTC names the publisher's day only where the publisher lives there: an
+            // evening story in New York is the next day in UTC, a date kept as local midnight in
+            // Berlin the day before. The day the page shows its readers, when it is that one
+            // off, is the publisher's.
+            guard let given = ISODate(date), given.hasTime, given.offsetSeconds == 0, let instant = given.date,
+                  let local = shown(), !date.hasPrefix(local), let midnight = ISODate.date(local),
+                  // the UTC instants the local day covers, for offsets from UTC−12 to UTC+14
+                  (midnight.addingTimeInterval(-14 * 3600)...midnight.addingTimeInterval(36 * 3600)).contains(instant)
+            else { return date }
+            result.provenance["published"] = "text"
+            return local
+        }
+        guard let date = shown() else { return nil }
+        result.provenance["published"] = "text"
+        return date
+    }
+
+    func modifiedDate(into result: inout ArticleMetadata) -> String? {
+        firstDate("modified", into: &result, [(jsonLDDate("dateModified"), "json-ld")] + Self.modifiedMeta.map { (meta[$0.key], $0.source) })
+    }
+
+    /// A day later than the fetch: a page's clock may run ahead of ours by its time zone.
+    private var latestDate: Date { now.addingTimeInterval(86_400) }
+
+    /// `a/b/yyyy` is month/day on pages in American English, day/month in other languages, and
+    /// unreadable in English of no stated country.
+    private var readsMonthFirst: Bool? {
+        let language = (document.root?.attribute("lang") ?? meta["og:locale"] ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
+        if language == "en-us" { return true }
+        return language == "en" || language.isEmpty ? nil : false
+    }
+
+    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(String?, String)]) -> String? {
+        for (value, source) in candidates {
+            if let value, let date = DateNormalizer.iso8601(value, notAfter: latestDate) {
+                result.provenance[field] = source
+                return date
+            }
+        }
+        return nil
+    }
+
+    /// A date of the page's own JSON-LD article, else of its WebPage: the dates of other objects
+    /// (the stories an ItemList links to, an event, an offer's expiry) are not the article's.
+    private func jsonLDDate(_ key: String) -> String? {
+        for orPage in [false, true] {
+            for object in jsonLD where Self.isArticle(object, orPage: orPage) {
+                if let value = object[key] as? String { return value }
+            }
+        }
+        return nil
+    }
+
+    /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
+    /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
+    /// dates something else (a comment, another story, the page's build).
+    private func timeElement() -> String? {
+        var found: String?
+        document.root?.walk { node in
+            guard found == nil, node.isElement else { return false }
+            switch node.tag {
+            case .nav, .aside, .footer, .script, .style: return false
+            case .time:
+                found = node.attribute("datetime")
+                return false
+            default:
+                // Byte tests, and only on elements that have attributes: this walks every element
+                // of pages without a <time>.
+                return !node.hasAttributes || !ClassNames(node).containsAny(VisibleDate.elsewhereDated)
+            }
+        }
+        return found
+    }
+
+    nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
+
+    /// A date the URL spells out as /YYYY/MM/DD/ or /YYYY-MM-DD.
+    private func dateInURL() -> String? {
+        guard let url, let match = url.firstMatch(of: Self.urlDate) else { return nil }
+        return "\(match.1)-\(match.2)-\(match.3)"
+    }
+}
+
+/// A date written for readers in a date-like element near the headline.
+enum VisibleDate {
+    /// Class and id words of containers whose dates are not the article's.
+    static let elsewhereDated = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
+                                                  "ticker", "calendar", "footer", "archive", "event"])
+
+    /// Class and id words of elements that hold the article's date or its byline.
+    static let dateLike = ClassNames.bytes(["date", "datum", "time", "publi", "posted", "byline", "meta", "submitted", "fecha",
+                                            "created", "author", "info"])
+
+    /// The first date in a date-like element after the page's first `<h1>`, else before it;
+    /// nil when none is shown.
+    static func find(in document: HTMLDocument, monthFirst: Bool?) -> DateText? {
+        guard let root = document.root else { return nil }
+        var beforeHeadline: DateText?, afterHeadline: DateText?
+        var seenHeadline = false
+        root.walk { node in
+            guard afterHeadline == nil else { return false }
+            if node.isText {
+                guard let parent = node.parent, let date = date(shownBy: node, in: parent, monthFirst: monthFirst) else { return false }
+                if seenHeadline { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
+                return false
+            }
+            guard node.isElement else { return false }
+            switch node.tag {
+            case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .form, .button, .a: return false
+            case .h1:
+                seenHeadline = true
+                return true
+            default:
+                return !node.hasAttributes || !ClassNames(node).containsAny(elsewhereDated)
+            }
+        }
+        return afterHeadline ?? beforeHeadline
+    }
+
+    /// The date a text node shows, when it or one of its three nearest elements is date-like:
+    /// read from the text of the nearest element (a date split over `<span>`s reads whole).
+    private static func date(shownBy text: HTMLNode, in parent: HTMLNode, monthFirst: Bool?) -> DateText? {
+        let own = text.content
+        guard own.utf8.count < 400, DateText.mayHoldYear(own) || own.utf8.count < 40 else { return nil }
+        var element: HTMLNode? = parent
+        var dateLikeContext = false
+        for _ in 0..<3 {
+            guard let at = element, at.isElement else { break }
+            if at.tag == .time || (at.hasAttributes && ClassNames(at, ["class", "id", "itemprop"]).containsAny(dateLike)) {
+                dateLikeContext = true
+                break
+            }
+            element = at.parent
+        }
+        guard dateLikeContext else { return nil }
+        let shown = parent.textContent
+        return shown.utf8.count < 400 ? DateText.first(in: shown, monthFirst: monthFirst) : DateText.first(in: own, monthFirst: monthFirst)
+    }
+}
+
+/// Dates as publishers write them, to ISO 8601.
+enum DateNormalizer {
+    private static let rfc1123: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter
+    }()
+
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// `2024-05-01`, `2024-05-01T08:30:00+02:00` (the time as the page gives it, with its own
+    /// offset: the calendar day is the publisher's, and an evening story in New York is not
+    /// dated the next day), `…Z` for a time given in UTC or without an offset; nil when `text`
+    /// is no date, is before 1990 or after `notAfter`.
+    static func iso8601(_ text: String, notAfter: Date) -> String? {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let parts = ISODate(text) {
+            guard (1990...2100).contains(parts.year), let instant = parts.date, instant <= notAfter else { return nil }
+            guard let hour = parts.hour, let minute = parts.minute else { return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day) }
+            guard let offset = parts.offsetSeconds, offset != 0, parts.second ?? 0 < 60 else { return format(instant) }
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year, parts.month, parts.day, hour, minute, parts.second ?? 0)
+                + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) % 3600 / 60)
+        }
+        if let date = rfc1123.date(from: text) {
+            return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? format(date) : nil
+        }
+        return nil
+    }
+
+    static func format(_ date: Date) -> String {
+        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+}
