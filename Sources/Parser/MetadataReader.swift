@@ -139,7 +139,7 @@ struct MetadataReader {
                 }
             case .a:
                 if node.visibleTextLength >= 20, let href = node.attribute("href") { headlineLinkTargets.append(href) }
-                return false
+                return true  // a permalink may hold the article's <time itemprop="datePublished">
             case .script:
                 if node.attribute("type")?.lowercased().contains("ld+json") == true {
                     jsonLD += Self.jsonLDObjects(node.textContent)

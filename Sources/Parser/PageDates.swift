@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import Model
 
@@ -47,22 +48,24 @@ extension MetadataReader {
         let explicit: [(String?, String)] = [(jsonLDDate("datePublished"), "json-ld")]
             + Self.publishedMeta.map { (meta[$0.key], $0.source) }
             + [(namedDateMarkup, "markup"), (dateInURL(), "url"), (timeElement(), "time-element")]
-        let shown = { VisibleDate.find(in: document, monthFirst: readsMonthFirst).flatMap { DateNormalizer.iso8601($0.iso, notAfter: latestDate) } }
+        let found = VisibleDate.find(in: document, monthFirst: readsMonthFirst)
+        let shown = { found.flatMap { DateNormalizer.iso8601($0.date.iso, notAfter: latestDate) } }
+        let shownInDateElement = { found?.source == "text" ? shown() : nil }
         if let date = firstDate("published", into: &result, explicit) {
             // A time in UTC names the publisher's day only where the publisher lives there: an
             // evening story in New York is the next day in UTC, a date kept as local midnight in
             // Berlin the day before. The day the page shows its readers, when it is that one
             // off, is the publisher's.
             guard let given = ISODate(date), given.hasTime, given.offsetSeconds == 0, let instant = given.date,
-                  let local = shown(), !date.hasPrefix(local), let midnight = ISODate.date(local),
+                  let local = shownInDateElement(), !date.hasPrefix(local), let midnight = ISODate.date(local),
                   // the UTC instants the local day covers, for offsets from UTC−12 to UTC+14
                   (midnight.addingTimeInterval(-14 * 3600)...midnight.addingTimeInterval(36 * 3600)).contains(instant)
             else { return date }
             result.provenance["published"] = "text"
             return local
         }
-        guard let date = shown() else { return nil }
-        result.provenance["published"] = "text"
+        guard let date = shown(), let found else { return nil }
+        result.provenance["published"] = found.source
         return date
     }
 
@@ -107,6 +110,7 @@ extension MetadataReader {
     /// dates something else (a comment, another story, the page's build).
     private func timeElement() -> String? {
         var found: String?
+        let chrome = DatedElsewhere(document)
         document.root?.walk { node in
             guard found == nil, node.isElement else { return false }
             switch node.tag {
@@ -117,7 +121,7 @@ extension MetadataReader {
             default:
                 // Byte tests, and only on elements that have attributes: this walks every element
                 // of pages without a <time>.
-                return !node.hasAttributes || !ClassNames(node).containsAny(VisibleDate.elsewhereDated)
+                return !chrome.contains(node)
             }
         }
         return found
@@ -132,40 +136,84 @@ extension MetadataReader {
     }
 }
 
+/// The page's chrome as far as dates go: elements whose class or id says their dates are not
+/// the article's (comments, related stories, sidebars, teasers, tickers, footers, …).
+///
+/// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
+/// `comments-open` on `<body>`), so an element that holds the page's first `<h1>`, or half of
+/// its text, is never chrome: neither the headline nor most of the page is in a sidebar.
+struct DatedElsewhere {
+    static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
+                                         "ticker", "calendar", "footer", "archive", "event"])
+
+    private let holdsHeadline: Set<xmlNodePtr>
+    private let halfTheText: Int
+
+    init(_ document: HTMLDocument) {
+        var holders: Set<xmlNodePtr> = []
+        var at = document.first(.h1)?.parent
+        while let node = at {
+            holders.insert(node.pointer)
+            at = node.parent
+        }
+        holdsHeadline = holders
+        halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
+    }
+
+    func contains(_ node: HTMLNode) -> Bool {
+        node.hasAttributes && !holdsHeadline.contains(node.pointer) && ClassNames(node).containsAny(Self.words)
+            && node.visibleTextLength < halfTheText
+    }
+}
+
 /// A date written for readers in a date-like element near the headline.
 enum VisibleDate {
-    /// Class and id words of containers whose dates are not the article's.
-    static let elsewhereDated = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
-                                                  "ticker", "calendar", "footer", "archive", "event"])
-
     /// Class and id words of elements that hold the article's date or its byline.
     static let dateLike = ClassNames.bytes(["date", "datum", "time", "publi", "posted", "byline", "meta", "submitted", "fecha",
                                             "created", "author", "info"])
 
-    /// The first date in a date-like element after the page's first `<h1>`, else before it;
-    /// nil when none is shown.
-    static func find(in document: HTMLDocument, monthFirst: Bool?) -> DateText? {
+    /// Characters of text after the headline in which a date without a date-like element is
+    /// still the article's (a dateline, a first line `01.02.2022 – Der Arbeitsmarkt …`).
+    static let nearHeadline = 1500
+
+    /// Where the date was read: in a date-like element (`text`), or in the text just after the
+    /// headline (`text:near-headline`).
+    struct Found {
+        var date: DateText
+        var source: String
+    }
+
+    /// The first date in a date-like element after the page's first `<h1>`, else before it,
+    /// else in the first `nearHeadline` characters after it; nil when none is shown.
+    static func find(in document: HTMLDocument, monthFirst: Bool?) -> Found? {
         guard let root = document.root else { return nil }
-        var beforeHeadline: DateText?, afterHeadline: DateText?
-        var seenHeadline = false
+        let chrome = DatedElsewhere(document)
+        var beforeHeadline: DateText?, afterHeadline: DateText?, nearHeadline: DateText?
+        var textAfterHeadline: Int?
         root.walk { node in
             guard afterHeadline == nil else { return false }
             if node.isText {
-                guard let parent = node.parent, let date = date(shownBy: node, in: parent, monthFirst: monthFirst) else { return false }
-                if seenHeadline { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
+                guard let parent = node.parent else { return false }
+                if let date = date(shownBy: node, in: parent, monthFirst: monthFirst) {
+                    if textAfterHeadline != nil { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
+                } else if let seen = textAfterHeadline, seen < Self.nearHeadline, nearHeadline == nil {
+                    nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst)
+                    textAfterHeadline = seen + node.ownTextMetrics.chars
+                }
                 return false
             }
             guard node.isElement else { return false }
             switch node.tag {
-            case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .form, .button, .a: return false
+            case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .form, .button: return false
             case .h1:
-                seenHeadline = true
+                if textAfterHeadline == nil { textAfterHeadline = -node.visibleTextLength }
                 return true
             default:
-                return !node.hasAttributes || !ClassNames(node).containsAny(elsewhereDated)
+                return !chrome.contains(node)
             }
         }
-        return afterHeadline ?? beforeHeadline
+        if let date = afterHeadline ?? beforeHeadline { return Found(date: date, source: "text") }
+        return nearHeadline.map { Found(date: $0, source: "text:near-headline") }
     }
 
     /// The date a text node shows, when it or one of its three nearest elements is date-like:
