@@ -29,7 +29,7 @@ struct PageDatesTests {
         ("", #"<time pubdate datetime="2016-12-23">Friday</time><time datetime="2017-01-01">later</time>"#, "2016-12-23", "markup"),
         ("", #"<div class="comment-meta">12.11.2023</div>"#, nil, nil),
         ("", #"<div class="teaser"><span class="date">12.11.2023</span></div>"#, nil, nil),
-        ("", #"<p>Der Artikel wurde am 05.11.2021 veröffentlicht.</p>"#, nil, nil),
+        ("", #"<p>Berlin, 05.11.2021 – Der Artikel beginnt mit seinem Datum.</p>"#, "2021-11-05", "text:near-headline"),
         ("", #"<p class="date">12.11.2031</p>"#, nil, nil),
     ] as [(String, String, String?, String?)])
     func sources(head: String, byline: String, published: String?, source: String?) throws {
@@ -37,6 +37,12 @@ struct PageDatesTests {
         let article = try extract(html, url: "https://x.example/a")
         #expect(article.published == published, "\(head)\(byline)")
         #expect(article.provenance["published"] == source)
+    }
+
+    @Test("a date in the prose far below the headline is not the article's")
+    func farBelowHeadline() throws {
+        let html = Data("<!DOCTYPE html><html lang=\"de\"><body><article><h1>Der Titel</h1>\(String(repeating: story(), count: 4))<p>Am 05.11.2021 begann es.</p></article></body></html>".utf8)
+        #expect(try extract(html).published == nil)
     }
 
     @Test("a date shown before the headline counts only when none follows it; a ticker's date never")
