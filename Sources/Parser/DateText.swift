@@ -24,9 +24,11 @@ struct DateText: Equatable {
     }
 
     /// Whether four digits starting 19 or 20 stand alone somewhere: every form read has a year.
-    static func mayHoldYear(_ text: String) -> Bool {
+    static func mayHoldYear(_ text: String) -> Bool { mayHoldYear(text.utf8) }
+
+    static func mayHoldYear<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         var run = 0, first: UInt8 = 0, second: UInt8 = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if (0x30...0x39).contains(byte) {
                 if run == 0 { first = byte } else if run == 1 { second = byte }
                 run += 1

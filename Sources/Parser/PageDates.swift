@@ -142,12 +142,14 @@ extension MetadataReader {
 /// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
 /// `comments-open` on `<body>`), so an element that holds the page's first `<h1>`, or half of
 /// its text, is never chrome: neither the headline nor most of the page is in a sidebar.
-struct DatedElsewhere {
+final class DatedElsewhere {
     static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
                                          "ticker", "calendar", "footer", "archive", "event"])
 
     private let holdsHeadline: Set<xmlNodePtr>
-    private let halfTheText: Int
+    private let body: HTMLNode?
+    /// Counted only when a flagged element is met: most pages' walks meet none.
+    private lazy var halfTheText = (body?.visibleTextLength ?? 0) / 2
 
     init(_ document: HTMLDocument) {
         var holders: Set<xmlNodePtr> = []
@@ -157,7 +159,7 @@ struct DatedElsewhere {
             at = node.parent
         }
         holdsHeadline = holders
-        halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
+        body = document.first(.body)
     }
 
     func contains(_ node: HTMLNode) -> Bool {
@@ -197,7 +199,7 @@ enum VisibleDate {
                 if let date = date(shownBy: node, in: parent, monthFirst: monthFirst) {
                     if textAfterHeadline != nil { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
                 } else if let seen = textAfterHeadline, seen < Self.nearHeadline, nearHeadline == nil {
-                    nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst)
+                    if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
                     textAfterHeadline = seen + node.ownTextMetrics.chars
                 }
                 return false
@@ -217,10 +219,11 @@ enum VisibleDate {
     }
 
     /// The date a text node shows, when it or one of its three nearest elements is date-like:
-    /// read from the text of the nearest element (a date split over `<span>`s reads whole).
+    /// read from the text of its element, else of the element around that (a date split over
+    /// `<span>`s reads whole). Only text that holds a year is looked at, without copying it.
     private static func date(shownBy text: HTMLNode, in parent: HTMLNode, monthFirst: Bool?) -> DateText? {
-        let own = text.content
-        guard own.utf8.count < 400, DateText.mayHoldYear(own) || own.utf8.count < 40 else { return nil }
+        let own = text.ownTextBytes
+        guard own.count < 400, DateText.mayHoldYear(own) else { return nil }
         var element: HTMLNode? = parent
         var dateLikeContext = false
         for _ in 0..<3 {
@@ -232,8 +235,23 @@ enum VisibleDate {
             element = at.parent
         }
         guard dateLikeContext else { return nil }
-        let shown = parent.textContent
-        return shown.utf8.count < 400 ? DateText.first(in: shown, monthFirst: monthFirst) : DateText.first(in: own, monthFirst: monthFirst)
+        var around: HTMLNode? = parent
+        for _ in 0..<2 {
+            guard let at = around else { break }
+            let shown = at.textContent
+            guard shown.utf8.count < 400 else { break }
+            if let date = DateText.first(in: shown, monthFirst: monthFirst) { return date }
+            around = at.parent
+        }
+        return DateText.first(in: text.content, monthFirst: monthFirst)
+    }
+}
+
+extension HTMLNode {
+    /// A text node's own bytes, not copied (empty for an element).
+    var ownTextBytes: UnsafeBufferPointer<UInt8> {
+        guard isText, let content = pointer.pointee.content else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
     }
 }
 
