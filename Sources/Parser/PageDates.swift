@@ -45,32 +45,32 @@ extension MetadataReader {
     ]
 
     func publishedDate(into result: inout ArticleMetadata) -> String? {
-        let explicit: [(String?, String)] = [(jsonLDDate("datePublished"), "json-ld")]
-            + Self.publishedMeta.map { (meta[$0.key], $0.source) }
-            + [(namedDateMarkup, "markup"), (dateInURL(), "url"), (timeElement(), "time-element")]
-        let found = VisibleDate.find(in: document, monthFirst: readsMonthFirst)
-        let shown = { found.flatMap { DateNormalizer.iso8601($0.date.iso, notAfter: latestDate) } }
-        let shownInDateElement = { found?.source == "text" ? shown() : nil }
+        // Each source is read only if the ones before it gave no date: the walks are the cost.
+        let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
+            + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
+            + [({ namedDateMarkup }, "markup"), ({ dateInURL() }, "url"), ({ timeElement() }, "time-element")]
+        let found = { VisibleDate.find(in: document, monthFirst: readsMonthFirst) }
         if let date = firstDate("published", into: &result, explicit) {
             // A time in UTC names the publisher's day only where the publisher lives there: an
             // evening story in New York is the next day in UTC, a date kept as local midnight in
-            // Berlin the day before. The day the page shows its readers, when it is that one
-            // off, is the publisher's.
+            // Berlin the day before. The day the page shows its readers in a date-like element,
+            // when it is that one off, is the publisher's.
             guard let given = ISODate(date), given.hasTime, given.offsetSeconds == 0, let instant = given.date,
-                  let local = shownInDateElement(), !date.hasPrefix(local), let midnight = ISODate.date(local),
+                  let shown = found(), shown.source == "text", let local = DateNormalizer.iso8601(shown.date.iso, notAfter: latestDate),
+                  !date.hasPrefix(local), let midnight = ISODate.date(local),
                   // the UTC instants the local day covers, for offsets from UTC−12 to UTC+14
                   (midnight.addingTimeInterval(-14 * 3600)...midnight.addingTimeInterval(36 * 3600)).contains(instant)
             else { return date }
             result.provenance["published"] = "text"
             return local
         }
-        guard let date = shown(), let found else { return nil }
-        result.provenance["published"] = found.source
+        guard let shown = found(), let date = DateNormalizer.iso8601(shown.date.iso, notAfter: latestDate) else { return nil }
+        result.provenance["published"] = shown.source
         return date
     }
 
     func modifiedDate(into result: inout ArticleMetadata) -> String? {
-        firstDate("modified", into: &result, [(jsonLDDate("dateModified"), "json-ld")] + Self.modifiedMeta.map { (meta[$0.key], $0.source) })
+        firstDate("modified", into: &result, [({ jsonLDDate("dateModified") }, "json-ld")] + Self.modifiedMeta.map { key, source in ({ meta[key] }, source) })
     }
 
     /// A day later than the fetch: a page's clock may run ahead of ours by its time zone.
@@ -84,9 +84,9 @@ extension MetadataReader {
         return language == "en" || language.isEmpty ? nil : false
     }
 
-    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(String?, String)]) -> String? {
+    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(() -> String?, String)]) -> String? {
         for (value, source) in candidates {
-            if let value, let date = DateNormalizer.iso8601(value, notAfter: latestDate) {
+            if let value = value(), let date = DateNormalizer.iso8601(value, notAfter: latestDate) {
                 result.provenance[field] = source
                 return date
             }
@@ -140,15 +140,16 @@ extension MetadataReader {
 /// the article's (comments, related stories, sidebars, teasers, tickers, footers, …).
 ///
 /// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
-/// `comments-open` on `<body>`), so an element that holds the page's first `<h1>`, or half of
-/// its text, is never chrome: neither the headline nor most of the page is in a sidebar.
+/// `comments-open` on `<body>`), so an element that holds the page's first `<h1>` (or, on a page
+/// without one, half of its text) is never chrome: neither the headline nor most of the page is
+/// in a sidebar.
 final class DatedElsewhere {
     static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
                                          "ticker", "calendar", "footer", "archive", "event"])
 
     private let holdsHeadline: Set<xmlNodePtr>
     private let body: HTMLNode?
-    /// Counted only when a flagged element is met: most pages' walks meet none.
+    /// Counted only when a flagged element is met on a page without an `<h1>`.
     private lazy var halfTheText = (body?.visibleTextLength ?? 0) / 2
 
     init(_ document: HTMLDocument) {
@@ -163,8 +164,9 @@ final class DatedElsewhere {
     }
 
     func contains(_ node: HTMLNode) -> Bool {
-        node.hasAttributes && !holdsHeadline.contains(node.pointer) && ClassNames(node).containsAny(Self.words)
-            && node.visibleTextLength < halfTheText
+        guard node.hasAttributes, !holdsHeadline.contains(node.pointer), ClassNames(node).containsAny(Self.words) else { return false }
+        // On a page with an <h1> its holders are the layout; without one, size tells.
+        return !holdsHeadline.isEmpty || node.visibleTextLength < halfTheText
     }
 }
 
