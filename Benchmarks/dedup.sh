@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command: near-duplicate detection, quality and speed.
-#  1. Quality: builds the evaluation of Benchmarks/dedup_eval.py from the extraction dev set's
-#     article texts (`parser extract`), runs `store dedup` and, in the same run, the reference
-#     (datasketch MinHashLSH, 3-word shingles, threshold 0.4), and prints pairwise precision/recall.
+#  1. Quality: builds the two evaluations of Benchmarks/dedup_eval.py (`build`, `build-hard`) from
+#     the extraction dev set's article texts (`parser extract`), runs `store dedup` and, in the same
+#     run, the reference (datasketch MinHashLSH, 3-word shingles, threshold 0.4), and prints
+#     pairwise precision/recall.
 #  2. Speed: `store dedup` on synthesized corpora of 100 000 and 1 000 000 documents
 #     (Benchmarks/dedup_corpus.py), on one core, under GNU time: docs/s, µs per document, peak RSS.
 #  3. With --stream, only the dedup window: a stream of 1 000 000 synthetic articles over 90
@@ -42,6 +43,7 @@ bin="$here/../.build/release"
 python3 "$here/unpack_devset.py" "$dev" "$work/pages"
 [[ -s "$work/devtexts.jsonl" ]] || "$bin/parser" extract "$work/pages" > "$work/devtexts.jsonl"
 python3 "$here/dedup_eval.py" build "$work/devtexts.jsonl" "$work/eval.jsonl" "$work/truth.json"
+python3 "$here/dedup_eval.py" build-hard "$work/devtexts.jsonl" "$work/hard.jsonl" "$work/hard-truth.json"
 
 if [[ -n "$stream" ]]; then
     corpus="$work/stream-$stream.jsonl"
@@ -80,11 +82,14 @@ PY
     exit 0
 fi
 
-echo "== quality: pairwise precision and recall on the evaluation"
-"$bin/store" dedup "$work/eval.jsonl" > "$work/eval-wireroom.jsonl"
-python3 "$here/dedup_eval.py" score "$work/truth.json" "$work/eval-wireroom.jsonl" --name "store dedup"
-"$work/venv/bin/python" "$here/dedup_eval.py" datasketch "$work/eval.jsonl" > "$work/eval-datasketch.jsonl" 2>/dev/null
-python3 "$here/dedup_eval.py" score "$work/truth.json" "$work/eval-datasketch.jsonl" --name "datasketch MinHashLSH (3-word shingles, threshold 0.4)"
+for eval in eval hard; do
+    truth="$work/truth.json"; [[ $eval == hard ]] && truth="$work/hard-truth.json"
+    echo "== quality: pairwise precision and recall on the $([[ $eval == hard ]] && echo "harder evaluation (short stories in heavy chrome, several edits at once)" || echo evaluation)"
+    "$bin/store" dedup "$work/$eval.jsonl" > "$work/$eval-wireroom.jsonl"
+    python3 "$here/dedup_eval.py" score "$truth" "$work/$eval-wireroom.jsonl" --name "store dedup"
+    "$work/venv/bin/python" "$here/dedup_eval.py" datasketch "$work/$eval.jsonl" > "$work/$eval-datasketch.jsonl" 2>/dev/null
+    python3 "$here/dedup_eval.py" score "$truth" "$work/$eval-datasketch.jsonl" --name "datasketch MinHashLSH (3-word shingles, threshold 0.4)"
+done
 
 echo "== speed: store dedup on one core (taskset -c 0), LSH index in a temporary SQLite file"
 for size in $sizes; do

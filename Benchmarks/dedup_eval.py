@@ -20,7 +20,16 @@ Corpus (deterministic, seed 7), from the texts `parser extract` finds in the ext
   original's names, and with the original's lead sentence — same people, different story;
 * every original is a negative for every other.
 
+The harder evaluation (`build-hard`), German and English articles only: short stories (the
+first 40 to 150 words of an article) and whole ones, each copy carrying three to five edits at
+once — a wire dateline, a trimmed end, edited words, other quotes, spacing and case, merged or split
+paragraphs — always under another headline and inside another outlet's heavy page chrome in the
+story's language (navigation, trending headlines, cookie and newsletter prose, a footer), as long
+as a short story itself; negatives are other short stories in the same chrome and same-names
+stories.
+
 Usage: dedup_eval.py build DEVTEXTS.jsonl OUT.jsonl TRUTH.json
+       dedup_eval.py build-hard DEVTEXTS.jsonl OUT.jsonl TRUTH.json
        dedup_eval.py score TRUTH.json PREDICTIONS.jsonl [--name NAME]
        dedup_eval.py datasketch OUT.jsonl > PREDICTIONS.jsonl   (the reference: MinHashLSH, 3-word shingles, threshold 0.4)
        dedup_eval.py stream CORPUS.jsonl PREDICTIONS.jsonl [--name NAME]
@@ -227,6 +236,181 @@ def build(devtexts, out_path, truth_path):
     print(f"{len(docs)} documents: {dict(kinds)}", file=sys.stderr)
 
 
+HARD_CHROME = {
+    "en": {
+        "nav": ["Home", "News", "Politics", "Business", "Sport", "Culture", "Opinion", "Weather", "Video", "Podcasts",
+                "Local", "World", "Science", "Subscribe", "Log in", "Newsletters", "Puzzles"],
+        "trending": ["Trending now", "Most read", "Popular this week"],
+        "cookies": [
+            "We use cookies and similar technologies to give you the best experience on {outlet}, to measure our audience "
+            "and to show you relevant advertising. By continuing to browse you agree to our use of cookies.",
+            "{outlet} and its partners store and read information on your device to personalise content and ads, to provide "
+            "social media features and to analyse our traffic. You can change your choices at any time.",
+            "This site relies on cookies to work. With your consent {outlet} also uses them to understand how readers find "
+            "our journalism and to show advertising that pays for it; manage your settings below.",
+        ],
+        "newsletter": [
+            "Never miss a story: the {outlet} morning briefing brings the most important news, results and events "
+            "straight to your inbox every weekday at seven o'clock, free of charge.",
+            "Get the best of {outlet} in your inbox. Our editors pick the stories you need to start the day, every morning, "
+            "plus a weekend edition with long reads.",
+            "Sign up for the evening update from {outlet}: the day's essential stories and what they mean for you, "
+            "delivered at six. It only takes a minute.",
+        ],
+        "foot": ["About us", "Contact", "Advertise", "Privacy policy", "Terms of use", "Careers", "Help", "Accessibility"],
+        "more": ["More from {outlet}", "Read next on {outlet}", "Elsewhere on {outlet}"],
+    },
+    "de": {
+        "nav": ["Startseite", "Nachrichten", "Politik", "Wirtschaft", "Sport", "Kultur", "Meinung", "Wetter", "Video",
+                "Podcasts", "Lokales", "Welt", "Wissen", "Abo", "Anmelden", "Newsletter", "Rätsel"],
+        "trending": ["Meistgelesen", "Beliebt in dieser Woche", "Top-Themen"],
+        "cookies": [
+            "Wir verwenden Cookies und ähnliche Technologien, um Ihnen auf {outlet} das beste Erlebnis zu bieten, unsere "
+            "Reichweite zu messen und passende Werbung zu zeigen. Mit der weiteren Nutzung stimmen Sie dem zu.",
+            "{outlet} und seine Partner speichern und lesen Informationen auf Ihrem Gerät, um Inhalte und Anzeigen zu "
+            "personalisieren und Zugriffe zu analysieren. Ihre Auswahl können Sie jederzeit ändern.",
+            "Diese Seite braucht Cookies, um zu funktionieren. Mit Ihrer Einwilligung nutzt {outlet} sie auch, um zu "
+            "verstehen, wie Leser unseren Journalismus finden; Einstellungen verwalten Sie unten.",
+        ],
+        "newsletter": [
+            "Keine Nachricht mehr verpassen: Der Morgen-Newsletter von {outlet} bringt die wichtigsten Meldungen, "
+            "Ergebnisse und Termine jeden Werktag um sieben Uhr kostenlos in Ihr Postfach.",
+            "Das Beste von {outlet} in Ihrem Postfach: Unsere Redaktion wählt jeden Morgen die Geschichten aus, die Sie "
+            "für den Tag brauchen, dazu am Wochenende lange Texte.",
+            "Abonnieren Sie das Abend-Update von {outlet}: die wichtigsten Geschichten des Tages und was sie für Sie "
+            "bedeuten, um sechs Uhr. Es dauert nur eine Minute.",
+        ],
+        "foot": ["Über uns", "Kontakt", "Werbung", "Datenschutz", "Impressum", "Karriere", "Hilfe", "Barrierefreiheit"],
+        "more": ["Mehr von {outlet}", "Weiterlesen bei {outlet}", "Auch bei {outlet}"],
+    },
+}
+HARD_OUTLETS = ["Kreisblatt", "Valley News", "Stadtanzeiger", "Metro Herald", "Abendpost", "Coastal Times", "Rundschau",
+                "City Observer"]
+DATELINES = {"en": ["LONDON", "NEW YORK", "WASHINGTON", "BRUSSELS"], "de": ["BERLIN", "MÜNCHEN", "HAMBURG", "WIEN"]}
+WIRES = {"en": ["Reuters", "AP", "AFP"], "de": ["dpa", "AFP", "epd", "KNA"]}
+
+
+def heavy_chrome(rng, language, outlet, titles):
+    """Page chrome in the story's language, about as many words as a short story: the outlet's own
+    (its navigation and its wording of the cookie, newsletter and footer texts, the same on all its
+    pages; another outlet words them otherwise, or now and then alike, as sites on one CMS do)
+    around headlines of other stories that change from page to page."""
+    words = HARD_CHROME[language]
+    own = random.Random(outlet)
+    head = own.sample(words["nav"], 12) + [outlet]
+    prose = [own.choice(words["cookies"]).format(outlet=outlet), own.choice(words["newsletter"]).format(outlet=outlet)]
+    middle = [own.choice(words["trending"])] + rng.sample(titles, 5) + prose
+    foot = [own.choice(words["more"]).format(outlet=outlet)] + rng.sample(titles, 3) + own.sample(words["foot"], 6) + [f"© 2024 {outlet}"]
+    return head, middle, foot
+
+
+def hard_copy(rng, language, title, paras, titles, index):
+    """A copy with three to five edits at once, under another headline, in another outlet's chrome."""
+    outlet = f"{HARD_OUTLETS[index % len(HARD_OUTLETS)]} {index % 13}"
+    body = list(paras)
+    edits = rng.sample(["dateline", "trim", "edit", "normalize", "merge-split"], rng.randint(3, 5))
+    for edit in edits:
+        if edit == "dateline":
+            body[0] = f"{rng.choice(DATELINES[language])} ({rng.choice(WIRES[language])}) – " + body[0]
+        elif edit == "trim":
+            # the last paragraph of a long story, the last sentence of a short one: at most a fifth of the words
+            if len(body) >= 4 and len(body[-1].split()) <= len(" ".join(body).split()) // 5:
+                body = body[:-1]
+            else:
+                sentences = re.split(r"(?<=[.!?]) ", body[-1])
+                if len(sentences) > 1 and len(sentences[-1].split()) <= len(" ".join(body).split()) // 5:
+                    body[-1] = " ".join(sentences[:-1])
+        elif edit == "edit":
+            for _ in range(rng.randint(1, 3)):
+                i = rng.randrange(len(body))
+                body[i] = edit_words(rng, body[i], rng.randint(1, 2))
+        elif edit == "normalize":
+            body = [p.replace('"', "\u201e" if language == "de" else "\u201c", 1).replace('"', "\u201c" if language == "de" else "\u201d", 1)
+                    .replace("'", "\u2019") for p in body]
+            body = [re.sub(r" ", "  ", p, count=2) for p in body]
+            if rng.random() < 0.5:
+                body[0] = body[0].upper()
+        elif edit == "merge-split":
+            if len(body) >= 2 and rng.random() < 0.5:
+                i = rng.randrange(len(body) - 1)
+                body[i:i + 2] = [body[i] + " " + body[i + 1]]
+            else:
+                i = max(range(len(body)), key=lambda k: len(body[k]))
+                sentences = re.split(r"(?<=[.!?]) ", body[i])
+                if len(sentences) > 1:
+                    half = len(sentences) // 2
+                    body[i:i + 1] = [" ".join(sentences[:half]), " ".join(sentences[half:])]
+    head, middle, foot = heavy_chrome(rng, language, outlet, titles)
+    new_title = rng.choice([f"{title} | {outlet}", title.upper(), rng.choice(titles)])
+    text = "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n\n" + "\n\n".join(middle) + "\n" + "\n".join(foot)
+    return new_title, text, edits
+
+
+def build_hard(devtexts, out_path, truth_path):
+    rng = random.Random(11)
+    articles = []
+    seen_paragraphs = set()
+    for line in open(devtexts, encoding="utf-8"):
+        record = json.loads(line)
+        text = record.get("text") or ""
+        paras = paragraphs(text)
+        if record.get("language") not in HARD_CHROME or len(text.split()) < 80:
+            continue
+        keys = {p for p in paras if len(p) > 60}
+        if keys & seen_paragraphs:
+            continue
+        seen_paragraphs |= keys
+        articles.append((record["language"], record.get("title") or "", paras))
+    rng.shuffle(articles)
+    titles = [t for _, t, _ in articles if t]
+    docs, copies = [], []
+
+    def add(title, text, family, kind):
+        docs.append({"id": f"h{len(docs)}", "title": title, "text": text, "family": family, "kind": kind})
+
+    n = len(articles)
+    for i, (language, title, paras) in enumerate(articles[: int(n * 0.85)]):
+        if i % 2 == 0:
+            # a short story: its first paragraphs, 40 to 150 words, itself in an outlet's chrome
+            story, words = [], 0
+            for p in paras:
+                if words + len(p.split()) > 150 and words >= 40:
+                    break
+                story.append(p)
+                words += len(p.split())
+            if not 40 <= words <= 150:
+                continue
+            head, middle, foot = heavy_chrome(rng, language, f"Tagesblatt {i % 7}" if language == "de" else f"Daily Ledger {i % 7}", titles)
+            add(title, "\n".join(head) + "\n\n" + "\n\n".join(story) + "\n\n" + "\n\n".join(middle) + "\n" + "\n".join(foot),
+                f"h{i}", "original:short")
+            kind, source = "short", story
+        else:
+            add(title, "\n\n".join(paras), f"h{i}", "original:long")
+            kind, source = "long", paras
+        for c in range(rng.randint(1, 3)):
+            new_title, text, edits = hard_copy(rng, language, title, source, titles, i * 3 + c)
+            copies.append((new_title, text, f"h{i}", f"copy:{kind}+" + "+".join(edits)))
+    # Same names, different story: another article with an original's names and lead sentence.
+    originals = [(a[2], a[1]) for a in articles[: int(n * 0.85)]]
+    for k, (language, title, paras) in enumerate(articles[int(n * 0.85):]):
+        target, _ = originals[rng.randrange(len(originals))]
+        here = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(paras))).most_common(4)]
+        there = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(target))).most_common(4)]
+        text = "\n\n".join(paras)
+        for a, b in zip(here, there):
+            text = re.sub(rf"\b{a}\b", b, text)
+        copies.append((title, re.split(r"(?<=[.!?]) ", target[0])[0] + "\n\n" + text, f"n{k}", "same-names"))
+    rng.shuffle(copies)
+    for title, text, family, kind in copies:
+        add(title, text, family, kind)
+    with open(out_path, "w", encoding="utf-8") as out:
+        for d in docs:
+            out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}, ensure_ascii=False) + "\n")
+    json.dump({d["id"]: [d["family"], d["kind"]] for d in docs}, open(truth_path, "w"))
+    kinds = collections.Counter(d["kind"].split("+")[0] for d in docs)
+    print(f"{len(docs)} documents: {dict(kinds)}", file=sys.stderr)
+
+
 def pairs_by(groups):
     result = set()
     for members in groups.values():
@@ -324,6 +508,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "build" and len(sys.argv) == 5:
         build(*sys.argv[2:5])
+    elif command == "build-hard" and len(sys.argv) == 5:
+        build_hard(*sys.argv[2:5])
     elif command == "score" and len(sys.argv) >= 4:
         score(sys.argv[2], sys.argv[3], sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--name" else "dedup")
     elif command == "stream" and len(sys.argv) >= 4:

@@ -6,6 +6,9 @@ enum ChromeLines {
     /// Longer lines are story whatever they contain.
     static let longestChromeLine = 20
 
+    /// Lines up to this long that do not end as a sentence are headlines (`StoryText.Line.isHeadline`).
+    static let longestHeadline = 14
+
     static func isChrome(_ words: UnsafeBufferPointer<UInt64>, hasCopyrightSign: Bool) -> Bool {
         if words.count <= StoryText.shortLineWords { return true }
         if hasCopyrightSign && words.count <= 25 { return true }

@@ -196,9 +196,10 @@ public final class DedupIndex {
 
     /// The LSH band keys of a story's signature, and the key of its exact words.
     private func keys(of story: StoryText) -> [Int64] {
-        let shingles = StorySignature.shingles(story.wordHashes, size: settings.shingleWords)
+        let words = story.storyWordHashes
+        let shingles = StorySignature.shingles(words, size: settings.shingleWords)
         guard !shingles.isEmpty else { return [] }
-        let exact = Int64(bitPattern: Hashing.mix(story.wordHashes.reduce(0xE7AC7) { Hashing.mix($0 ^ $1) }))
+        let exact = Int64(bitPattern: Hashing.mix(words.reduce(0xE7AC7) { Hashing.mix($0 ^ $1) }))
         return StorySignature(shingles: shingles, binCount: settings.bins).bandKeys(bands: settings.bands) + [exact]
     }
 

@@ -29,7 +29,7 @@ struct DuplicateJudge {
         let secondShingles = StorySignature.shingles(second.wordHashes, size: shingleWords)
         let firstCoverage = coverage(of: first, shingles: firstShingles, by: HashSet64(secondShingles))
         let secondCoverage = coverage(of: second, shingles: secondShingles, by: HashSet64(firstShingles))
-        let total = first.wordCount + second.wordCount
+        let total = firstCoverage.counted + secondCoverage.counted
         let similarity = total == 0 ? 0 : Double(firstCoverage.covered + secondCoverage.covered) / Double(total)
         let distinctStories = min(firstCoverage.interiorUncovered, secondCoverage.interiorUncovered) >= distinctWords
         let secondLines = HashSet64(second.lines.map(\.hash))
@@ -37,9 +37,13 @@ struct DuplicateJudge {
                        sharedLines: first.lines.map(\.hash).filter(secondLines.contains))
     }
 
+    /// Counted are the words of the story's own lines; headline lines' words are not (unless
+    /// the text is all headlines), but a covered headline still bounds the interior: two stories
+    /// between one template's headline lists differ inside them.
     struct Coverage {
+        var counted = 0
         var covered = 0
-        /// Uncovered words with covered words on both sides (not the chrome or trim at the ends).
+        /// Uncovered counted words with covered words on both sides (not the chrome or trim at the ends).
         var interiorUncovered = 0
     }
 
@@ -54,16 +58,20 @@ struct DuplicateJudge {
                 for word in start..<(start + shingleWords) { covered[word] = true }
             }
         }
+        var headline = text.headlineWords
+        if !headline.contains(false) { headline = [Bool](repeating: false, count: count) }
         var result = Coverage()
         var gap = 0
         var seenCovered = false
-        for isCovered in covered {
+        for (index, isCovered) in covered.enumerated() {
+            let counts = !headline[index]
+            if counts { result.counted += 1 }
             if isCovered {
                 if seenCovered { result.interiorUncovered += gap }
                 seenCovered = true
                 gap = 0
-                result.covered += 1
-            } else {
+                if counts { result.covered += 1 }
+            } else if counts {
                 gap += 1
             }
         }

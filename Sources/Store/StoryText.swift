@@ -12,7 +12,8 @@ import Foundation
 /// too. If nothing is left, every line with words counts: a text made only of short lines is
 /// still compared with its copies.
 struct StoryText {
-    /// Line separators `\n`, word separators one space: the form stored for verification.
+    /// Line separators `\n`, word separators one space, a tab ending a headline line: the form
+    /// stored for verification.
     private(set) var normalized: [UInt8] = []
     /// One hash per word, in text order.
     private(set) var wordHashes: [UInt64] = []
@@ -24,6 +25,29 @@ struct StoryText {
     struct Line {
         var words: Range<Int>
         var hash: UInt64
+        /// A line of at most `ChromeLines.longestHeadline` words that does not end as a sentence:
+        /// a headline — of another story in a trending or "more from" list, or of a section. Kept,
+        /// so a site template's headline lists still bound a story between them, but neither
+        /// signed nor counted in the similarity: heavy chrome around a short story would
+        /// otherwise outweigh it.
+        var isHeadline: Bool
+    }
+
+    /// The words of the story's own lines (not headlines; all words when every line is one):
+    /// what the signature is made of.
+    var storyWordHashes: [UInt64] {
+        let story = lines.filter { !$0.isHeadline }
+        guard !story.isEmpty, story.count < lines.count else { return wordHashes }
+        return story.flatMap { wordHashes[$0.words] }
+    }
+
+    /// For each word, whether it stands in a headline line.
+    var headlineWords: [Bool] {
+        var mask = [Bool](repeating: false, count: wordCount)
+        for line in lines where line.isHeadline {
+            for index in line.words { mask[index] = true }
+        }
+        return mask
     }
 
     /// Lines of at most this many words are chrome (navigation, labels, headings, bylines).
@@ -101,8 +125,10 @@ struct StoryText {
                     let textMark = writer.length
                     let wordMark = writer.wordCount
                     writer.beginLine()
+                    // A stored headline line ends with a tab: its punctuation is gone.
+                    let storedHeadline = stored && end > start && bytes[end - 1] == Self.headlineMark
                     if stored {
-                        writer.storedWords(bytes, start, end)
+                        writer.storedWords(bytes, start, storedHeadline ? end - 1 : end)
                     } else if !writer.words(bytes, Self.afterDateline(bytes, start, end), end) {
                         needsNormalization = true
                         return
@@ -117,7 +143,9 @@ struct StoryText {
                         writer.wordCount = wordMark
                         continue
                     }
-                    lines.append(Line(words: wordMark..<writer.wordCount, hash: lineHash))
+                    let isHeadline = stored ? storedHeadline : words.count <= ChromeLines.longestHeadline && !Self.endsSentence(bytes, start, end)
+                    if isHeadline { writer.markHeadline() }
+                    lines.append(Line(words: wordMark..<writer.wordCount, hash: lineHash, isHeadline: isHeadline))
                 }
             }
         }
@@ -148,6 +176,9 @@ struct StoryText {
             if length > 0 { put(0x0A) }
             hasCopyrightSign = false
         }
+
+        /// Ends the line just written with the headline mark.
+        mutating func markHeadline() { put(StoryText.headlineMark) }
 
         @inline(__always)
         private mutating func put(_ byte: UInt8) {
@@ -255,6 +286,31 @@ struct StoryText {
             value = value << 6 | UInt32(next & 0x3F)
         }
         return (Unicode.Scalar(value), length)
+    }
+
+    /// Ends a headline line in the stored form.
+    static let headlineMark: UInt8 = 0x09
+
+    /// Whether a line ends as a sentence does (`.`, `!`, `?`, `:`, `…`, before closing quotes
+    /// and brackets): story paragraphs do; lists of other stories' headlines do not.
+    static func endsSentence(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = end - 1
+        while index >= start {
+            let byte = bytes[index]
+            switch byte {
+            case 0x20, 0x09, 0x0D, 0x22, 0x27, 0x29, 0x5D:  // spaces, quotes, closing brackets
+                index -= 1
+            case 0x9D, 0x99, 0x9C where index >= start + 2 && bytes[index - 2] == 0xE2 && bytes[index - 1] == 0x80:  // ” ’ “
+                index -= 3
+            case 0xBB where index >= start + 1 && bytes[index - 1] == 0xC2:  // »
+                index -= 2
+            case 0xA6 where index >= start + 2 && bytes[index - 2] == 0xE2 && bytes[index - 1] == 0x80:  // …
+                return true
+            default:
+                return byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A
+            }
+        }
+        return false
     }
 
     /// Where a line's text starts once a wire dateline — capitals, then a parenthesised agency or

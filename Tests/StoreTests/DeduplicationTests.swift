@@ -87,6 +87,25 @@ struct DeduplicationTests {
         #expect(copies.map(\.cluster) == [1, 1])
     }
 
+    @Test("a short story inside heavy chrome — headline lists, other prose — matches its copy in another outlet's chrome")
+    func shortStoryInHeadlineLists() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let headlines = { (seed: Int) in
+            (0..<8).map { "Headline number \(seed * 10 + $0) about another story of the week" }.joined(separator: "\n")
+        }
+        let page = { (story: String, seed: Int, prose: String) in
+            "Most read\n\(headlines(seed))\n\n\(story)\n\nMore from the site\n\(headlines(seed + 1))\n\(prose)"
+        }
+        let prose = "Our morning briefing brings the most important news straight to your inbox every weekday, free of charge."
+        let otherProse = "Sign up and get the stories you need to start the day, picked by our editors, every single morning."
+        let placements = try index.place([
+            page(Stories.shortStoryA, 1, prose), page(Stories.shortStoryA, 5, otherProse),
+            page(Stories.shortStoryB, 1, prose),
+        ])
+        #expect(placements.map(\.cluster) == [1, 1, 3], "the copy joins; another story between the same lists stays apart")
+    }
+
     @Test("a short story syndicated into another site's template still matches it, and unrelated stories never do")
     func storyAcrossTemplates() throws {
         let index = try IndexUnderTest()
@@ -165,7 +184,25 @@ struct DeduplicationTests {
 
 @Suite("Story text normalization")
 struct StoryTextTests {
-    func words(_ text: String) -> String { String(decoding: StoryText(text: text).normalized, as: UTF8.self) }
+    /// The stored form without its headline marks.
+    func words(_ text: String) -> String {
+        String(decoding: StoryText(text: text).normalized.filter { $0 != StoryText.headlineMark }, as: UTF8.self)
+    }
+
+    @Test("lines of up to 14 words that do not end as a sentence are headlines: kept and marked, not signed")
+    func headlines() {
+        let text = StoryText(text: """
+            Trending now
+            Ferry timetable changes for the summer season
+            Council votes to close the old harbour bridge
+            The council voted to close the bridge for repairs this summer.
+            "We had no choice," the mayor said.
+            """)
+        #expect(text.lines.map(\.isHeadline) == [true, true, false, false])
+        #expect(text.storyWordHashes == StoryText(text: "The council voted to close the bridge for repairs this summer.\n\"We had no choice,\" the mayor said.").wordHashes)
+        let stored = StoryText(normalized: text.normalized, template: [])
+        #expect(stored.lines.map(\.isHeadline) == text.lines.map(\.isHeadline), "the stored form keeps the marks")
+    }
 
     @Test("case, punctuation, quote styles, spacing and Unicode forms do not matter")
     func normalization() {
