@@ -194,13 +194,34 @@ public final class DedupIndex {
         return placement
     }
 
-    /// The LSH band keys of a story's signature, and the key of its exact words.
+    /// The LSH band keys of a story's signature, the key of its exact words, and, for a short
+    /// story, a key for the opening words of each of its first long lines.
     private func keys(of story: StoryText) -> [Int64] {
         let words = story.storyWordHashes
         let shingles = StorySignature.shingles(words, size: settings.shingleWords)
         guard !shingles.isEmpty else { return [] }
         let exact = Int64(bitPattern: Hashing.mix(words.reduce(0xE7AC7) { Hashing.mix($0 ^ $1) }))
-        return StorySignature(shingles: shingles, binCount: settings.bins).bandKeys(bands: settings.bands) + [exact]
+        let bands = StorySignature(shingles: shingles, binCount: settings.bins).bandKeys(bands: settings.bands) + [exact]
+        return words.count < Self.lineKeysBelowWords ? bands + lineKeys(of: story) : bands
+    }
+
+    /// Stories shorter than this sign their lines too: chrome as long as the story halves what
+    /// its signature shares with a copy's, while a long story's signature holds.
+    static let lineKeysBelowWords = 250
+
+    /// Lines of this many words or more sign their opening words.
+    static let lineKeyWords = 12
+    /// The opening words signed.
+    static let lineKeyOpening = 8
+    /// Lines signed per story: a copy shares most of its paragraphs word for word (an edit
+    /// touches a few, a merge or split keeps a paragraph's start), so a short story inside
+    /// heavy chrome, whose signature the chrome dilutes, is still found by one of them.
+    static let lineKeysPerStory = 6
+
+    private func lineKeys(of story: StoryText) -> [Int64] {
+        story.lines.lazy.filter { !$0.isHeadline && $0.words.count >= Self.lineKeyWords }.prefix(Self.lineKeysPerStory).map { line in
+            Int64(bitPattern: Hashing.mix(story.wordHashes[line.words.prefix(Self.lineKeyOpening)].reduce(0x11AE) { Hashing.mix($0 ^ $1) }))
+        }
     }
 
     // MARK: - Steps
