@@ -165,10 +165,10 @@ def template(rng, number, titles):
     return head, trending + prose, foot
 
 
-def build(devtexts, out_path, truth_path):
-    rng = random.Random(7)
-    articles = []
-    seen_paragraphs = set()
+def distinct_articles(devtexts):
+    """(language, title, paragraphs) of every article of 80+ words whose paragraphs do not recur
+    in an earlier one (the dev set holds a few pages of one story; those are dropped)."""
+    articles, seen_paragraphs = [], set()
     for line in open(devtexts, encoding="utf-8"):
         record = json.loads(line)
         text = record.get("text") or ""
@@ -179,7 +179,13 @@ def build(devtexts, out_path, truth_path):
         if keys & seen_paragraphs:
             continue
         seen_paragraphs |= keys
-        articles.append((record.get("title") or "", paras))
+        articles.append((record.get("language"), record.get("title") or "", paras))
+    return articles
+
+
+def build(devtexts, out_path, truth_path):
+    rng = random.Random(7)
+    articles = [(title, paras) for _, title, paras in distinct_articles(devtexts)]
     rng.shuffle(articles)
     titles = [t for t, _ in articles if t]
     docs = []      # (id, title, text, family, kind)
@@ -216,23 +222,33 @@ def build(devtexts, out_path, truth_path):
                            f"s{j}", "copy:other-template"))
     # Same names, different story.
     for k, (title, paras) in enumerate(names_source):
-        target_title, target = originals[rng.randrange(len(originals))]
-        names_here = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(paras))).most_common(4)]
-        names_there = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(target))).most_common(4)]
-        text = "\n\n".join(paras)
-        for a, b in zip(names_here, names_there):
-            text = re.sub(rf"\b{a}\b", b, text)
-        lead = re.split(r"(?<=[.!?]) ", target[0])[0]
-        copies.append((title, lead + "\n\n" + text, f"n{k}", "same-names"))
+        _, target = originals[rng.randrange(len(originals))]
+        copies.append((title, same_names(paras, target), f"n{k}", "same-names"))
+    write_corpus(rng, docs, copies, add, out_path, truth_path, ":")
+
+
+def same_names(paras, target):
+    """Another article's text with its most frequent names replaced by the target's, under the
+    target's lead sentence: same people, different story."""
+    here = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(paras))).most_common(4)]
+    there = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(target))).most_common(4)]
+    text = "\n\n".join(paras)
+    for a, b in zip(here, there):
+        text = re.sub(rf"\b{a}\b", b, text)
+    return re.split(r"(?<=[.!?]) ", target[0])[0] + "\n\n" + text
+
+
+def write_corpus(rng, docs, copies, add, out_path, truth_path, kind_separator):
+    """Adds the copies in shuffled order after the originals (as syndication does, interleaved
+    with everything else), writes the corpus and its truth, and says how many of each kind."""
     rng.shuffle(copies)
-    # Copies come after their originals (as syndication does), interleaved with everything else.
     for title, text, family, kind in copies:
         add(title, text, family, kind)
     with open(out_path, "w", encoding="utf-8") as out:
         for d in docs:
             out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}, ensure_ascii=False) + "\n")
     json.dump({d["id"]: [d["family"], d["kind"]] for d in docs}, open(truth_path, "w"))
-    kinds = collections.Counter(d["kind"].split(":")[0] for d in docs)
+    kinds = collections.Counter(d["kind"].split(kind_separator)[0] for d in docs)
     print(f"{len(docs)} documents: {dict(kinds)}", file=sys.stderr)
 
 
@@ -348,19 +364,7 @@ def hard_copy(rng, language, title, paras, titles, index):
 
 def build_hard(devtexts, out_path, truth_path):
     rng = random.Random(11)
-    articles = []
-    seen_paragraphs = set()
-    for line in open(devtexts, encoding="utf-8"):
-        record = json.loads(line)
-        text = record.get("text") or ""
-        paras = paragraphs(text)
-        if record.get("language") not in HARD_CHROME or len(text.split()) < 80:
-            continue
-        keys = {p for p in paras if len(p) > 60}
-        if keys & seen_paragraphs:
-            continue
-        seen_paragraphs |= keys
-        articles.append((record["language"], record.get("title") or "", paras))
+    articles = [a for a in distinct_articles(devtexts) if a[0] in HARD_CHROME]
     rng.shuffle(articles)
     titles = [t for _, t, _ in articles if t]
     docs, copies = [], []
@@ -394,21 +398,8 @@ def build_hard(devtexts, out_path, truth_path):
     originals = [(a[2], a[1]) for a in articles[: int(n * 0.85)]]
     for k, (language, title, paras) in enumerate(articles[int(n * 0.85):]):
         target, _ = originals[rng.randrange(len(originals))]
-        here = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(paras))).most_common(4)]
-        there = [w for w, _ in collections.Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(target))).most_common(4)]
-        text = "\n\n".join(paras)
-        for a, b in zip(here, there):
-            text = re.sub(rf"\b{a}\b", b, text)
-        copies.append((title, re.split(r"(?<=[.!?]) ", target[0])[0] + "\n\n" + text, f"n{k}", "same-names"))
-    rng.shuffle(copies)
-    for title, text, family, kind in copies:
-        add(title, text, family, kind)
-    with open(out_path, "w", encoding="utf-8") as out:
-        for d in docs:
-            out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}, ensure_ascii=False) + "\n")
-    json.dump({d["id"]: [d["family"], d["kind"]] for d in docs}, open(truth_path, "w"))
-    kinds = collections.Counter(d["kind"].split("+")[0] for d in docs)
-    print(f"{len(docs)} documents: {dict(kinds)}", file=sys.stderr)
+        copies.append((title, same_names(paras, target), f"n{k}", "same-names"))
+    write_corpus(rng, docs, copies, add, out_path, truth_path, "+")
 
 
 def pairs_by(groups):
