@@ -46,10 +46,11 @@ extension MetadataReader {
 
     func publishedDate(into result: inout ArticleMetadata) -> String? {
         // Each source is read only if the ones before it gave no date: the walks are the cost.
+        let chrome = DatedElsewhere(document)
         let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
             + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
-            + [({ namedDateMarkup }, "markup"), ({ dateInURL() }, "url"), ({ timeElement() }, "time-element")]
-        let found = { VisibleDate.find(in: document, monthFirst: readsMonthFirst) }
+            + [({ namedDateMarkup }, "markup"), ({ dateInURL() }, "url"), ({ timeElement(outside: chrome) }, "time-element")]
+        let found = { VisibleDate.find(in: document, chrome: chrome, monthFirst: readsMonthFirst) }
         if let date = firstDate("published", into: &result, explicit) {
             // A time in UTC names the publisher's day only where the publisher lives there: an
             // evening story in New York is the next day in UTC, a date kept as local midnight in
@@ -108,9 +109,8 @@ extension MetadataReader {
     /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
     /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
     /// dates something else (a comment, another story, the page's build).
-    private func timeElement() -> String? {
+    private func timeElement(outside chrome: DatedElsewhere) -> String? {
         var found: String?
-        let chrome = DatedElsewhere(document)
         document.root?.walk { node in
             guard found == nil, node.isElement else { return false }
             switch node.tag {
@@ -147,20 +147,22 @@ final class DatedElsewhere {
     static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
                                          "ticker", "calendar", "footer", "archive", "event"])
 
-    private let holdsHeadline: Set<xmlNodePtr>
-    private let body: HTMLNode?
-    /// Counted only when a flagged element is met on a page without an `<h1>`.
-    private lazy var halfTheText = (body?.visibleTextLength ?? 0) / 2
-
-    init(_ document: HTMLDocument) {
+    private let document: HTMLDocument
+    /// Found on first use: a page whose date comes from its metadata never walks for it.
+    private lazy var holdsHeadline: Set<xmlNodePtr> = {
         var holders: Set<xmlNodePtr> = []
         var at = document.first(.h1)?.parent
         while let node = at {
             holders.insert(node.pointer)
             at = node.parent
         }
-        holdsHeadline = holders
-        body = document.first(.body)
+        return holders
+    }()
+    /// Counted only when a flagged element is met on a page without an `<h1>`.
+    private lazy var halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
+
+    init(_ document: HTMLDocument) {
+        self.document = document
     }
 
     func contains(_ node: HTMLNode) -> Bool {
@@ -189,9 +191,8 @@ enum VisibleDate {
 
     /// The first date in a date-like element after the page's first `<h1>`, else before it,
     /// else in the first `nearHeadline` characters after it; nil when none is shown.
-    static func find(in document: HTMLDocument, monthFirst: Bool?) -> Found? {
+    static func find(in document: HTMLDocument, chrome: DatedElsewhere, monthFirst: Bool?) -> Found? {
         guard let root = document.root else { return nil }
-        let chrome = DatedElsewhere(document)
         var beforeHeadline: DateText?, afterHeadline: DateText?, nearHeadline: DateText?
         var textAfterHeadline: Int?
         root.walk { node in

@@ -58,21 +58,23 @@ struct DuplicateJudge {
                 for word in start..<(start + shingleWords) { covered[word] = true }
             }
         }
-        var headline = text.headlineWords
-        if !headline.contains(false) { headline = [Bool](repeating: false, count: count) }
+        let allHeadlines = !text.lines.contains { !$0.isHeadline }
         var result = Coverage()
         var gap = 0
         var seenCovered = false
-        for (index, isCovered) in covered.enumerated() {
-            let counts = !headline[index]
-            if counts { result.counted += 1 }
-            if isCovered {
-                if seenCovered { result.interiorUncovered += gap }
-                seenCovered = true
-                gap = 0
-                if counts { result.covered += 1 }
-            } else if counts {
-                gap += 1
+        // Lines hold every word, in order.
+        for line in text.lines {
+            let counts = allHeadlines || !line.isHeadline
+            for index in line.words {
+                if counts { result.counted += 1 }
+                if covered[index] {
+                    if seenCovered { result.interiorUncovered += gap }
+                    seenCovered = true
+                    gap = 0
+                    if counts { result.covered += 1 }
+                } else if counts {
+                    gap += 1
+                }
             }
         }
         return result

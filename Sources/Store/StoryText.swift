@@ -41,15 +41,6 @@ struct StoryText {
         return story.flatMap { wordHashes[$0.words] }
     }
 
-    /// For each word, whether it stands in a headline line.
-    var headlineWords: [Bool] {
-        var mask = [Bool](repeating: false, count: wordCount)
-        for line in lines where line.isHeadline {
-            for index in line.words { mask[index] = true }
-        }
-        return mask
-    }
-
     /// Lines of at most this many words are chrome (navigation, labels, headings, bylines).
     static let shortLineWords = 3
 
