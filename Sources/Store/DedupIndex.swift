@@ -91,7 +91,7 @@ public final class DedupIndex {
     /// size: zstd's fast level -3 makes `store dedup` about a quarter faster than level 1, for an
     /// index about half again as large.
     private let codec = Zstd(level: -3)
-    private var template: Set<UInt64> = []
+    private var template = SiteTemplate.empty
     private var templateSeen: Int64 = 0
     /// Keys of the current batch, not yet written; and the same by key, for the batch's lookups.
     private var pendingKeys: [(key: Int64, doc: Int64)] = []
@@ -130,6 +130,11 @@ public final class DedupIndex {
                 CREATE INDEX dedup_documents_at ON dedup_documents (at);
                 ALTER TABLE dedup_template_candidates ADD COLUMN last_seen REAL;
                 """)
+        }
+        // A template line's word shingles (UInt64s), by which its variants are template too (see
+        // `SiteTemplate`); lines learnt before have none and match word for word only.
+        migrator.registerMigration("dedup-v3-template-shingles") { db in
+            try db.execute(sql: "ALTER TABLE dedup_template_lines ADD COLUMN shingles BLOB")
         }
     }
 
@@ -180,11 +185,12 @@ public final class DedupIndex {
         let lookup = story.leftOutTemplate ? Array(Set(keys + self.keys(of: StoryText(text: text)))) : keys
         var best: (candidate: Candidate, similarity: Double)?
         for candidate in try candidates(lookup, in: db) {
-            let verdict = judge.judge(try storedText(candidate.content, size: candidate.size), story)
+            let stored = try storedText(candidate.content, size: candidate.size)
+            let verdict = judge.judge(stored, story)
             if verdict.isDuplicate {
                 if verdict.similarity > best?.similarity ?? -1 { best = (candidate, verdict.similarity) }
             } else if !verdict.sharedLines.isEmpty {
-                try learnTemplate(verdict.sharedLines, seen: time, in: db)
+                try learnTemplate(verdict.sharedLines, of: stored, seen: time, in: db)
             }
         }
         let placement = best.map { DedupPlacement(cluster: $0.candidate.cluster, clusterLabel: $0.candidate.clusterLabel,
@@ -280,17 +286,20 @@ public final class DedupIndex {
         }
     }
 
-    /// Counts each line two different stories share; at `templatePairs` the line is template.
-    private func learnTemplate(_ lines: [UInt64], seen time: Date, in db: Database) throws {
+    /// Counts each line two different stories share; at `templatePairs` the line is template,
+    /// recorded with its shingles (see `SiteTemplate`).
+    private func learnTemplate(_ lines: [StoryText.Line], of text: StoryText, seen time: Date, in db: Database) throws {
         for line in lines {
-            let key = Int64(bitPattern: line)
+            let key = Int64(bitPattern: line.hash)
             let pairs = try Int.fetchOne(db.cachedStatement(sql: """
                 INSERT INTO dedup_template_candidates (line, pairs, last_seen) VALUES (?, 1, ?)
                 ON CONFLICT (line) DO UPDATE SET pairs = pairs + 1, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen) RETURNING pairs
                 """), arguments: [key, time.timeIntervalSince1970]) ?? 0
             if pairs == settings.templatePairs {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_template_lines (line) VALUES (?)").execute(arguments: [key])
-                template.insert(line)
+                let shingles = StorySignature.shingles(Array(text.wordHashes[line.words]), size: SiteTemplate.shingleWords)
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_template_lines (line, shingles) VALUES (?, ?)")
+                    .execute(arguments: [key, shingles.withUnsafeBytes { Data($0) }])
+                template.insert(line: line.hash, shingles: shingles)
             }
         }
     }
@@ -299,10 +308,11 @@ public final class DedupIndex {
     /// own as it learns them). Once a batch: the batch is one transaction, so no other worker's
     /// line can appear during it.
     private func refreshTemplate(_ db: Database) throws {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, line FROM dedup_template_lines WHERE seq > ? ORDER BY seq"),
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, line, shingles FROM dedup_template_lines WHERE seq > ? ORDER BY seq"),
                                     arguments: [templateSeen])
         for row in rows {
-            template.insert(UInt64(bitPattern: row[1]))
+            let shingles: Data? = row[2]
+            template.insert(line: UInt64(bitPattern: row[1]), shingles: shingles.map { $0.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) } } ?? [])
             templateSeen = row[0]
         }
     }
@@ -359,7 +369,7 @@ public final class DedupIndex {
         if let bytes {
             return bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
         }
-        return keys(of: StoryText(normalized: try codec.decompress(content, size: size), template: []))
+        return keys(of: StoryText(normalized: try codec.decompress(content, size: size), template: .empty))
     }
 
     /// Rows in the index: documents in the window and their keys.

@@ -19,9 +19,9 @@ struct DuplicateJudge {
     struct Verdict {
         var isDuplicate: Bool
         var similarity: Double
-        /// Lines the two texts share word for word: when the texts are different stories, these
-        /// are template candidates.
-        var sharedLines: [UInt64]
+        /// Lines of the first text the second shares word for word: when the texts are different
+        /// stories, these are template candidates.
+        var sharedLines: [StoryText.Line]
     }
 
     func judge(_ first: StoryText, _ second: StoryText) -> Verdict {
@@ -34,7 +34,7 @@ struct DuplicateJudge {
         let distinctStories = min(firstCoverage.interiorUncovered, secondCoverage.interiorUncovered) >= distinctWords
         let secondLines = HashSet64(second.lines.map(\.hash))
         return Verdict(isDuplicate: similarity >= threshold && !distinctStories, similarity: similarity,
-                       sharedLines: first.lines.map(\.hash).filter(secondLines.contains))
+                       sharedLines: first.lines.filter { secondLines.contains($0.hash) })
     }
 
     /// Counted are the words of the story's own lines; headline lines' words are not (unless

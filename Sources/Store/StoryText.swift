@@ -44,7 +44,7 @@ struct StoryText {
     /// Lines of at most this many words are chrome (navigation, labels, headings, bylines).
     static let shortLineWords = 3
 
-    init(text: String, template: Set<UInt64> = []) {
+    init(text: String, template: SiteTemplate = .empty) {
         var source = text
         var keepAll = false
         var normalizedAlready = false
@@ -66,7 +66,7 @@ struct StoryText {
     }
 
     /// Reads the stored form back (verification of a candidate); lines in `template` left out.
-    init(normalized stored: [UInt8], template: Set<UInt64>) {
+    init(normalized stored: [UInt8], template: SiteTemplate) {
         _ = stored.withUnsafeBufferPointer { read($0, template: template, keepAll: true, stored: true, normalizedAlready: true) }
     }
 
@@ -77,7 +77,7 @@ struct StoryText {
     /// The word hashes of a phrase, as `StoryText` hashes words.
     static func wordHashes(of phrase: String) -> [UInt64] {
         var text = StoryText()
-        _ = Array(phrase.utf8).withUnsafeBufferPointer { text.read($0, template: [], keepAll: true, stored: false, normalizedAlready: false) }
+        _ = Array(phrase.utf8).withUnsafeBufferPointer { text.read($0, template: .empty, keepAll: true, stored: false, normalizedAlready: false) }
         return text.wordHashes
     }
 
@@ -93,7 +93,7 @@ struct StoryText {
 
     /// Reads `bytes` line by line into `normalized`, `wordHashes` and `lines`, writing each line's
     /// words in place and taking them back out if the line is chrome or template.
-    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, template: Set<UInt64>, keepAll: Bool, stored: Bool,
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, template: SiteTemplate, keepAll: Bool, stored: Bool,
                                normalizedAlready: Bool) -> ReadResult {
         // Bounds that cannot be exceeded: lower-casing grows a letter by at most half, a space or
         // line break stands for at least one byte read, and words are at least one byte apart.
@@ -126,7 +126,7 @@ struct StoryText {
                     }
                     let words = UnsafeBufferPointer(rebasing: hashes[wordMark..<writer.wordCount])
                     let lineHash = words.reduce(0x9E37_79B9_7F4A_7C15) { Hashing.mix($0 ^ $1) }
-                    let isTemplate = !words.isEmpty && (stored || !keepAll) && template.contains(lineHash)
+                    let isTemplate = !words.isEmpty && (stored || !keepAll) && template.contains(line: lineHash, words: words)
                     leftOutTemplate = leftOutTemplate || isTemplate
                     if words.isEmpty || isTemplate || !keepAll && ChromeLines.isChrome(words, hasCopyrightSign: writer.hasCopyrightSign) {
                         droppedAny = droppedAny || !words.isEmpty

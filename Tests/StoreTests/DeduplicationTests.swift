@@ -69,9 +69,7 @@ struct DeduplicationTests {
     func sharedTemplate() throws {
         let index = try IndexUnderTest()
         defer { index.directory.remove() }
-        let third = "Road works on the ring road will close two lanes near the stadium for a week. Drivers are asked to use the tunnel instead, and buses will leave five minutes earlier."
-        let fourth = "A group of volunteers cleaned up the beach north of the harbour on Saturday morning. They collected more than two hundred kilograms of plastic, most of it fishing gear."
-        let placements = try index.place([Stories.shortStoryA, Stories.shortStoryB, third, fourth].map(Stories.inTemplate))
+        let placements = try index.place([Stories.shortStoryA, Stories.shortStoryB, Stories.roadWorks, Stories.beachCleanUp].map { Stories.inTemplate($0) })
         #expect(placements.map(\.cluster) == [1, 2, 3, 4])
         let learnt = try index.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_template_lines") ?? 0 }
         #expect(learnt > 0, "lines the pages share became template lines")
@@ -104,6 +102,18 @@ struct DeduplicationTests {
             page(Stories.shortStoryB, 1, prose),
         ])
         #expect(placements.map(\.cluster) == [1, 1, 3], "the copy joins; another story between the same lists stays apart")
+    }
+
+    @Test("a learnt template line is template in its variants too: the copy on a sister site, whose notices name another outlet, matches the original")
+    func templateVariants() throws {
+        let index = try IndexUnderTest()
+        defer { index.directory.remove() }
+        let others = [Stories.shortStoryB, Stories.roadWorks, Stories.beachCleanUp]
+        let placements = try index.place(others.map { Stories.inTemplate($0) } + [
+            Stories.inTemplate(Stories.shortStoryA), Stories.inTemplate(Stories.shortStoryA, outlet: "Millbrook Evening Gazette"),
+        ])
+        #expect(placements.map(\.cluster) == [1, 2, 3, 4, 4])
+        #expect((placements[4].similarity ?? 0) > 0.9, "the sister site's notices are not counted as story")
     }
 
     @Test("a short story syndicated into another site's template still matches it, and unrelated stories never do")
@@ -200,7 +210,7 @@ struct StoryTextTests {
             """)
         #expect(text.lines.map(\.isHeadline) == [true, true, false, false])
         #expect(text.storyWordHashes == StoryText(text: "The council voted to close the bridge for repairs this summer.\n\"We had no choice,\" the mayor said.").wordHashes)
-        let stored = StoryText(normalized: text.normalized, template: [])
+        let stored = StoryText(normalized: text.normalized, template: .empty)
         #expect(stored.lines.map(\.isHeadline) == text.lines.map(\.isHeadline), "the stored form keeps the marks")
     }
 

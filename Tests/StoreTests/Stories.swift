@@ -60,14 +60,16 @@ enum Stories {
         """
 
     /// A heavy site template: navigation, trending headlines, cookie and newsletter prose, a footer.
-    static func inTemplate(_ story: String) -> String {
+    /// `story` inside a local news site's page; another `outlet` differs only in its name, as the
+    /// sites of one publisher do.
+    static func inTemplate(_ story: String, outlet: String = "Harbourton Courier") -> String {
         """
         Home
         News
         Sport
         Culture
         Weather
-        Harbourton Courier — your local news
+        \(outlet) — your local news
 
         \(story)
 
@@ -76,9 +78,9 @@ enum Stories {
         Local football club promoted after dramatic final match
         Record crowds at the summer market in the old town square
 
-        We use cookies and similar technologies to give you the best experience on the Harbourton Courier, to measure our audience and to show you relevant advertising. By continuing to browse you agree to our use of cookies as described in our privacy statement.
+        We use cookies and similar technologies to give you the best experience on the \(outlet), to measure our audience and to show you relevant advertising. By continuing to browse you agree to our use of cookies as described in our privacy statement.
 
-        Never miss a story: the Harbourton Courier morning briefing brings the most important news from the region, sports results and events straight to your inbox every weekday at seven o'clock, free of charge.
+        Never miss a story: the \(outlet) morning briefing brings the most important news from the region, sports results and events straight to your inbox every weekday at seven o'clock, free of charge.
 
         About us
         Contact
@@ -89,4 +91,6 @@ enum Stories {
     /// Two short stories, different, that will share one heavy template.
     static let shortStoryA = "A fire broke out in a warehouse on the industrial estate on Sunday night. Firefighters brought it under control within two hours and nobody was injured, the fire service said."
     static let shortStoryB = "The public library will stay open until nine in the evening from next month, the council announced. The longer hours are a trial that runs until the end of the year."
+    static let roadWorks = "Road works on the ring road will close two lanes near the stadium for a week. Drivers are asked to use the tunnel instead, and buses will leave five minutes earlier."
+    static let beachCleanUp = "A group of volunteers cleaned up the beach north of the harbour on Saturday morning. They collected more than two hundred kilograms of plastic, most of it fishing gear."
 }
