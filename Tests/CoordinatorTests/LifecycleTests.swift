@@ -51,13 +51,30 @@ struct LifecycleTests {
     func leaseHeartbeats() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let queue = try JobQueue.openWithoutPoliteness(at: directory.path("queue.sqlite"))
+        // The queue's clock is the test's: a lease lapses when the test moves time on, never
+        // because the machine is busy (the keeper's own ticks are real time).
+        let clock = ManualClock()
+        var configuration = QueueConfiguration()
+        configuration.defaultHostDelay = 0
+        configuration.clock = { clock.now }
+        let queue = try JobQueue.open(at: directory.path("queue.sqlite"), creating: true, configuration: configuration)
         _ = try queue.add(["http://127.0.0.1:9/kept", "http://localhost:9/lost"])
         let jobs = try queue.lease(stage: .fetch, worker: "w", limit: 2, leaseSeconds: 1)
         #expect(jobs.count == 2)
+        let kept = try #require(jobs.first { $0.url.hasSuffix("kept") })
         try await withLeaseKeeper(source: FileQueue(queue), leaseSeconds: 1, logger: Logger(label: "test")) { keeper in
-            keeper.hold(jobs.filter { $0.url.hasSuffix("kept") })
-            try await Task.sleep(for: .seconds(2.5))  // long work: two and a half lease times
+            keeper.hold([kept])
+            // Long work: five half-lease steps, each once the keeper has extended the lease from
+            // the step's time. Polled with Task.sleep, so the keeper's task is never starved.
+            let deadline = ContinuousClock.now + .seconds(60)
+            for _ in 0..<5 {
+                clock.advance(0.5)
+                let wanted = clock.now.addingTimeInterval(1)
+                while try queue.job(id: kept.id).job.leaseExpiresAt.map({ $0 < wanted }) ?? true {
+                    guard ContinuousClock.now < deadline else { Issue.record("the keeper did not extend the lease within 60 s"); return }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
         }
         let settlements = try queue.complete(jobs.map { Completion(jobID: $0.id, leaseToken: $0.leaseToken) })
         #expect(settlements == jobs.map { $0.url.hasSuffix("kept") ? Settlement.accepted : .staleLease })
