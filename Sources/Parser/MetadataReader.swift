@@ -34,6 +34,9 @@ struct MetadataReader {
     /// The date of markup that names it: `itemprop="datePublished"` on an element, `<time pubdate>`,
     /// hAtom's `<abbr class="published" title>`.
     private(set) var namedDateMarkup: String?
+    /// The text of an element `itemprop="datePublished"` or `"dateModified"` without a
+    /// machine-readable value (`content`, `datetime`): the date as it is shown, `19. Oktober 2019`.
+    private(set) var shownItempropDates: [String: String] = [:]
     private var links: [String: String] = [:]
 
     init(document: HTMLDocument, url: String?, now: Date = Date()) {
@@ -141,16 +144,25 @@ struct MetadataReader {
                 if node.visibleTextLength >= 20, let href = node.attribute("href") { headlineLinkTargets.append(href) }
                 return true  // a permalink may hold the article's <time itemprop="datePublished">
             case .script:
-                if node.attribute("type")?.lowercased().contains("ld+json") == true {
-                    jsonLD += Self.jsonLDObjects(node.textContent)
+                if let type = node.attribute("type")?.lowercased() {
+                    if type.contains("ld+json") { jsonLD += Self.jsonLDObjects(node.textContent) }
+                } else {
+                    // Some CMSs (Plone) leave out the type of their JSON-LD script; the stripper
+                    // keeps only such scripts' contents (`RawTextStripper.isUntypedJSONLD`).
+                    let text = node.textContent
+                    if text.contains("\"@context\"") { jsonLD += Self.jsonLDObjects(text) }
                 }
                 return false
             case .time:
                 if namedDateMarkup == nil, node.attribute("pubdate") != nil { namedDateMarkup = node.attribute("datetime") }
                 fallthrough
             default:
-                if let itemprop = node.attribute("itemprop")?.lowercased(), ["datepublished", "datemodified"].contains(itemprop), meta[itemprop] == nil {
-                    meta[itemprop] = node.attribute("content") ?? node.attribute("datetime") ?? node.textContent
+                if let itemprop = node.attribute("itemprop")?.lowercased(), ["datepublished", "datemodified"].contains(itemprop) {
+                    if let value = node.attribute("content") ?? node.attribute("datetime") {
+                        if meta[itemprop] == nil { meta[itemprop] = value }
+                    } else if shownItempropDates[itemprop] == nil {
+                        shownItempropDates[itemprop] = node.textContent
+                    }
                 }
                 if namedDateMarkup == nil, node.tag == .abbr || node.tag == .span, let title = node.attribute("title"),
                    node.attribute("class")?.lowercased().split(separator: " ").contains("published") == true {
@@ -192,8 +204,12 @@ struct MetadataReader {
     }
 
     static func isArticle(_ object: [String: Any], orPage: Bool) -> Bool {
-        let types = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
-        return types.contains { articleTypes.contains($0.lowercased()) && (orPage || $0.lowercased() != "webpage") }
+        types(of: object).contains { articleTypes.contains($0) && (orPage || $0 != "webpage") }
+    }
+
+    /// An object's `@type`s, lower case.
+    static func types(of object: [String: Any]) -> [String] {
+        ((object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []).map { $0.lowercased() }
     }
 
     private func jsonLDName(_ value: Any?) -> String? { jsonLDNames(value).first }

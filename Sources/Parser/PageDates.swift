@@ -49,20 +49,27 @@ extension MetadataReader {
         let chrome = DatedElsewhere(document)
         let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
             + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
-            + [({ namedDateMarkup }, "markup"), ({ dateInURL() }, "url"), ({ timeElement(outside: chrome) }, "time-element")]
+            + [({ namedDateMarkup }, "markup"), ({ shownItempropDate("datepublished") }, "markup"), ({ dateInURL() }, "url"),
+               ({ timeElement(outside: chrome) }, "time-element")]
         let found = { VisibleDate.find(in: document, chrome: chrome, monthFirst: readsMonthFirst) }
         if let date = firstDate("published", into: &result, explicit) {
             // A time in UTC names the publisher's day only where the publisher lives there: an
             // evening story in New York is the next day in UTC, a date kept as local midnight in
-            // Berlin the day before. The day the page shows its readers in a date-like element,
-            // when it is that one off, is the publisher's.
-            guard let given = ISODate(date), given.hasTime, given.offsetSeconds == 0, let instant = given.date,
-                  let shown = found(), shown.source == "text", let local = DateNormalizer.iso8601(shown.date.iso, notAfter: latestDate),
+            // Berlin the day before. The day the page's URL spells out, or else shows its readers
+            // in a date-like element, when it is that one off, is the publisher's.
+            guard let given = ISODate(date), given.hasTime, given.offsetSeconds == 0, let instant = given.date else { return date }
+            let fromURL = result.provenance["published"] == "url"
+            let publishersDay = { () -> (day: String, source: String)? in
+                if !fromURL, let day = dateInURL() { return (day, "url") }
+                guard let shown = found(), shown.source == "text" else { return nil }
+                return (shown.date.iso, "text")
+            }
+            guard let (day, source) = publishersDay(), let local = DateNormalizer.iso8601(day, notAfter: latestDate),
                   !date.hasPrefix(local), let midnight = ISODate.date(local),
                   // the UTC instants the local day covers, for offsets from UTC−12 to UTC+14
                   (midnight.addingTimeInterval(-14 * 3600)...midnight.addingTimeInterval(36 * 3600)).contains(instant)
             else { return date }
-            result.provenance["published"] = "text"
+            result.provenance["published"] = source
             return local
         }
         guard let shown = found(), let date = DateNormalizer.iso8601(shown.date.iso, notAfter: latestDate) else { return nil }
@@ -71,7 +78,13 @@ extension MetadataReader {
     }
 
     func modifiedDate(into result: inout ArticleMetadata) -> String? {
-        firstDate("modified", into: &result, [({ jsonLDDate("dateModified") }, "json-ld")] + Self.modifiedMeta.map { key, source in ({ meta[key] }, source) })
+        firstDate("modified", into: &result, [({ jsonLDDate("dateModified") }, "json-ld")] + Self.modifiedMeta.map { key, source in ({ meta[key] }, source) }
+                  + [({ shownItempropDate("datemodified") }, "markup")])
+    }
+
+    /// The day an `itemprop` element shows in its text, in the forms of `DateText`.
+    private func shownItempropDate(_ itemprop: String) -> String? {
+        shownItempropDates[itemprop].flatMap { DateText.first(in: $0, monthFirst: readsMonthFirst)?.iso }
     }
 
     /// A day later than the fetch: a page's clock may run ahead of ours by its time zone.
@@ -95,16 +108,24 @@ extension MetadataReader {
         return nil
     }
 
-    /// A date of the page's own JSON-LD article, else of its WebPage: the dates of other objects
-    /// (the stories an ItemList links to, an event, an offer's expiry) are not the article's.
+    /// A date of the page's own JSON-LD article, else of its WebPage, else of the one work the
+    /// page is (a how-to, a recipe, a video): the dates of other objects (the stories an
+    /// ItemList links to, an event, an offer's expiry, an image) are not the article's.
     private func jsonLDDate(_ key: String) -> String? {
         for orPage in [false, true] {
             for object in jsonLD where Self.isArticle(object, orPage: orPage) {
                 if let value = object[key] as? String { return value }
             }
         }
+        for object in jsonLD where Self.types(of: object).contains(where: Self.workTypes.contains) {
+            if let value = object[key] as? String { return value }
+        }
         return nil
     }
+
+    /// schema.org types, besides articles and web pages, that a whole page is.
+    static let workTypes: Set<String> = ["howto", "recipe", "videoobject", "podcastepisode", "creativework", "itempage", "aboutpage",
+                                         "faqpage", "qapage", "medicalwebpage", "blog"]
 
     /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
     /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
@@ -237,7 +258,7 @@ enum VisibleDate {
             }
             element = at.parent
         }
-        guard dateLikeContext else { return nil }
+        guard dateLikeContext else { return labeledDate(shownBy: parent, monthFirst: monthFirst) }
         var around: HTMLNode? = parent
         for _ in 0..<2 {
             guard let at = around else { break }
@@ -247,6 +268,34 @@ enum VisibleDate {
             around = at.parent
         }
         return DateText.first(in: text.content, monthFirst: monthFirst)
+    }
+}
+
+extension VisibleDate {
+    /// Words that say the date after them is the publication's, in the languages of `DateText`
+    /// (lower case): "Veröffentlicht am", "Erstellt am: 30.01.2022", "Mise en ligne 23 mai 2019",
+    /// a label `<span>Datum</span>` beside its value.
+    static let publicationLabels = ["published", "posted", "veröffentlicht", "erstellt am", "erschienen", "publiziert", "datum",
+                                    "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato", "gepubliceerd",
+                                    "geplaatst", "publicerad", "publisert", "udgivet", "date:", "fecha:"]
+
+    /// A date after a publication label in the text of the element around a text node, or of the
+    /// one around that: outside a date-like element, the label is what says whose date it is.
+    private static func labeledDate(shownBy parent: HTMLNode, monthFirst: Bool?) -> DateText? {
+        var around: HTMLNode? = parent
+        for _ in 0..<2 {
+            guard let at = around, at.isElement else { break }
+            let shown = at.textContent
+            guard shown.utf8.count < 300 else { break }
+            let lower = shown.lowercased()
+            for label in publicationLabels {
+                if let range = lower.range(of: label), let date = DateText.first(in: String(lower[range.upperBound...]), monthFirst: monthFirst) {
+                    return date
+                }
+            }
+            around = at.parent
+        }
+        return nil
     }
 }
 
@@ -288,6 +337,11 @@ enum DateNormalizer {
         }
         if let date = rfc1123.date(from: text) {
             return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? format(date) : nil
+        }
+        // A day with a time that is not ISO 8601 (`2022-01-10T22:06:08:684Z`): the day still is.
+        let day = text.utf8.prefix(11)
+        if day.count == 11, day.last == UInt8(ascii: "T") || day.last == UInt8(ascii: " "), let date = ISODate(String(text.prefix(10))) {
+            return iso8601(String(format: "%04d-%02d-%02d", date.year, date.month, date.day), notAfter: notAfter)
         }
         return nil
     }

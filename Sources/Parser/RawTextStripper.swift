@@ -30,7 +30,7 @@ enum RawTextStripper {
                 }
                 guard let name = rawTextElement(base, count, open + 1) else { continue }
                 guard let tagEnd = find(0x3E, base, count, from: open + 1) else { break }  // '>' of the start tag
-                if keepingJSONLD && name == .script && isJSONLD(base, open, tagEnd) {
+                if keepingJSONLD && name == .script && (isJSONLD(base, open, tagEnd) || isUntypedJSONLD(base, count, open, tagEnd)) {
                     at = tagEnd + 1
                     continue
                 }
@@ -100,5 +100,21 @@ enum RawTextStripper {
     private static func isJSONLD(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let tag = UnsafeBufferPointer(start: base + start, count: end - start)
         return ClassNames.find(jsonLD, in: ArraySlice(tag.map { $0 | 0x20 }))
+    }
+
+    private static let type = Array("type".utf8)
+    private static let context = Array("\"@context\"".utf8)
+
+    /// A `<script>` without a type whose content opens as JSON-LD does (`{"@context"`), as some
+    /// CMSs (Plone) write it.
+    private static func isUntypedJSONLD(_ base: UnsafePointer<UInt8>, _ count: Int, _ start: Int, _ end: Int) -> Bool {
+        let tag = UnsafeBufferPointer(start: base + start, count: end - start)
+        guard !ClassNames.find(type, in: ArraySlice(tag.map { $0 | 0x20 })) else { return false }
+        var at = end + 1
+        while at < count, base[at] == 0x20 || base[at] == 0x0A || base[at] == 0x0D || base[at] == 0x09 { at += 1 }
+        guard at < count, base[at] == 0x7B else { return false }  // {
+        at += 1
+        while at < count, base[at] == 0x20 || base[at] == 0x0A || base[at] == 0x0D || base[at] == 0x09 { at += 1 }
+        return at + context.count <= count && context.indices.allSatisfy { base[at + $0] == context[$0] }
     }
 }
