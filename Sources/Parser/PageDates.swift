@@ -93,7 +93,7 @@ extension MetadataReader {
     /// `a/b/yyyy` is month/day on pages in American English, day/month in other languages, and
     /// unreadable in English of no stated country.
     private var readsMonthFirst: Bool? {
-        let language = (document.root?.attribute("lang") ?? meta["og:locale"] ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
+        let language = (document.root?.attribute("lang") ?? document.root?.attribute("xml:lang") ?? meta["og:locale"] ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
         if language == "en-us" { return true }
         return language == "en" || language.isEmpty ? nil : false
     }
@@ -203,6 +203,10 @@ enum VisibleDate {
     /// still the article's (a dateline, a first line `01.02.2022 – Der Arbeitsmarkt …`).
     static let nearHeadline = 1500
 
+    /// Characters of text between a date and the headline below it for the date to be the
+    /// headline's (a line `31.01.2022 · 2. Liga` above it).
+    static let justBeforeHeadline = 40
+
     /// Where the date was read: in a date-like element (`text`), or in the text just after the
     /// headline (`text:near-headline`).
     struct Found {
@@ -216,15 +220,24 @@ enum VisibleDate {
         guard let root = document.root else { return nil }
         var beforeHeadline: DateText?, afterHeadline: DateText?, nearHeadline: DateText?
         var textAfterHeadline: Int?
+        // The last date in the text before the headline, and the characters of text since.
+        var lastBeforeHeadline: (date: DateText, textSince: Int)?
+        var justBeforeHeadline: DateText?
         root.walk { node in
             guard afterHeadline == nil else { return false }
             if node.isText {
                 guard let parent = node.parent else { return false }
                 if let date = date(shownBy: node, in: parent, monthFirst: monthFirst) {
                     if textAfterHeadline != nil { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
-                } else if let seen = textAfterHeadline, seen < Self.nearHeadline, nearHeadline == nil {
-                    if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
-                    textAfterHeadline = seen + node.ownTextMetrics.chars
+                } else if let seen = textAfterHeadline {
+                    if seen < Self.nearHeadline, nearHeadline == nil {
+                        if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
+                        textAfterHeadline = seen + node.ownTextMetrics.chars
+                    }
+                } else if DateText.mayHoldYear(node.ownTextBytes), let date = DateText.first(in: node.content, monthFirst: monthFirst) {
+                    lastBeforeHeadline = (date, 0)
+                } else {
+                    lastBeforeHeadline?.textSince += node.ownTextMetrics.chars
                 }
                 return false
             }
@@ -232,14 +245,17 @@ enum VisibleDate {
             switch node.tag {
             case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .form, .button: return false
             case .h1:
-                if textAfterHeadline == nil { textAfterHeadline = -node.visibleTextLength }
+                if textAfterHeadline == nil {
+                    textAfterHeadline = -node.visibleTextLength
+                    if let last = lastBeforeHeadline, last.textSince <= Self.justBeforeHeadline { justBeforeHeadline = last.date }
+                }
                 return true
             default:
                 return !chrome.contains(node)
             }
         }
         if let date = afterHeadline ?? beforeHeadline { return Found(date: date, source: "text") }
-        return nearHeadline.map { Found(date: $0, source: "text:near-headline") }
+        return (justBeforeHeadline ?? nearHeadline).map { Found(date: $0, source: "text:near-headline") }
     }
 
     /// The date a text node shows, when it or one of its three nearest elements is date-like:
