@@ -148,12 +148,20 @@ extension MetadataReader {
         return found
     }
 
-    nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0[1-9]|1[0-2])[\/-](0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
+    nonisolated(unsafe) private static let urlDate = /\/((?:19|20)\d\d)[\/-](0?[1-9]|1[0-2])[\/-](0?[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
+    nonisolated(unsafe) private static let compactURLDate = /\/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[\/_-]|$)/
+    nonisolated(unsafe) private static let dayFirstURLDate = /[\/~-](0[1-9]|[12]\d|3[01])-(0[1-9]|1[0-2])-((?:19|20)\d\d)(?:[\/_-]|$)/
 
-    /// A date the URL spells out as /YYYY/MM/DD/ or /YYYY-MM-DD.
+    /// A date the URL's path spells out: /YYYY/MM/DD/, /YYYY/M/D/, /YYYY-MM-DD, /YYYYMMDD/,
+    /// /DD-MM-YYYY. Never from the query (a calendar's `?date=`) nor an archive's timestamp
+    /// (web.archive.org's /web/20160218174457/ is the capture's time).
     private func dateInURL() -> String? {
-        guard let url, let match = url.firstMatch(of: Self.urlDate) else { return nil }
-        return "\(match.1)-\(match.2)-\(match.3)"
+        guard let url, let components = URLComponents(string: url) else { return nil }
+        let path = components.percentEncodedPath
+        if let match = path.firstMatch(of: Self.urlDate) { return String(format: "%@-%02d-%02d", String(match.1), Int(match.2)!, Int(match.3)!) }
+        if let match = path.firstMatch(of: Self.compactURLDate) { return "\(match.1)-\(match.2)-\(match.3)" }
+        if let match = path.firstMatch(of: Self.dayFirstURLDate) { return "\(match.3)-\(match.2)-\(match.1)" }
+        return nil
     }
 }
 
