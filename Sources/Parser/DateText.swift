@@ -14,13 +14,42 @@ struct DateText: Equatable {
     /// The first date `text` spells out, or nil. `monthFirst`: read an ambiguous `a/b/yyyy` as
     /// month/day (true: American English), as day/month (false), or not at all (nil: English of
     /// no stated country); an unambiguous one (`25/12`, `12/25`) is read the only way it can be.
-    static func first(in text: String, monthFirst: Bool?) -> DateText? {
-        guard mayHoldYear(text) else { return nil }
+    /// `shortYears`: also read `28.01.22` (day, month and a year of two digits, with dots), as
+    /// German and Dutch sites write it; only where the element says it holds a date.
+    static func first(in text: String, monthFirst: Bool?, shortYears: Bool = false) -> DateText? {
+        guard mayHoldYear(text) || shortYears && mayHoldShortYear(text.utf8) else { return nil }
         let tokens = tokenize(text)
         for start in tokens.indices {
-            if let date = match(tokens, at: start, monthFirst: monthFirst) { return date }
+            if let date = match(tokens, at: start, monthFirst: monthFirst, shortYears: shortYears) { return date }
         }
         return nil
+    }
+
+    /// Whether `d.m.yy` (one or two digits, a dot, one or two, a dot, two, then no digit) occurs.
+    static func mayHoldShortYear<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        // Runs of digits and the byte after each: the last three runs, with dots between them.
+        var runs: [(digits: Int, dotAfter: Bool)] = []
+        var run = 0
+        for byte in bytes {
+            if (0x30...0x39).contains(byte) {
+                run += 1
+                continue
+            }
+            if run > 0 {
+                runs.append((run, byte == 0x2E))
+                if runs.count >= 3, Self.isShortYearDate(runs.suffix(3)) { return true }
+                run = 0
+            } else {
+                runs.removeAll(keepingCapacity: true)
+            }
+        }
+        if run > 0 { runs.append((run, false)) }
+        return runs.count >= 3 && isShortYearDate(runs.suffix(3))
+    }
+
+    private static func isShortYearDate(_ runs: ArraySlice<(digits: Int, dotAfter: Bool)>) -> Bool {
+        let (day, month, year) = (runs[runs.startIndex], runs[runs.startIndex + 1], runs[runs.startIndex + 2])
+        return day.digits <= 2 && day.dotAfter && month.digits <= 2 && month.dotAfter && year.digits == 2 && !year.dotAfter
     }
 
     /// Whether four digits starting 19 or 20 stand alone somewhere: every form read has a year.
@@ -92,7 +121,7 @@ struct DateText: Equatable {
         return tokens
     }
 
-    private static func match(_ t: [Token], at start: Int, monthFirst: Bool?) -> DateText? {
+    private static func match(_ t: [Token], at start: Int, monthFirst: Bool?, shortYears: Bool) -> DateText? {
         var i = start
         func number(maxDigits: Int) -> Int? {
             guard i < t.count, case .number(let value, let digits) = t[i], digits <= maxDigits else { return nil }
@@ -138,7 +167,11 @@ struct DateText: Equatable {
             let afterDay = i
             for separator: Character in [".", "/", "-"] {
                 i = afterDay
-                guard mark(separator), let b = number(maxDigits: 2), mark(separator), let y = year() else { continue }
+                guard mark(separator), let b = number(maxDigits: 2), mark(separator) else { continue }
+                if shortYears, separator == ".", i < t.count, case .number(let yy, 2) = t[i], i + 1 == t.count || t[i + 1] != .mark(".") {
+                    return made(2000 + yy, b, a)
+                }
+                guard let y = year() else { continue }
                 if separator != "/" { return made(y, b, a) }
                 if a > 12 { return made(y, b, a) }
                 if b > 12 { return made(y, a, b) }

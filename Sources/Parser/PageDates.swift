@@ -271,7 +271,7 @@ enum VisibleDate {
     /// `<span>`s reads whole). Only text that holds a year is looked at, without copying it.
     private static func date(shownBy text: HTMLNode, in parent: HTMLNode, monthFirst: Bool?) -> DateText? {
         let own = text.ownTextBytes
-        guard own.count < 400, DateText.mayHoldYear(own) else { return nil }
+        guard own.count < 400, DateText.mayHoldYear(own) || DateText.mayHoldShortYear(own) else { return nil }
         var element: HTMLNode? = parent
         var dateLikeContext = false
         for _ in 0..<3 {
@@ -288,10 +288,10 @@ enum VisibleDate {
             guard let at = around else { break }
             let shown = at.textContent
             guard shown.utf8.count < 400 else { break }
-            if let date = DateText.first(in: shown, monthFirst: monthFirst) { return date }
+            if let date = DateText.first(in: shown, monthFirst: monthFirst, shortYears: true) { return date }
             around = at.parent
         }
-        return DateText.first(in: text.content, monthFirst: monthFirst)
+        return DateText.first(in: text.content, monthFirst: monthFirst, shortYears: true)
     }
 }
 
@@ -313,7 +313,7 @@ extension VisibleDate {
             guard shown.utf8.count < 300 else { break }
             let lower = shown.lowercased()
             for label in publicationLabels {
-                if let range = lower.range(of: label), let date = DateText.first(in: String(lower[range.upperBound...]), monthFirst: monthFirst) {
+                if let range = lower.range(of: label), let date = DateText.first(in: String(lower[range.upperBound...]), monthFirst: monthFirst, shortYears: true) {
                     return date
                 }
             }
