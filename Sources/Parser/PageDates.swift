@@ -46,7 +46,7 @@ extension MetadataReader {
 
     func publishedDate(into result: inout ArticleMetadata) -> String? {
         // Each source is read only if the ones before it gave no date: the walks are the cost.
-        let chrome = DatedElsewhere(document)
+        let chrome = DatedElsewhere(document, title: result.title)
         let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
             + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
             + [({ namedDateMarkup }, "markup"), ({ shownItempropDate("datepublished") }, "markup"), ({ dateInURL() }, "url"),
@@ -177,10 +177,14 @@ final class DatedElsewhere {
                                          "ticker", "calendar", "footer", "archive", "event"])
 
     private let document: HTMLDocument
-    /// Found on first use: a page whose date comes from its metadata never walks for it.
+    private let title: String?
+    /// The article's headline: the first `<h1>`, else, on a page without one, the first `<h2>`
+    /// to `<h4>` that the page's title holds (or that holds it). Found on first use, like the
+    /// rest: a page whose date comes from its metadata never walks for it.
+    private(set) lazy var headline: HTMLNode? = document.first(.h1) ?? titledHeading()
     private lazy var holdsHeadline: Set<xmlNodePtr> = {
         var holders: Set<xmlNodePtr> = []
-        var at = document.first(.h1)?.parent
+        var at = headline?.parent
         while let node = at {
             holders.insert(node.pointer)
             at = node.parent
@@ -190,9 +194,22 @@ final class DatedElsewhere {
     /// Counted only when a flagged element is met on a page without an `<h1>`.
     private lazy var halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
 
-    init(_ document: HTMLDocument) {
+    init(_ document: HTMLDocument, title: String?) {
         self.document = document
+        self.title = title
     }
+
+    private func titledHeading() -> HTMLNode? {
+        guard let title = title?.lowercased(), title.count >= 10 else { return nil }
+        return document.root?.firstDescendant { node in
+            guard node.tag == .h2 || node.tag == .h3 || node.tag == .h4 else { return false }
+            let text = node.textContent.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            return text.count >= 10 && (title.contains(text) || text.contains(title))
+        }
+    }
+
+    /// Whether the headline is inside `node`.
+    func holdsHeadline(_ node: HTMLNode) -> Bool { holdsHeadline.contains(node.pointer) }
 
     func contains(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes, !holdsHeadline.contains(node.pointer), ClassNames(node).containsAny(Self.words) else { return false }
@@ -251,13 +268,16 @@ enum VisibleDate {
             }
             guard node.isElement else { return false }
             switch node.tag {
-            case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .form, .button: return false
-            case .h1:
-                if textAfterHeadline == nil {
+            case .head, .nav, .aside, .footer, .script, .style, .noscript, .select, .button: return false
+            case .form:
+                // A search or login form holds no article date; ASP.NET wraps the whole page in one.
+                return chrome.holdsHeadline(node)
+            case .h1, .h2, .h3, .h4:
+                if textAfterHeadline == nil, node.pointer == chrome.headline?.pointer {
                     textAfterHeadline = -node.visibleTextLength
                     if let last = lastBeforeHeadline, last.textSince <= Self.justBeforeHeadline { justBeforeHeadline = last.date }
                 }
-                return true
+                return node.tag == .h1 || !chrome.contains(node)
             default:
                 return !chrome.contains(node)
             }
