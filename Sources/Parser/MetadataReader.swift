@@ -37,6 +37,9 @@ struct MetadataReader {
     /// The text of an element `itemprop="datePublished"` or `"dateModified"` without a
     /// machine-readable value (`content`, `datetime`): the date as it is shown, `19. Oktober 2019`.
     private(set) var shownItempropDates: [String: String] = [:]
+    /// Elements with an RDFa date property and its `content`, in page order: the article's, and
+    /// its comments'.
+    private(set) var rdfaDateElements: [HTMLNode] = []
     private var links: [String: String] = [:]
 
     init(document: HTMLDocument, url: String?, now: Date = Date()) {
@@ -164,6 +167,10 @@ struct MetadataReader {
                         shownItempropDates[itemprop] = node.textContent
                     }
                 }
+                // RDFa, as Drupal writes it: `<span property="schema:dateCreated" content="…">`.
+                if let property = node.attribute("property")?.lowercased(), Self.rdfaDates.contains(property), node.attribute("content") != nil {
+                    rdfaDateElements.append(node)
+                }
                 if namedDateMarkup == nil, node.tag == .abbr || node.tag == .span, let title = node.attribute("title"),
                    node.attribute("class")?.lowercased().split(separator: " ").contains("published") == true {
                     namedDateMarkup = title
@@ -188,6 +195,10 @@ struct MetadataReader {
         visit(value)
         return objects
     }
+
+    /// RDFa properties (on any element) that give the publication date.
+    static let rdfaDates: Set<String> = ["schema:datepublished", "schema:datecreated", "dc:date", "dc:created", "dcterms:created",
+                                         "dcterms:issued", "dc:issued"]
 
     static let articleTypes: Set<String> = [
         "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",

@@ -49,7 +49,7 @@ extension MetadataReader {
         let chrome = DatedElsewhere(document, title: result.title)
         let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
             + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
-            + [({ namedDateMarkup }, "markup"), ({ shownItempropDate("datepublished") }, "markup"), ({ dateInURL() }, "url"),
+            + [({ namedDateMarkup }, "markup"), ({ rdfaDate(outside: chrome) }, "markup"), ({ shownItempropDate("datepublished") }, "markup"), ({ dateInURL() }, "url"),
                ({ timeElement(outside: chrome) }, "time-element")]
         let found = { VisibleDate.find(in: document, chrome: chrome, monthFirst: readsMonthFirst) }
         if let date = firstDate("published", into: &result, explicit) {
@@ -80,6 +80,18 @@ extension MetadataReader {
     func modifiedDate(into result: inout ArticleMetadata) -> String? {
         firstDate("modified", into: &result, [({ jsonLDDate("dateModified") }, "json-ld")] + Self.modifiedMeta.map { key, source in ({ meta[key] }, source) }
                   + [({ shownItempropDate("datemodified") }, "markup")])
+    }
+
+    /// The first RDFa date property outside the page's chrome (a comment is; an article's own `<footer>` is not).
+    private func rdfaDate(outside chrome: DatedElsewhere) -> String? {
+        rdfaDateElements.first { element in
+            var at = element.parent
+            while let node = at, node.isElement {
+                if chrome.contains(node) { return false }
+                at = node.parent
+            }
+            return true
+        }?.attribute("content")
     }
 
     /// The day an `itemprop` element shows in its text, in the forms of `DateText`.
