@@ -178,7 +178,9 @@ extension MetadataReader {
 }
 
 /// The page's chrome as far as dates go: elements whose class or id says their dates are not
-/// the article's (comments, related stories, sidebars, teasers, tickers, footers, …).
+/// the article's (comments, related stories, sidebars, teasers, tickers, …). Not "footer": an
+/// article's own footer (`post-footer`, `entry-footer`) is where many blogs date it; the page's
+/// `<footer>` is left out by tag.
 ///
 /// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
 /// `comments-open` on `<body>`), so an element that holds the page's first `<h1>` (or, on a page
@@ -186,7 +188,7 @@ extension MetadataReader {
 /// in a sidebar.
 final class DatedElsewhere {
     static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
-                                         "ticker", "calendar", "footer", "archive", "event"])
+                                         "ticker", "calendar", "archive", "event"])
 
     private let document: HTMLDocument
     private let title: String?
