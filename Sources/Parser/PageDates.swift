@@ -273,7 +273,8 @@ enum VisibleDate {
                         if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
                         textAfterHeadline = seen + node.ownTextMetrics.chars
                     }
-                } else if DateText.mayHoldYear(node.ownTextBytes), let date = DateText.first(in: node.content, monthFirst: monthFirst) {
+                } else if DateText.mayHoldYear(node.ownTextBytes) || DateText.mayHoldShortYear(node.ownTextBytes),
+                          let date = DateText.first(in: node.content, monthFirst: monthFirst, shortYears: true) {
                     lastBeforeHeadline = (date, 0)
                 } else {
                     lastBeforeHeadline?.textSince += node.ownTextMetrics.chars
