@@ -18,6 +18,15 @@ struct PageDatesTests {
         #expect(DateText.first(in: text, monthFirst: monthFirst)?.iso == expected, "\(text)")
     }
 
+    @Test("d.m.yy is read only where asked: in date-like elements and after publication labels", arguments: [
+        ("28.01.22", "2022-01-28"), ("Party, 30.10.23", "2023-10-30"), ("1.2.34.5", nil), ("31.02.22", nil), ("28.01.2022", "2022-01-28"),
+        ("Seite 12 von 40", nil),
+    ] as [(String, String?)])
+    func shortYears(text: String, expected: String?) {
+        #expect(DateText.first(in: text, monthFirst: false, shortYears: true)?.iso == expected, "\(text)")
+        #expect(DateText.mayHoldShortYear(text.utf8) || DateText.mayHoldYear(text) || expected == nil, "\(text)")
+    }
+
     @Test("explicit sources in their order, then the date shown in a byline; never a comment's, a teaser's, a ticker's", arguments: [
         (#"<meta name="sailthru.date" content="2023-11-08 22:28:35">"#, "", "2023-11-08T22:28:35Z", "meta:sailthru"),
         // Meta values are ISO 8601 or nothing: machine-written `a/b/yyyy` follows no reader's convention.
@@ -31,6 +40,23 @@ struct PageDatesTests {
         ("", #"<div class="teaser"><span class="date">12.11.2023</span></div>"#, nil, nil),
         ("", #"<p>Berlin, 05.11.2021 – Der Artikel beginnt mit seinem Datum.</p>"#, "2021-11-05", "text:near-headline"),
         ("", #"<p class="date">12.11.2031</p>"#, nil, nil),
+        // itemprop on an element that shows its date as text
+        ("", #"<li itemprop="datePublished"><a href="/2019/10/19/"><span>19. Oktober 2019</span></a></li>"#, "2019-10-19", "markup"),
+        // JSON-LD a CMS wrote without a type; a how-to's date with a time that is not ISO 8601
+        (#"<script>{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2022-01-28T06:00:00+01:00"}</script>"#, "",
+         "2022-01-28T06:00:00+01:00", "json-ld"),
+        (#"<script type="application/ld+json">{"@context": "https://schema.org", "@type": "HowTo", "datePublished": "2022-01-10T22:06:08:684Z"}</script>"#, "",
+         "2022-01-10", "json-ld"),
+        // RDFa, the article's (in its own footer) but never a comment's
+        ("", #"<footer><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00"></span></footer>"#, "2022-01-28T12:45:46Z", "markup"),
+        ("", #"<div class="comment"><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00"></span></div>"#, nil, nil),
+        // a publication label outside any date-like element, the date beside it or in the next element
+        ("", #"<small>Erstellt am: 30.01.2022 18:36 / sk</small>"#, "2022-01-30", "text"),
+        ("", #"<div class="docData"><span class="label">Datum</span> <span class="value">25.01.2022</span></div>"#, "2022-01-25", "text"),
+        ("", #"<div class="entry"><p>Mise en ligne</p><p>23 mai 2019</p></div>"#, "2019-05-23", "text"),
+        // an article's own footer dates it; d.m.yy in a date-like element
+        ("", #"<div class="post-footer"><span class="date">14.12.2015</span></div>"#, "2015-12-14", "text"),
+        ("", #"<span class="post-created"> 28.01.22</span>"#, "2022-01-28", "text"),
     ] as [(String, String, String?, String?)])
     func sources(head: String, byline: String, published: String?, source: String?) throws {
         let html = Data("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\(head)</head><body><article><h1>Der Titel</h1>\(byline)\(story())</article></body></html>".utf8)
@@ -54,6 +80,41 @@ struct PageDatesTests {
         #expect(try extract(html(ticker, "")).published == nil)
         #expect(try extract(html(#"<h2 class="date-header"><span>28. April 2020</span></h2>"#, "")).published == "2020-04-28")
         #expect(try extract(html(#"<span class="date">01.01.2020</span>"#, #"<span class="date">02.02.2020</span>"#)).published == "2020-02-02")
+    }
+
+    @Test("a date just above the headline, a headline that is not an <h1>, a page inside an ASP.NET form")
+    func headlinePlaces() throws {
+        let page = { (body: String) in Data("<!DOCTYPE html><html lang=\"de\"><head><title>Neuer Cheftrainer für Dormagen</title></head><body>\(body)</body></html>".utf8) }
+        let above = try extract(page("<div><small>31.01.2022 &nbsp; 2. HBL</small><h1>Neuer Cheftrainer für Dormagen</h1>\(story())</div>"))
+        #expect(above.published == "2022-01-31" && above.provenance["published"] == "text:near-headline")
+        #expect(try extract(page("<p>Am 31.01.2022 war etwas.</p>\(story())<h1>Neuer Cheftrainer für Dormagen</h1>\(story())")).published == nil,
+                "a date far above the headline is not its")
+        let earlier = #"<span class="date">01.01.2020</span>"#
+        #expect(try extract(page("\(earlier)<div class=\"beitrag\"><h2>Neuer Cheftrainer für Dormagen</h2><div class=\"meta\">Peter Grimm / 07.11.2023</div>\(story())</div>")).published
+                == "2023-11-07", "without an <h1>, the heading the title names is the headline, and the date after it is the article's")
+        let form = #"<form id="aspnetForm"><h1>Come Together</h1><p class="date">06.05.2018</p>"#
+        #expect(try extract(page(form + story() + "</form>")).published == "2018-05-06")
+    }
+
+    @Test("days in the URL's path, in its usual forms; never an archive's capture time", arguments: [
+        ("https://x.example/20200428/meet-the-swede", "2020-04-28"), ("https://x.example/meldungen/29-10-2021", "2021-10-29"),
+        ("https://x.example/home/2017/7/12/unter-uns", "2017-07-12"), ("https://x.example/2019/01/01/ins-neue-jahr/", "2019-01-01"),
+        ("https://web.archive.org/web/20160218174457/http://x.example/a", nil), ("https://x.example/a?date=2020-04-28", nil),
+    ] as [(String, String?)])
+    func urlDays(url: String, published: String?) throws {
+        let html = Data("<!DOCTYPE html><html lang=\"de\"><body><article><h1>Der Titel</h1>\(story())</article></body></html>".utf8)
+        #expect(try extract(html, url: url).published == published, "\(url)")
+    }
+
+    @Test("the day/month order of a page in British English from xml:lang; a UTC time one day off the URL's day takes the URL's")
+    func localDays() throws {
+        let british = Data(#"<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB"><body><div><span class="time">02/10/2020</span><h1>Title</h1>"#.utf8
+                           + Data("\(story())</div></body></html>".utf8))
+        #expect(try extract(british).published == "2020-10-02")
+        let late = Data(#"<html lang="de"><head><meta property="article:published_time" content="2018-12-31T23:11:59+00:00"></head><body><h1>Titel</h1>"#.utf8
+                        + Data("\(story())</body></html>".utf8))
+        let article = try extract(late, url: "https://x.example/2019/01/01/ins-neue-jahr/")
+        #expect(article.published == "2019-01-01" && article.provenance["published"] == "url")
     }
 
     @Test("a UTC time whose day is not the day the page shows: the shown day is the publisher's")
