@@ -8,8 +8,9 @@ import Foundation
 /// them as page chrome (comments, share bars, cookie and newsletter banners, related-article
 /// lists, ads, bylines). The last kind follows Mozilla Readability's "unlikely candidates": a
 /// chrome-sounding name is ignored when the name also says content (`article-comments` stays
-/// until scoring decides, `comments` goes). In `gentle` mode only the first two kinds go — the
-/// extractor retries that way when the strict pass left too little text.
+/// until scoring decides, `comments` goes). In `gentle` mode only the first two kinds and
+/// readers' comments go — the extractor retries that way when the strict pass left too little
+/// text.
 enum BoilerplateCleaner {
     /// Tags removed with everything inside them.
     static let neverContent: Set<Tag> = [
@@ -47,6 +48,10 @@ enum BoilerplateCleaner {
         "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
         "werbung", "anzeige", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
     ])
+
+    /// The chrome words and stems of readers' comments, which gentle cleaning drops too.
+    static let commentWords: Set<[UInt8]> = Set(ClassNames.bytes(["comment", "comments", "commentlist", "disqus", "replies"]))
+    static let commentStems = ClassNames.bytes(["comment", "kommentar"])
 
     /// Beginnings of class and id words that say content, in the languages the pipeline meets
     /// (`cuerpo-ad` is a Spanish CMS's body, not an ad); they overrule chrome words.
@@ -99,13 +104,16 @@ enum BoilerplateCleaner {
         if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
             return !wrappers.contains(node.pointer) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
-        if gentle || tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
+        if tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
         let names = ClassNames(node, textTags.contains(tag) ? ["class"] : ["class", "id"])
         let words = names.words
         // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
+        // Gentle cleaning, for pages whose article is short, still drops the comments: readers'
+        // comments under a one-paragraph post outweigh it, yet are never the article.
         let isChrome = { (word: ArraySlice<UInt8>) in
-            chromeWords.contains(Array(word))
+            if gentle { return commentWords.contains(Array(word)) || commentStems.contains { ClassNames.hasPrefix(word, $0) } }
+            return chromeWords.contains(Array(word))
                 || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
         }
         guard words.contains(where: isChrome) else { return false }
