@@ -135,6 +135,21 @@ struct ExtractionTests {
         #expect(article.text == (storyParagraphs + Self.moreParagraphs).joined(separator: "\n\n"), "\(article.text)")
     }
 
+    @Test("a one-paragraph post keeps its paragraph, not the longer thread of readers' comments under it")
+    func shortPostWithComments() throws {
+        let comment = { (name: String, text: String) in
+            #"<li class="comment"><div class="comment-author">\#(name)</div><p>\#(text)</p></li>"#
+        }
+        let thread = (0..<8).map { comment("Reader \($0)", "This is amazing, I really love the colours of the jeans and the bag, thank you for sharing this outfit with us \($0)!") }
+        let html = page(body: """
+            <div class="hentry post"><h1>Autumn outfit</h1><div class="entry-content"><p>I am totally inspired by this autumn collection, my all time favourite: the shirt and tie are vintage, the jeans are new.</p></div></div>
+            <div id="comments" class="comments"><ol>\(thread.joined())</ol></div>
+            """)
+        let text = try extract(html).text
+        #expect(text.contains("totally inspired"))
+        #expect(!text.contains("Reader 3") && !text.contains("thank you for sharing"))
+    }
+
     @Test("a short post written in headings is kept")
     func postInHeadings() throws {
         let sentence = "The poster competition for children takes place for the sixth time this year, and all children between six and twelve may take part."
