@@ -27,29 +27,27 @@ struct DateText: Equatable {
 
     /// Whether `d.m.yy` (one or two digits, a dot, one or two, a dot, two, then no digit) occurs.
     static func mayHoldShortYear<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-        // Runs of digits and the byte after each: the last three runs, with dots between them.
-        var runs: [(digits: Int, dotAfter: Bool)] = []
+        // The last two runs of digits (their lengths, and whether a dot followed), and the current one.
+        var first = (digits: 0, dot: false), second = (digits: 0, dot: false)
         var run = 0
+        func endsDate(_ byte: UInt8?) -> Bool {
+            first.digits >= 1 && first.digits <= 2 && first.dot && second.digits >= 1 && second.digits <= 2 && second.dot
+                && run == 2 && byte != 0x2E
+        }
         for byte in bytes {
             if (0x30...0x39).contains(byte) {
                 run += 1
                 continue
             }
             if run > 0 {
-                runs.append((run, byte == 0x2E))
-                if runs.count >= 3, Self.isShortYearDate(runs.suffix(3)) { return true }
+                if endsDate(byte) { return true }
+                (first, second) = (second, (run, byte == 0x2E))
                 run = 0
             } else {
-                runs.removeAll(keepingCapacity: true)
+                (first, second) = ((0, false), (0, false))
             }
         }
-        if run > 0 { runs.append((run, false)) }
-        return runs.count >= 3 && isShortYearDate(runs.suffix(3))
-    }
-
-    private static func isShortYearDate(_ runs: ArraySlice<(digits: Int, dotAfter: Bool)>) -> Bool {
-        let (day, month, year) = (runs[runs.startIndex], runs[runs.startIndex + 1], runs[runs.startIndex + 2])
-        return day.digits <= 2 && day.dotAfter && month.digits <= 2 && month.dotAfter && year.digits == 2 && !year.dotAfter
+        return run > 0 && endsDate(nil)
     }
 
     /// Whether four digits starting 19 or 20 stand alone somewhere: every form read has a year.

@@ -338,23 +338,45 @@ extension VisibleDate {
                                     "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato", "gepubliceerd",
                                     "geplaatst", "publicerad", "publisert", "udgivet", "date:", "fecha:"]
 
+    private static let publicationLabelBytes = ClassNames.bytes(publicationLabels)
+
     /// A date after a publication label in the text of the element around a text node, or of the
     /// one around that: outside a date-like element, the label is what says whose date it is.
+    /// Searched as bytes with ASCII letters lowered: this runs on every text with a year that is
+    /// not in a date-like element, on pages that show no date until the end.
     private static func labeledDate(shownBy parent: HTMLNode, monthFirst: Bool?) -> DateText? {
         var around: HTMLNode? = parent
         for _ in 0..<2 {
             guard let at = around, at.isElement else { break }
             let shown = at.textContent
             guard shown.utf8.count < 300 else { break }
-            let lower = shown.lowercased()
-            for label in publicationLabels {
-                if let range = lower.range(of: label), let date = DateText.first(in: String(lower[range.upperBound...]), monthFirst: monthFirst, shortYears: true) {
+            let lower = shown.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+            for label in publicationLabelBytes {
+                if let end = endOf(label, in: lower),
+                   let date = DateText.first(in: String(decoding: lower[end...], as: UTF8.self), monthFirst: monthFirst, shortYears: true) {
                     return date
                 }
             }
             around = at.parent
         }
         return nil
+    }
+
+    /// Where the first `needle` (not empty) in `haystack` ends.
+    private static func endOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                guard let base = hay.baseAddress else { return nil }
+                var at = base
+                let last = base + (hay.count - pattern.count)
+                while at <= last, let hit = memchr(at, Int32(pattern[0]), last - at + 1) {
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return UnsafeRawPointer(hit) - base + pattern.count }
+                    at = UnsafeRawPointer(hit) + 1
+                }
+                return nil
+            }
+        }
     }
 }
 
