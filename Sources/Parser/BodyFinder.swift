@@ -137,7 +137,7 @@ struct BodyFinder {
     /// body class), when it holds prose: the largest such, if any.
     /// Whether the page marks `node` as an article body (`itemprop=articleBody`, a CMS body class).
     static func isMarkedBody(_ node: HTMLNode, _ names: ClassNames) -> Bool {
-        names.containsAny(bodyContainerHints) || ClassNames(node, ["itemprop"]).contains(articleBodyName)
+        names.containsAny(bodyContainerHints) || node.attributeValue("itemprop") != nil && ClassNames(node, ["itemprop"]).contains(articleBodyName)
     }
 
     private static let articleBodyName = Array("articlebody".utf8)

@@ -12,6 +12,7 @@ struct ClassNames {
         var bytes: [UInt8] = []
         for attribute in attributes {
             guard let value = node.attributeValue(attribute) else { continue }
+            bytes.reserveCapacity(bytes.count + strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)) + 1)
             if !bytes.isEmpty { bytes.append(0x20) }
             var at = value
             while at.pointee != 0 {
