@@ -102,9 +102,14 @@ struct BlockWriter {
         if kind != nil { kindStack.removeLast() }
     }
 
+    /// A line break in the page's source is a space, as browsers show it (hard-wrapped HTML);
+    /// only `<br>` and `<pre>` break lines.
     private mutating func append(_ content: UnsafeMutablePointer<xmlChar>?, inLink: Bool) {
         guard let content else { return }
-        let text = String(cString: content)
+        var text = String(cString: content)
+        if kindStack.last != .preformatted, text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            text = String(decoding: text.utf8.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self)
+        }
         current += text
         if inLink { currentLinkChars += TextBlock.scalarCount(text) }
     }

@@ -267,14 +267,26 @@ struct BodyFinder {
         return weight
     }
 
+    /// Whether a `<div>` holds prose of its own: 25 characters of text directly or in inline
+    /// wrappers (`<span>`, `<font>`, `<b>`, … — blog editors wrap whole posts in styled spans
+    /// without a paragraph), not in links or blocks.
     static func hasDirectText(_ node: HTMLNode) -> Bool {
         var child = node.pointer.pointee.children
         while let current = child {
-            if current.pointee.type == XML_TEXT_NODE && HTMLNode(pointer: current).ownTextMetrics.chars >= 25 { return true }
+            let at = HTMLNode(pointer: current)
+            if current.pointee.type == XML_TEXT_NODE {
+                if at.ownTextMetrics.chars >= 25 { return true }
+            } else if current.pointee.type == XML_ELEMENT_NODE, textWrappers.contains(at.tag), at.visibleTextLength >= 25,
+                      at.firstDescendant(where: { BlockWriter.blockTags.contains($0.tag) }) == nil {
+                return true
+            }
             child = current.pointee.next
         }
         return false
     }
+
+    /// Inline elements that wrap a div's prose (links do not: a list of them is no prose).
+    static let textWrappers: Set<Tag> = [.span, .font, .b, .strong, .i, .em, .u]
 
     static func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
         var current = node.pointer.pointee.parent

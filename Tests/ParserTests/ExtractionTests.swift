@@ -150,6 +150,21 @@ struct ExtractionTests {
         #expect(!text.contains("Reader 3") && !text.contains("thank you for sharing"))
     }
 
+    @Test("a post written without paragraphs, its prose in styled spans inside a div, is found")
+    func proseInSpans() throws {
+        let post = "Since the city and the villages around it are still in such desperate need of help, here are links to some of our favourite recipes from there, in the hope that you give a few dollars to the relief fund."
+        let html = page(body: #"<div class="post-body"><span style="font-family: Verdana"><span style="font-size: small">\#(post)</span></span><br><br><table><tr><td><a href="/a">Pastrami</a></td><td><a href="/b">Cheesecake</a></td></tr></table></div>"#)
+        #expect(try extract(html).text.hasPrefix("Since the city"))
+    }
+
+    @Test("a line break in the page's source is a space; <br> and <pre> break lines")
+    func sourceLineBreaks() throws {
+        let html = page(body: "<article><h1>Title</h1><p>The council met on Tuesday\nto decide about the bridge, and voted\r\nto close it for the summer months.</p><p>First line<br>second line of a longer verse that goes on for a while.</p><pre>a\nb</pre></article>")
+        let text = try extract(html).text
+        #expect(text.contains("The council met on Tuesday to decide about the bridge, and voted to close it"))
+        #expect(text.contains("First line\nsecond line"))
+    }
+
     @Test("a short post written in headings is kept")
     func postInHeadings() throws {
         let sentence = "The poster competition for children takes place for the sixth time this year, and all children between six and twelve may take part."
