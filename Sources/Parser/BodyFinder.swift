@@ -137,8 +137,13 @@ struct BodyFinder {
     /// body class), when it holds prose: the largest such, if any.
     /// Whether the page marks `node` as an article body (`itemprop=articleBody`, a CMS body class).
     static func isMarkedBody(_ node: HTMLNode, _ names: ClassNames) -> Bool {
-        names.containsAny(bodyContainerHints) || node.attributeValue("itemprop") != nil && ClassNames(node, ["itemprop"]).contains(articleBodyName)
+        names.containsAny(bodyHintCores) && names.containsAny(bodyContainerHints)
+            || node.attributeValue("itemprop") != nil && ClassNames(node, ["itemprop"]).contains(articleBodyName)
     }
+
+    /// Every body container hint holds one of these: six scans rule out most elements' names
+    /// before the thirty-five hints are tried (this test runs on every element with attributes).
+    private static let bodyHintCores = ClassNames.bytes(["body", "text", "content", "main", "artikel", "beitrag"])
 
     private static let articleBodyName = Array("articlebody".utf8)
 
