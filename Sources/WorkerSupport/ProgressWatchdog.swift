@@ -10,19 +10,27 @@ public final class ProgressWatchdog: Sendable {
     public static let shared = ProgressWatchdog(notifier: SystemdNotifier())
 
     private let notifier: SystemdNotifier
-    private let lastSent = Mutex<ContinuousClock.Instant?>(nil)
+    /// Whether READY=1 was sent, and when WATCHDOG=1 was last sent.
+    private let state = Mutex<(ready: Bool, lastSent: ContinuousClock.Instant?)>((false, nil))
 
     public init(notifier: SystemdNotifier) {
         self.notifier = notifier
+    }
+
+    /// Called once the process has told systemd it is ready (`SystemdService`): systemd's
+    /// watchdog runs from then on, so progress before it is not reported — a worker loop that
+    /// starts first would otherwise send WATCHDOG=1 ahead of READY=1.
+    public func markReady() {
+        state.withLock { $0.ready = true }
     }
 
     /// Marks progress; tells systemd the worker is alive if it has not heard so lately.
     public func progress() {
         guard let interval = notifier.watchdogInterval, notifier.isActive else { return }
         let now = ContinuousClock.now
-        let due = lastSent.withLock { last -> Bool in
-            guard last.map({ now - $0 >= .seconds(interval / 2) }) ?? true else { return false }
-            last = now
+        let due = state.withLock { state -> Bool in
+            guard state.ready, state.lastSent.map({ now - $0 >= .seconds(interval / 2) }) ?? true else { return false }
+            state.lastSent = now
             return true
         }
         if due { notifier.notify("WATCHDOG=1") }

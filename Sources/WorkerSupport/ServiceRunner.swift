@@ -47,6 +47,7 @@ public struct SystemdService: Service {
         await cancelWhenGracefulShutdown { [ready] in await ready() }
         if !Task.isShuttingDownGracefully {
             notifier.notify("READY=1" + (status.map { "\nSTATUS=\($0)" } ?? ""))
+            ProgressWatchdog.shared.markReady()
             ProgressWatchdog.shared.progress()
         }
         if feedsWatchdog, let interval = notifier.watchdogInterval, notifier.isActive {
