@@ -31,26 +31,28 @@ enum BoilerplateCleaner {
     /// Class and id words (split at spaces, `-` and `_`; trailing digits dropped) that name chrome.
     static let chromeWords: Set<[UInt8]> = Set(ClassNames.bytes([
         "ad", "ads", "adslot", "adunit", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "combx",
-        "comment", "comments", "commentlist", "community", "disqus", "gdpr", "cookie", "cookies", "consent", "legends",
-        "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
+        "community", "gdpr", "cookie", "cookies", "consent", "legends",
+        "related", "remark", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
         "sponsor", "sponsored", "supplemental", "agegate", "pagination", "pager", "popup", "modal", "newsletter",
         "subscribe", "subscription", "signup", "share", "sharing", "shares", "sharebar", "promo", "promos",
         "recommended", "recommendations", "outbrain", "taboola", "paywall", "byline", "bylines", "authorbio",
         "tags", "taglist", "toolbar", "masthead", "navbar", "nav", "navigation", "footer", "header",
         "tools", "timestamp", "follow", "donate", "login", "register", "skiplink", "credits",
         "copyright", "disclaimer", "trending", "readmore", "feedback", "rating",
-    ]))
+    ]) + commentWordList)
 
     /// Beginnings of class and id words that name chrome in any form (`newsletterbox`, `sharebuttons`,
     /// `commentform`, `spendenaufruf`).
     static let chromeStems = ClassNames.bytes([
-        "newsletter", "share", "sharing", "social", "related", "comment", "sponsor", "promo", "advert", "cookie", "consent",
-        "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende", "kommentar",
+        "newsletter", "share", "sharing", "social", "related", "sponsor", "promo", "advert", "cookie", "consent",
+        "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende",
         "werbung", "anzeige", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
-    ])
+    ]) + commentStems
 
-    /// The chrome words and stems of readers' comments, which gentle cleaning drops too.
-    static let commentWords: Set<[UInt8]> = Set(ClassNames.bytes(["comment", "comments", "commentlist", "disqus", "replies"]))
+    /// The chrome words and stems of readers' comments, part of the lists above, which gentle
+    /// cleaning drops too.
+    private static let commentWordList = ClassNames.bytes(["comment", "comments", "commentlist", "disqus", "replies"])
+    static let commentWords: Set<[UInt8]> = Set(commentWordList)
     static let commentStems = ClassNames.bytes(["comment", "kommentar"])
 
     /// Beginnings of class and id words that say content, in the languages the pipeline meets

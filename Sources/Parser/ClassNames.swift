@@ -40,16 +40,24 @@ struct ClassNames {
     func containsAny(_ needles: [[UInt8]]) -> Bool { !bytes.isEmpty && needles.contains { contains($0) } }
 
     static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        needle.isEmpty || end(of: needle, in: haystack) != nil
+    }
+
+    /// Where the first `needle` (not empty) in `haystack` ends, as an index of `haystack`.
+    static func end(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
         return haystack.withUnsafeBytes { hay in
             needle.withUnsafeBytes { pattern in
-                guard var at = hay.baseAddress else { return false }
-                let end = at + hay.count - pattern.count
-                while at <= end, let hit = memchr(at, Int32(pattern[0]), end - at + 1) {
-                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return true }
+                guard let base = hay.baseAddress else { return nil }
+                var at = base
+                let last = base + (hay.count - pattern.count)
+                while at <= last, let hit = memchr(at, Int32(pattern[0]), last - at + 1) {
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 {
+                        return haystack.startIndex + (UnsafeRawPointer(hit) - base) + pattern.count
+                    }
                     at = UnsafeRawPointer(hit) + 1
                 }
-                return false
+                return nil
             }
         }
     }

@@ -183,7 +183,7 @@ extension MetadataReader {
 /// `<footer>` is left out by tag.
 ///
 /// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
-/// `comments-open` on `<body>`), so an element that holds the page's first `<h1>` (or, on a page
+/// `comments-open` on `<body>`), so an element that holds the page's headline (or, on a page
 /// without one, half of its text) is never chrome: neither the headline nor most of the page is
 /// in a sidebar.
 final class DatedElsewhere {
@@ -205,7 +205,7 @@ final class DatedElsewhere {
         }
         return holders
     }()
-    /// Counted only when a flagged element is met on a page without an `<h1>`.
+    /// Counted only when a flagged element is met on a page without a headline.
     private lazy var halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
 
     init(_ document: HTMLDocument, title: String?) {
@@ -227,7 +227,7 @@ final class DatedElsewhere {
 
     func contains(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes, !holdsHeadline.contains(node.pointer), ClassNames(node).containsAny(Self.words) else { return false }
-        // On a page with an <h1> its holders are the layout; without one, size tells.
+        // On a page with a headline its holders are the layout; without one, size tells.
         return !holdsHeadline.isEmpty || node.visibleTextLength < halfTheText
     }
 }
@@ -253,8 +253,9 @@ enum VisibleDate {
         var source: String
     }
 
-    /// The first date in a date-like element after the page's first `<h1>`, else before it,
-    /// else in the first `nearHeadline` characters after it; nil when none is shown.
+    /// The first date in a date-like element (or after a publication label) after the headline,
+    /// else before it, else in the `justBeforeHeadline` characters above it, else in the first
+    /// `nearHeadline` characters after it; nil when none is shown.
     static func find(in document: HTMLDocument, chrome: DatedElsewhere, monthFirst: Bool?) -> Found? {
         guard let root = document.root else { return nil }
         var beforeHeadline: DateText?, afterHeadline: DateText?, nearHeadline: DateText?
@@ -352,7 +353,7 @@ extension VisibleDate {
             guard shown.utf8.count < 300 else { break }
             let lower = shown.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
             for label in publicationLabelBytes {
-                if let end = endOf(label, in: lower),
+                if let end = ClassNames.end(of: label, in: lower[...]),
                    let date = DateText.first(in: String(decoding: lower[end...], as: UTF8.self), monthFirst: monthFirst, shortYears: true) {
                     return date
                 }
@@ -360,23 +361,6 @@ extension VisibleDate {
             around = at.parent
         }
         return nil
-    }
-
-    /// Where the first `needle` (not empty) in `haystack` ends.
-    private static func endOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { pattern in
-                guard let base = hay.baseAddress else { return nil }
-                var at = base
-                let last = base + (hay.count - pattern.count)
-                while at <= last, let hit = memchr(at, Int32(pattern[0]), last - at + 1) {
-                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return UnsafeRawPointer(hit) - base + pattern.count }
-                    at = UnsafeRawPointer(hit) + 1
-                }
-                return nil
-            }
-        }
     }
 }
 
@@ -421,8 +405,9 @@ enum DateNormalizer {
         }
         // A day with a time that is not ISO 8601 (`2022-01-10T22:06:08:684Z`): the day still is.
         let day = text.utf8.prefix(11)
-        if day.count == 11, day.last == UInt8(ascii: "T") || day.last == UInt8(ascii: " "), let date = ISODate(String(text.prefix(10))) {
-            return iso8601(String(format: "%04d-%02d-%02d", date.year, date.month, date.day), notAfter: notAfter)
+        if day.count == 11, day.last == UInt8(ascii: "T") || day.last == UInt8(ascii: " ") {
+            let prefix = String(text.prefix(10))
+            if ISODate(prefix) != nil { return iso8601(prefix, notAfter: notAfter) }
         }
         return nil
     }

@@ -28,15 +28,13 @@ struct SiteTemplate {
     func contains(line lineHash: UInt64, words: UnsafeBufferPointer<UInt64>) -> Bool {
         if lines.contains(lineHash) { return true }
         guard !shingles.isEmpty, words.count >= Self.nearMatchWords else { return false }
-        // Shingles as `StorySignature.shingles` makes them, without an array: most lines are
-        // story, and their first few shingles already rule them out.
+        // Shingle by shingle, without an array: most lines are story, and their first few
+        // shingles already rule them out.
         let count = words.count - Self.shingleWords + 1
         let allowedMisses = count - Int((Self.nearMatchShare * Double(count)).rounded(.up))
         var misses = 0
         for start in 0..<count {
-            var hash: UInt64 = 0
-            for offset in 0..<Self.shingleWords { hash = Hashing.mix(hash ^ words[start + offset]) }
-            if !shingles.contains(hash) {
+            if !shingles.contains(StorySignature.shingle(words, at: start, size: Self.shingleWords)) {
                 misses += 1
                 if misses > allowedMisses { return false }
             }

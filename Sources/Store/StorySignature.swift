@@ -15,12 +15,16 @@ struct StorySignature {
         guard words.count >= size else { return words.isEmpty ? [] : [words.reduce(0) { Hashing.mix($0 ^ $1) }] }
         var result: [UInt64] = []
         result.reserveCapacity(words.count - size + 1)
-        for start in 0...(words.count - size) {
-            var hash: UInt64 = 0
-            for offset in 0..<size { hash = Hashing.mix(hash ^ words[start + offset]) }
-            result.append(hash)
-        }
+        for start in 0...(words.count - size) { result.append(shingle(words, at: start, size: size)) }
         return result
+    }
+
+    /// The hash of the `size` words from `start` on: one shingle of `shingles`.
+    @inline(__always)
+    static func shingle<Words: RandomAccessCollection<UInt64>>(_ words: Words, at start: Int, size: Int) -> UInt64 where Words.Index == Int {
+        var hash: UInt64 = 0
+        for offset in 0..<size { hash = Hashing.mix(hash ^ words[words.startIndex + start + offset]) }
+        return hash
     }
 
     init(shingles: [UInt64], binCount: Int) {
