@@ -99,7 +99,8 @@ final class QueueMetrics: Sendable {
         scrape.gauge("wireroom_paused_hosts", "Hosts paused by an operator.", []).set(Double(stats.pausedHosts.count))
         scrape.gauge("wireroom_payload_bytes", "Stored (compressed) payload bytes.", []).set(Double(stats.payloads.bytes))
         if let summary = try articles?.store()?.summary() {
-            for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters)] {
+            for (kind, count) in [("stored", summary.articles), ("duplicates", summary.duplicates), ("stories", summary.clusters),
+                                  ("events_across_languages", summary.eventsAcrossLanguages)] {
                 scrape.gauge("wireroom_articles", "Articles in the article database.", [("kind", kind)]).set(Double(count))
             }
         }

@@ -129,7 +129,8 @@ enum StatsReport {
         }
         if let articles = pipeline.articles {
             out.append("articles stored: \(articles.articles), duplicates found: \(articles.duplicates), "
-                       + "stories: \(articles.clusters) (\(articles.clustersWithCopies) with copies)")
+                       + "stories: \(articles.clusters) (\(articles.clustersWithCopies) with copies), "
+                       + "events in more than one language: \(articles.eventsAcrossLanguages)")
         } else {
             out.append("articles stored: none yet")
         }

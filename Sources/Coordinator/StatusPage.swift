@@ -115,7 +115,7 @@ struct StatusPage: Sendable {
     struct DeadRow { var id: Int64; var stage, url, error, updated: String }
 
     struct ArticlesView {
-        var articles, duplicates, clusters: Int
+        var articles, duplicates, clusters, eventsAcrossLanguages: Int
         var latest: [ArticleRow]
     }
 
@@ -155,7 +155,8 @@ struct StatusPage: Sendable {
                 ArticleRow(id: $0.id, title: $0.title ?? "(no headline)", url: $0.url, site: $0.site ?? "", language: $0.language ?? "",
                            stored: Self.time($0.storedAt), copyOf: $0.duplicateOf)
             }
-            articles = ArticlesView(articles: summary.articles, duplicates: summary.duplicates, clusters: summary.clusters, latest: latest)
+            articles = ArticlesView(articles: summary.articles, duplicates: summary.duplicates, clusters: summary.clusters,
+                                    eventsAcrossLanguages: summary.eventsAcrossLanguages, latest: latest)
         }
         return View(database: stats.database, generatedAt: Self.time(stats.generatedAt), refreshSeconds: Self.refreshSeconds,
                     openJobs: stats.openJobs, stages: stages, workers: workers, hosts: hosts, errors: stats.topErrors, deadJobs: dead,

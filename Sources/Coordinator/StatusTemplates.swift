@@ -92,7 +92,7 @@ enum StatusTemplates {
         <h2>Latest stored articles</h2>
         {{^articles}}<p class="muted">no article database beside this queue yet</p>{{/articles}}
         {{#articles}}<p id="article-counts"><span data-articles>{{articles}}</span> articles, <span data-duplicates>{{duplicates}}</span> of them copies,
-        <span data-stories>{{clusters}}</span> stories</p>
+        <span data-stories>{{clusters}}</span> stories, <span data-events-across-languages>{{eventsAcrossLanguages}}</span> events reported in more than one language</p>
         <table id="articles"><tr><th class="n">id</th><th>headline</th><th>site</th><th>language</th><th>stored</th><th>copy of</th></tr>
         {{#latest}}<tr><td class="n">{{id}}</td><td><a href="{{url}}" rel="noreferrer">{{title}}</a></td><td>{{site}}</td><td>{{language}}</td>
         <td>{{stored}}</td><td class="n">{{copyOf}}</td></tr>

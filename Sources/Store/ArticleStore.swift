@@ -37,6 +37,9 @@ public struct StoredArticle: Codable, Sendable, Equatable {
     public var duplicateOf: Int64?
     /// For a copy, its similarity with the article it was matched with.
     public var similarity: Double?
+    /// The event: articles in any language reporting one happening share it (the id of the
+    /// event's first article). A copy is in its story's event.
+    public var event: Int64
     /// Field → where its value came from (`json-ld`, `meta:og`, `time-element`, `url`, `cld2`, …;
     /// `url-host` for a site named after the URL's host). A field without a value has no entry.
     public var provenance: [String: String]
@@ -128,6 +131,14 @@ public final class ArticleStore: Sendable {
             }
             try db.execute(sql: "CREATE UNIQUE INDEX articles_job ON articles (queue_id, job_id)")
         }
+        // Articles stored before events were linked are each their story's event.
+        migrator.registerMigration("articles-v5-events") { db in
+            try db.execute(sql: """
+                ALTER TABLE articles ADD COLUMN event INTEGER NOT NULL DEFAULT 0;
+                UPDATE articles SET event = cluster;
+                CREATE INDEX articles_event ON articles (event);
+                """)
+        }
     }
 
     /// A store job, named across queue files: its queue file's identity and its id there.
@@ -164,26 +175,29 @@ public final class ArticleStore: Sendable {
         public var isNew: Bool
     }
 
-    /// Stores `articles` in one write transaction, each placed in its cluster. An article whose
-    /// job is stored already is not stored twice. Returns a placement per article, in order.
+    /// Stores `articles` in one write transaction, each placed in its cluster and its event. An
+    /// article whose job is stored already is not stored twice. Returns a placement per article,
+    /// in order. `events` keeps only the state of one call, so a fresh one per call will do.
     @discardableResult
-    public func store(_ articles: [Incoming], dedup: DedupIndex, now: Date = Date()) throws -> [Placement] {
+    public func store(_ articles: [Incoming], dedup: DedupIndex, events: EventIndex = EventIndex(), now: Date = Date()) throws -> [Placement] {
         PoolGuard.willBlock()
         return try database.write { db in
             try dedup.batch(in: db) { batch in
-                try articles.map { incoming in
-                    if let job = incoming.job, let existing = try Int64.fetchOne(db, sql: """
-                        SELECT id FROM articles WHERE queue_id = ? AND job_id = ?
-                        """, arguments: [job.queueID, job.jobID]) {
-                        return Placement(id: existing, isNew: false)
+                try events.batch(in: db) { eventBatch in
+                    try articles.map { incoming in
+                        if let job = incoming.job, let existing = try Int64.fetchOne(db, sql: """
+                            SELECT id FROM articles WHERE queue_id = ? AND job_id = ?
+                            """, arguments: [job.queueID, job.jobID]) {
+                            return Placement(id: existing, isNew: false)
+                        }
+                        return Placement(id: try insert(incoming, now: now, batch: batch, events: eventBatch, in: db), isNew: true)
                     }
-                    return Placement(id: try insert(incoming, now: now, batch: batch, in: db), isNew: true)
                 }
             }
         }
     }
 
-    private func insert(_ incoming: Incoming, now: Date, batch: DedupIndex.Batch, in db: Database) throws -> Int64 {
+    private func insert(_ incoming: Incoming, now: Date, batch: DedupIndex.Batch, events: EventIndex.Batch, in db: Database) throws -> Int64 {
         let article = incoming.article
         let authors = String(decoding: try JSONEncoder().encode(article.authors), as: UTF8.self)
         var provenance = article.provenance
@@ -207,8 +221,17 @@ public final class ArticleStore: Sendable {
         // that arrives after a January one must still find it. The window is then the stories
         // stored in its last days, bounded by the ingest rate.
         let placement = try batch.place(doc: id, text: article.text, time: now)
-        try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ? WHERE id = ?",
-                       arguments: [placement.cluster, placement.similarity, id])
+        // A copy is in the event of the story it copies and adds nothing to the event index
+        // (its names would count twice); a story is linked by what it names.
+        let event: Int64
+        if let matched = placement.matched, let copied = try Int64.fetchOne(db, sql: "SELECT event FROM articles WHERE id = ?", arguments: [matched]) {
+            event = copied
+        } else {
+            let published = article.published.flatMap(ISODate.date) ?? incoming.fetchedAt
+            event = try events.place(doc: id, features: EventFeatures(text: article.text, language: article.language), published: published, time: now).event
+        }
+        try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ?, event = ? WHERE id = ?",
+                       arguments: [placement.cluster, placement.similarity, event, id])
         if placement.isDuplicate { try settleCanonical(cluster: placement.cluster, newcomer: id, in: db) }
         return id
     }
@@ -239,11 +262,15 @@ public final class ArticleStore: Sendable {
 
     // MARK: - The dedup window
 
-    /// Removes the stories older than `dedup`'s window from the dedup index, in one write
-    /// transaction; the articles stay stored and searchable.
+    /// Removes the stories older than `dedup`'s window from the dedup and event indexes, in one
+    /// write transaction; the articles stay stored and searchable, each in its event.
     public func compact(dedup: DedupIndex, now: Date = Date()) throws -> DedupIndex.Compaction {
         PoolGuard.willBlock()
-        return try database.write { db in try dedup.compact(in: db, now: now) }
+        return try database.write { db in
+            var compaction = try dedup.compact(in: db, now: now)
+            if let cutoff = compaction.cutoff { compaction.events = try EventIndex().compact(in: db, before: cutoff) }
+            return compaction
+        }
     }
 
     /// Gives the space freed by compaction back to the file system and empties the WAL. A file
@@ -285,8 +312,30 @@ public final class ArticleStore: Sendable {
         public var title: String?
         public var url: String
         public var published: String?
+        public var language: String?
         public var snippet: String
         public var duplicates: Int
+        public var event: Int64
+        /// The hit's event in other languages: one story each (its canonical article).
+        public var versions: [EventStory]
+    }
+
+    /// A story of an event: its canonical article, and how many copies it has.
+    public struct EventStory: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var language: String?
+        public var site: String?
+        public var title: String?
+        public var url: String
+        public var published: String?
+        public var copies: Int
+    }
+
+    /// An event of more than one story, with its stories, in the order published.
+    public struct Event: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var languages: [String]
+        public var stories: [EventStory]
     }
 
     public enum SearchError: Error, CustomStringConvertible {
@@ -316,16 +365,48 @@ public final class ArticleStore: Sendable {
     private func search(fts: String, limit: Int) throws -> [SearchHit] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.id, a.title, a.url, a.published,
+                SELECT a.id, a.title, a.url, a.published, a.language, a.event,
                        snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,
                        (SELECT COUNT(*) FROM articles AS c WHERE c.cluster = a.cluster) - 1 AS duplicates
                 FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid
                 WHERE articles_fts MATCH ? AND a.duplicate_of IS NULL
                 ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?
-                """, arguments: [fts, limit]).map {
-                SearchHit(id: $0["id"], title: $0["title"], url: $0["url"], published: $0["published"],
-                          snippet: $0["snippet"], duplicates: $0["duplicates"])
+                """, arguments: [fts, limit]).map { row in
+                let language: String? = row["language"]
+                let versions = try Self.stories(ofEvent: row["event"], in: db).filter { $0.language != language }
+                return SearchHit(id: row["id"], title: row["title"], url: row["url"], published: row["published"], language: language,
+                                 snippet: row["snippet"], duplicates: row["duplicates"], event: row["event"], versions: versions)
             }
+        }
+    }
+
+    /// The events of more than one story (`all`: of any number) with a story stored at or after
+    /// `since`, and with one in `language` when given; the latest first, at most `limit`.
+    public func events(since: Date?, language: String?, all: Bool = false, limit: Int) throws -> [Event] {
+        try database.read { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT event FROM articles WHERE duplicate_of IS NULL GROUP BY event
+                HAVING (? OR COUNT(*) > 1) AND MAX(stored_at) >= ? AND (? IS NULL OR SUM(language = ?) > 0)
+                ORDER BY MAX(stored_at) DESC, event DESC LIMIT ?
+                """, arguments: [all, since?.timeIntervalSince1970 ?? 0, language, language, limit])
+            return try ids.map { id in
+                let stories = try Self.stories(ofEvent: id, in: db)
+                var languages: [String] = []
+                for story in stories { if let language = story.language, !languages.contains(language) { languages.append(language) } }
+                return Event(id: id, languages: languages, stories: stories)
+            }
+        }
+    }
+
+    /// An event's stories, first published first.
+    private static func stories(ofEvent event: Int64, in db: Database) throws -> [EventStory] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id, a.language, a.site, a.title, a.url, a.published,
+                   (SELECT COUNT(*) FROM articles AS c WHERE c.cluster = a.cluster) - 1 AS copies
+            FROM articles AS a WHERE a.event = ? AND a.duplicate_of IS NULL ORDER BY a.published IS NULL, a.published, a.id
+            """), arguments: [event]).map {
+            EventStory(id: $0["id"], language: $0["language"], site: $0["site"], title: $0["title"], url: $0["url"],
+                       published: $0["published"], copies: $0["copies"])
         }
     }
 
@@ -338,6 +419,10 @@ public final class ArticleStore: Sendable {
         public var clusters: Int
         /// Clusters of more than one article.
         public var clustersWithCopies: Int
+        /// Events: stories of one happening, in any language (see `StoredArticle.event`).
+        public var events: Int
+        /// Events reported in more than one language.
+        public var eventsAcrossLanguages: Int
         public var languages: [String: Int]
         public var lastStoredAt: Date?
     }
@@ -355,11 +440,16 @@ public final class ArticleStore: Sendable {
                 SELECT COUNT(*), COUNT(duplicate_of), COUNT(DISTINCT cluster), MAX(stored_at) FROM articles
                 """)
             let withCopies = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT cluster) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0
+            let events = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COALESCE(SUM(languages > 1), 0)
+                FROM (SELECT COUNT(DISTINCT language) AS languages FROM articles GROUP BY event)
+                """)
             let languages = try Row.fetchAll(db, sql: """
                 SELECT COALESCE(language, 'unknown') AS language, COUNT(*) AS count FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 10
                 """)
             let last: Double? = row?[3]
             return Summary(articles: row?[0] ?? 0, duplicates: row?[1] ?? 0, clusters: row?[2] ?? 0, clustersWithCopies: withCopies,
+                           events: events?[0] ?? 0, eventsAcrossLanguages: events?[1] ?? 0,
                            languages: Dictionary(uniqueKeysWithValues: languages.map { ($0["language"], $0["count"]) }),
                            lastStoredAt: last.map(Date.init(timeIntervalSince1970:)))
         }
@@ -375,7 +465,7 @@ public final class ArticleStore: Sendable {
             authors: (try? JSONDecoder().decode([String].self, from: Data(authors.utf8))) ?? [],
             published: row["published"], modified: row["modified"], language: row["language"], site: row["site"], text: row["text"],
             fetchedAt: Date(timeIntervalSince1970: fetched), storedAt: Date(timeIntervalSince1970: stored),
-            cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"],
+            cluster: row["cluster"], duplicateOf: row["duplicate_of"], similarity: row["similarity"], event: row["event"],
             provenance: (try? JSONDecoder().decode([String: String].self, from: Data(provenance.utf8))) ?? [:])
     }
 }

@@ -45,6 +45,27 @@ struct DedupOptions: ParsableArguments {
     }
 }
 
+/// The thresholds of event linking as flags, shared by `store dedup --events` and `store run`.
+struct EventOptions: ParsableArguments {
+    @Option(help: "Score at or above which two stories report one event (0–1).")
+    var eventThreshold = EventSettings().threshold
+
+    @Option(help: "Stories published more than this many days apart never report one event.")
+    var eventDays = EventSettings().maximumApart / 86_400
+
+    var settings: EventSettings {
+        var settings = EventSettings()
+        settings.threshold = eventThreshold
+        settings.maximumApart = eventDays * 86_400
+        return settings
+    }
+
+    func validate() throws {
+        guard (0...1).contains(eventThreshold) else { throw ValidationError("--event-threshold must be between 0 and 1, got \(eventThreshold)") }
+        guard eventDays >= 0, eventDays.isFinite else { throw ValidationError("--event-days must be 0 or more, got \(eventDays)") }
+    }
+}
+
 /// `store dedup FILE.jsonl`: near-duplicate detection over a file, offline, in input order.
 struct DedupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,6 +91,11 @@ struct DedupCommand: ParsableCommand {
 
     @OptionGroup var dedup: DedupOptions
 
+    @Flag(help: "Also link the stories that report one event, in any language: each line then has \"event\" (the id of the event's first story).")
+    var events = false
+
+    @OptionGroup var eventOptions: EventOptions
+
     func run() throws {
         var reader: LineReader
         do { reader = try LineReader(path: file) } catch { throw ValidationError("cannot read \(file): \(error.localizedDescription)") }
@@ -79,6 +105,7 @@ struct DedupCommand: ParsableCommand {
         // process however that ends, even killed.
         if index == nil { try FileManager.default.removeItem(atPath: path) }
         let deduplicator = try DedupIndex(settings: dedup.settings)
+        let linker = EventIndex(settings: eventOptions.settings)
         let output = BufferedOutput()
         // Documents are numbered after those of an index a run left behind.
         let firstDoc = try database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(doc) FROM dedup_documents") } ?? 0
@@ -90,13 +117,16 @@ struct DedupCommand: ParsableCommand {
             try database.writeWithoutTransaction { db in
                 try db.inTransaction {
                     try deduplicator.batch(in: db) { batch in
-                        for _ in 0..<5_000 {
-                            guard let line = try reader.next() else { atEnd = true; break }
-                            lineNumber += 1
-                            if try !place(line, number: lineNumber, doc: firstDoc + Int64(lineNumber), in: batch, output: output) { failures += 1 }
+                        try linker.batch(in: db) { eventBatch in
+                            for _ in 0..<5_000 {
+                                guard let line = try reader.next() else { atEnd = true; break }
+                                lineNumber += 1
+                                if try !place(line, number: lineNumber, doc: firstDoc + Int64(lineNumber), in: batch, events: events ? eventBatch : nil,
+                                              output: output) { failures += 1 }
+                            }
                         }
                     }
-                    _ = try deduplicator.compact(in: db)
+                    if let cutoff = try deduplicator.compact(in: db).cutoff, events { _ = try linker.compact(in: db, before: cutoff) }
                     return .commit
                 }
             }
@@ -110,7 +140,8 @@ struct DedupCommand: ParsableCommand {
 
     /// Places one input line and prints its answer; false (and an error line) when the line
     /// cannot be read. A blank line is skipped.
-    private func place(_ line: Data, number: Int, doc: Int64, in batch: DedupIndex.Batch, output: BufferedOutput) throws -> Bool {
+    private func place(_ line: Data, number: Int, doc: Int64, in batch: DedupIndex.Batch, events: EventIndex.Batch?,
+                       output: BufferedOutput) throws -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
         let input: DedupInput
         do {
@@ -119,9 +150,17 @@ struct DedupCommand: ParsableCommand {
             output.write(#"{"line":\#(number),"error":\#(DedupInput.quoted("line \(number): \(error)"))}"#)
             return false
         }
-        let placement = try batch.place(doc: doc, text: input.text, time: input.published ?? Date(), label: input.id)
+        let time = input.published ?? Date()
+        let placement = try batch.place(doc: doc, text: input.text, time: time, label: input.id)
         let first = placement.clusterLabel ?? "null"
-        output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+        guard let events else {
+            output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null")}"#)
+            return true
+        }
+        // A copy is in the event of the story it copies, as in the article store.
+        let event = try placement.matched.flatMap { try events.event(of: $0) }
+            ?? events.place(doc: doc, features: EventFeatures(text: input.text, language: input.language), published: time, time: time, label: input.id)
+        output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null"),"event":\#(event.eventLabel ?? "null")}"#)
         return true
     }
 }

@@ -323,6 +323,8 @@ public final class DedupIndex {
     public struct Compaction: Sendable, Equatable {
         public var documents = 0
         public var keys = 0
+        /// Stories that left the event index with them (`ArticleStore.compact`).
+        public var events = 0
         /// Documents older than this left the index (nil when the index was empty).
         public var cutoff: Date?
     }

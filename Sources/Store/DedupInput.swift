@@ -5,13 +5,15 @@ import Queue
 /// One `store dedup` input line, `{"id", "title", "text", "url"?, "language"?, "published"?}`, read by a
 /// scanner made for it: Foundation's JSONDecoder took a sixth of the command's time, most of it
 /// on the escapes every multi-paragraph text holds. The line must be one well-formed JSON object
-/// in UTF-8; members other than `id`, `text` and `published` are checked and skipped.
+/// in UTF-8; members other than `id`, `text`, `language` and `published` are checked and skipped.
 public struct DedupInput {
     /// The id as JSON text, to be printed back as it came: a string (re-escaped) or a number.
     public var id: String
     public var text: String
     /// When the story was published (ISO 8601), if the line says.
     public var published: Date?
+    /// The story's language (ISO 639-1), if the line says: how it spells foreign names.
+    public var language: String?
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -21,6 +23,7 @@ public struct DedupInput {
         var id: String?
         var text: String?
         var published: String?
+        var language: String?
         try line.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             scanner.skipSpace()
@@ -42,6 +45,8 @@ public struct DedupInput {
                         text = try scanner.string()
                     case "published" where scanner.peek() == 0x22:
                         published = try scanner.string()
+                    case "language" where scanner.peek() == 0x22:
+                        language = try scanner.string()
                     default: try scanner.skipValue(depth: 0)
                     }
                     scanner.skipSpace()
@@ -57,6 +62,7 @@ public struct DedupInput {
         guard let text else { throw Failure(description: "missing \"text\"") }
         self.id = id
         self.text = text
+        self.language = language
         if let published {
             guard let date = ISODate.date(published) else {
                 throw Failure(description: "\"published\" is not an ISO 8601 date or time: \(Self.quoted(published))")

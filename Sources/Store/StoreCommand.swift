@@ -10,7 +10,8 @@ public struct StoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Stores articles, finds near-duplicate stories, and searches and exports what is stored.",
-        subcommands: [DedupCommand.self, StoreRunCommand.self, ExportCommand.self, SearchCommand.self, StoreStatsCommand.self, CompactCommand.self]
+        subcommands: [DedupCommand.self, StoreRunCommand.self, ExportCommand.self, SearchCommand.self, EventsCommand.self, StoreStatsCommand.self,
+                      CompactCommand.self]
     )
 
     public init() {}
@@ -55,6 +56,7 @@ struct StoreRunCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: WorkerQueueOptions
     @OptionGroup var storeOptions: ArticleStoreOptions
     @OptionGroup var dedup: DedupOptions
+    @OptionGroup var events: EventOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Store jobs leased and stored together.")
@@ -79,7 +81,7 @@ struct StoreRunCommand: AsyncParsableCommand {
         if let leaseSeconds = queueOptions.leaseSeconds { leasing.leaseSeconds = leaseSeconds }
         leasing.exitWhenIdle = exitWhenIdle
         let store = try ArticleStore(path: storeOptions.resolvedPath(besideQueue: queueOptions.databasePath))
-        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, leasing: leasing,
+        let worker = StoreWorker(queue: queue, store: store, settings: dedup.settings, eventSettings: events.settings, leasing: leasing,
                                  compactionInterval: compactMinutes * 60, logger: logger)
         // A batch is stored in well under a second; a minute covers a busy disk.
         try await ServiceRunner.run(worker, gracePeriod: .seconds(60), logger: logger)
@@ -93,8 +95,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Print stored articles as JSON Lines, one story each unless copies are asked for.",
         discussion: """
             Each line holds id, url, canonical_url, title, authors, published, modified, language, \
-            site, text, fetched_at, stored_at, cluster, duplicate_of, similarity, and provenance: for each \
-            field with a value, where it came from (json-ld, meta:og, meta:article, time-element, url, …).
+            site, text, fetched_at, stored_at, cluster, duplicate_of, similarity, event (the first \
+            article of the happening it reports, in any language), and provenance: for each field with \
+            a value, where it came from (json-ld, meta:og, meta:article, time-element, url, …).
             """
     )
 
@@ -127,7 +130,7 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search stored articles (SQLite FTS5 syntax: words, \"phrases\", OR, NOT, prefix*).",
-        discussion: "Prints the best matches first, one per story, with a snippet where the words match ([…])."
+        discussion: "Prints the best matches first, one per story, with a snippet where the words match ([…]), and the story's versions in other languages (its event's stories)."
     )
 
     @Argument(help: "What to search for.")
@@ -156,14 +159,81 @@ struct SearchCommand: ParsableCommand {
         for hit in hits {
             let copies = hit.duplicates > 0 ? " (+\(hit.duplicates) copies)" : ""
             let title = TerminalText.safe(hit.title ?? "(no title)"), published = hit.published.map { "  \(TerminalText.safe($0))" } ?? ""
-            print("#\(hit.id) \(title)\(copies)\n  \(TerminalText.safe(hit.url))\(published)\n  \(TerminalText.safe(hit.snippet))\n")
+            print("#\(hit.id) \(title)\(copies)\n  \(TerminalText.safe(hit.url))\(published)\n  \(TerminalText.safe(hit.snippet))")
+            for version in hit.versions {
+                print("  also in \(TerminalText.safe(version.language ?? "?")): #\(version.id) \(TerminalText.safe(version.title ?? "(no title)"))  \(TerminalText.safe(version.url))")
+            }
+            print("")
+        }
+    }
+}
+
+/// `store events`: the happenings reported by more than one story, in any language.
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "List events: stories of one happening, from any outlet and in any language, latest first.",
+        discussion: """
+            Stories of one event are linked, not merged: each keeps its text and its copies (shown \
+            as +N copies). An event is listed when it has more than one story (--all: any), with a \
+            story stored at or after --since and, with --language, one in that language.
+            """
+    )
+
+    @OptionGroup var storeOptions: ArticleStoreOptions
+
+    @Option(help: ArgumentHelp("Only events with a story stored at or after this time (ISO 8601).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only events with a story in this language (ISO 639-1: nl, en, …).", valueName: "code"))
+    var language: String?
+
+    @Flag(help: "Also events of one story.")
+    var all = false
+
+    @Option(help: "At most this many events.")
+    var limit = 50
+
+    @Flag(help: "Print JSON Lines instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let since, ISODate.date(since) == nil {
+            throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
+        }
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if let language, language.isEmpty || language.count > 12 || !language.allSatisfy({ $0.isLetter || $0 == "-" }) {
+            throw ValidationError("--language \(language.debugDescription) is not a language code (nl, en, pt-BR)")
+        }
+    }
+
+    func run() throws {
+        let events = try storeOptions.openExisting().events(since: since.flatMap(ISODate.date), language: language, all: all, limit: limit)
+        let output = BufferedOutput()
+        defer { output.flush() }
+        if json {
+            let encoder = JSONOutput.makeEncoder()
+            for event in events { output.write(String(decoding: try encoder.encode(event), as: UTF8.self)) }
+            return
+        }
+        if events.isEmpty { output.write("no events\(language.map { " with a story in \($0)" } ?? "")\(since.map { " since \($0)" } ?? "")") }
+        for event in events {
+            let languages = event.languages.isEmpty ? "language unknown" : "\(event.languages.count) language\(event.languages.count == 1 ? "" : "s") (\(event.languages.joined(separator: ", ")))"
+            output.write("event #\(event.id): \(event.stories.count) \(event.stories.count == 1 ? "story" : "stories"), \(TerminalText.safe(languages))")
+            for story in event.stories {
+                let copies = story.copies > 0 ? " (+\(story.copies) \(story.copies == 1 ? "copy" : "copies"))" : ""
+                let published = story.published.map { String($0.prefix(10)) } ?? "          "
+                output.write("  \(TerminalText.safe(story.language ?? "?"))  \(TerminalText.safe(published))  \(TerminalText.safe(story.site ?? "-"))  #\(story.id) "
+                             + "\(TerminalText.safe(story.title ?? "(no title)"))\(copies)")
+            }
+            output.write("")
         }
     }
 }
 
 /// `store stats`: what the article database holds.
 struct StoreStatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Articles stored, duplicates found, stories, languages.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Articles stored, duplicates found, stories, events, languages.")
 
     @OptionGroup var storeOptions: ArticleStoreOptions
 
@@ -180,6 +250,7 @@ struct StoreStatsCommand: ParsableCommand {
             articles stored   \(summary.articles)
             duplicates found  \(summary.duplicates)
             stories           \(summary.clusters) (\(summary.clustersWithCopies) with copies)
+            events            \(summary.events) (\(summary.eventsAcrossLanguages) in more than one language)
             last stored       \(summary.lastStoredAt.map { $0.formatted(.iso8601) } ?? "never")
             languages         \(summary.languages.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             """)

@@ -4,7 +4,7 @@ import Model
 import Queue
 
 /// Opening the store stage's SQLite files: the article database (articles, search, and its dedup
-/// index), or `store dedup`'s own index file.
+/// and event indexes), or `store dedup`'s own index file.
 enum StoreDatabase {
     /// `durable: false` is for `store dedup`'s throw-away index: no journal, no fsync.
     static func open(at path: String, durable: Bool, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> DatabaseQueue {
@@ -31,6 +31,7 @@ enum StoreDatabase {
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         var migrator = DatabaseMigrator()
         DedupIndex.registerMigration(&migrator)
+        EventIndex.registerMigration(&migrator)
         migrations(&migrator)
         return try SetUpRace.retrying {
             let database = try DatabaseQueue(path: path, configuration: configuration)

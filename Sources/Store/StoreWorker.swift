@@ -24,6 +24,7 @@ public final class StoreWorker: Service {
     private let queue: any JobSource
     private let store: ArticleStore
     private let settings: DedupSettings
+    private let eventSettings: EventSettings
     private let leasing: BatchLeasing
     private let logger: Logger
     private let compactionInterval: TimeInterval
@@ -31,11 +32,12 @@ public final class StoreWorker: Service {
 
     /// `leasing` is for the store stage (`BatchLeasing.store(workerID:)` gives the defaults).
     /// An hour between compactions: each removes about an hour's stories, a short transaction.
-    public init(queue: any JobSource, store: ArticleStore, settings: DedupSettings = DedupSettings(), leasing: BatchLeasing,
-                compactionInterval: TimeInterval = 3600, logger: Logger) {
+    public init(queue: any JobSource, store: ArticleStore, settings: DedupSettings = DedupSettings(), eventSettings: EventSettings = EventSettings(),
+                leasing: BatchLeasing, compactionInterval: TimeInterval = 3600, logger: Logger) {
         self.queue = queue
         self.store = store
         self.settings = settings
+        self.eventSettings = eventSettings
         self.leasing = leasing
         self.compactionInterval = compactionInterval
         self.logger = logger
@@ -90,7 +92,7 @@ public final class StoreWorker: Service {
         }
         var placements: [ArticleStore.Placement?]
         do {
-            placements = try store.store(incoming.map(\.1), dedup: dedup)
+            placements = try store.store(incoming.map(\.1), dedup: dedup, events: EventIndex(settings: eventSettings))
         } catch let error as DatabaseError where Self.isPassing(error) {
             // The worker loop waits this out and the batch comes back (nothing was written).
             throw QueueError.describing(error, path: store.path)
@@ -99,7 +101,7 @@ public final class StoreWorker: Service {
             // one that fails is parked as dead with the reason.
             placements = try incoming.map { job, article in
                 do {
-                    return try store.store([article], dedup: dedup).first
+                    return try store.store([article], dedup: dedup, events: EventIndex(settings: eventSettings)).first
                 } catch where !Self.isPassing(error) {
                     logger.error("article not stored; its job is parked as dead", metadata: ["job": "\(job.id)", "error": "\(error)"])
                     failures.append(FailedAttempt(job, JobFailure(errorClass: "store-error", message: "\(job.url): \(error)", retryable: false)))

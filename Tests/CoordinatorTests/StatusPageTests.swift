@@ -25,7 +25,13 @@ struct StatusPageTests {
                               published: nil, modified: nil, language: "en", text: String(repeating: "The council voted on the budget. ", count: 20),
                               canonicalURL: nil, siteName: "D News", description: nil, image: nil, tags: [], encoding: "utf-8",
                               bodySource: "article", pageKind: .article, provenance: [:])
-        _ = try store.store([ArticleStore.Incoming(job: nil, article: article, url: article.url ?? "", fetchedAt: Date())], dedup: try DedupIndex())
+        // And the leak in Dutch and in English: one event in two languages.
+        let leak = try SampleStory.seeds().prefix(2).map { seed in
+            Article(url: "https://\(seed.fields["outlet"] ?? "x").example/leak", title: seed.fields["headline"], authors: [], published: seed.fields["published"],
+                    modified: nil, language: seed.fields["language"], text: seed.paragraphs.joined(separator: "\n\n"), canonicalURL: nil, siteName: nil,
+                    description: nil, image: nil, tags: [], encoding: "utf-8", bodySource: "article", pageKind: .article, provenance: [:])
+        }
+        _ = try store.store(([article] + leak).map { ArticleStore.Incoming(job: nil, article: $0, url: $0.url ?? "", fetchedAt: Date()) }, dedup: try DedupIndex())
         return (path, directory.path("articles.sqlite"), leased.map(\.id))
     }
 
@@ -81,7 +87,7 @@ struct StatusPageTests {
         let page = try #require(steps["page"])
         #expect(page.status == 200)
         #expect(page.csp?.contains("default-src 'none'") == true)
-        for shown in ["data-stage=\"fetch\"", "a.example", "http-4xx", "D News", "1</span> articles"] {
+        for shown in ["data-stage=\"fetch\"", "a.example", "http-4xx", "D News", "3</span> articles"] {
             #expect(page.body.contains(shown), "the page shows \(shown)")
         }
         #expect(!page.body.contains("<script>alert") && page.body.contains("&lt;script&gt;alert"), "a headline's markup is escaped")
@@ -112,20 +118,26 @@ struct StatusPageTests {
             "--url", server.url, "--token", server.token, "--screenshot", screenshot,
         ])
         #expect(run.status == 0, "\(run.stderr)")
-        struct Seen: Decodable { var path: String; var stages: [String: [String: Int]]; var articles, duplicates, stories: Int; var cookie_visible_to_scripts: Bool }
+        struct Seen: Decodable {
+            var path: String
+            var stages: [String: [String: Int]]
+            var articles, duplicates, stories, events_across_languages: Int
+            var cookie_visible_to_scripts: Bool
+        }
         let seen = try JSONDecoder().decode(Seen.self, from: Data(run.stdout.utf8))
         #expect(seen.path == "/status")
         #expect(!seen.cookie_visible_to_scripts, "scripts cannot read the session cookie")
 
         let stats = try runProduct("coordinator", ["stats", "--db", database, "--store-db", store, "--json"])
         struct Reported: Decodable {
-            struct Articles: Decodable { var articles, duplicates, clusters: Int }
+            struct Articles: Decodable { var articles, duplicates, clusters, events_across_languages: Int }
             var stages: [String: [String: Int]]
             var articles: Articles
         }
         let reported = try JSONDecoder().decode(Reported.self, from: Data(stats.stdout.utf8))
         #expect(seen.stages == reported.stages, "stages: page \(seen.stages), stats \(reported.stages)")
         #expect(seen.articles == reported.articles.articles && seen.duplicates == reported.articles.duplicates && seen.stories == reported.articles.clusters)
+        #expect(seen.events_across_languages == 1 && reported.articles.events_across_languages == 1, "the leak in Dutch and English is one event")
         let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
         #expect(size > 10_000, "a screenshot of the page at \(screenshot)")
     }

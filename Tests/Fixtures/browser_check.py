@@ -114,6 +114,7 @@ READ_FIGURES = """JSON.stringify({
   articles: Number(document.querySelector('[data-articles]')?.textContent ?? -1),
   duplicates: Number(document.querySelector('[data-duplicates]')?.textContent ?? -1),
   stories: Number(document.querySelector('[data-stories]')?.textContent ?? -1),
+  events_across_languages: Number(document.querySelector('[data-events-across-languages]')?.textContent ?? -1),
   cookie_visible_to_scripts: document.cookie.includes('wireroom_status'),
 })"""
 

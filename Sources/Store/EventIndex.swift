@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Thresholds of event linking. The defaults are the ones chosen on the evaluation in
+/// `Benchmarks/events.sh` (its figures are in `docs/BENCHMARKS.md`).
+public struct EventSettings: Sendable {
+    /// Score (see `EventIndex`) at or above which two stories report one event.
+    public var threshold = 0.25
+    /// Features two stories must share at least, whatever their score.
+    public var minimumShared = 4
+    /// Two stories published further apart than this report different events: follow-ups of a
+    /// story days later are events of their own, and this is what keeps the daily reports of a
+    /// long crisis apart when they share every name.
+    public var maximumApart: TimeInterval = 2 * 86_400
+    /// The rarest features of a story looked up in the index, and the stories read per feature
+    /// (the most recent): the cost per story stays flat however large the index grows.
+    public var lookups = 8
+    public var postingsPerLookup = 64
+    /// Stories verified per new story: those sharing the most lookup weight.
+    public var candidateLimit = 6
+
+    public init() {}
+}
+
+/// Where a story landed: its event (the id of the event's first story) and, when it joined one,
+/// the story it was matched with and their score.
+public struct EventPlacement: Equatable, Sendable {
+    public var event: Int64
+    /// The label of the event's first story (`store dedup`'s input id).
+    public var eventLabel: String?
+    public var matched: Int64?
+    public var score: Double?
+}
+
+/// The event index: each story's features (see `EventFeatures`), the stories holding each
+/// feature, and how many do, in SQLite beside the dedup index.
+///
+/// A new story looks up its rarest features only, reading a bounded number of stories for each,
+/// verifies the few stories that share most of them, and joins the best one's event when their
+/// score reaches the threshold; else it founds an event. The score is the rarity-weighted share
+/// of their features, a cosine: each feature weighs `ln(1 + N / (1 + df)) / ln(1 + N)` (N stories
+/// indexed, df of them holding it) times `1 + ln(mentions)`, so a long story that names everyone
+/// in a crisis does not link to every short one, and the names a story is about count most.
+/// Stories published further apart than `maximumApart` never link.
+///
+/// Like `DedupIndex`, stories are placed inside the caller's write transaction, and the index is
+/// a window: `compact(in:before:)` removes the stories stored before the dedup window's start.
+public final class EventIndex {
+    public let settings: EventSettings
+    /// Features and documents of the current batch, not yet written.
+    private var pendingKeys: [(key: Int64, doc: Int64)] = []
+    private var pendingDocs: [Int64: [Int64]] = [:]
+    private var pendingCounts: [Int64: Int] = [:]
+    private var pendingDocuments = 0
+
+    public init(settings: EventSettings = EventSettings()) {
+        self.settings = settings
+    }
+
+    /// The index's tables, as a migration of the database that holds them.
+    static func registerMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("events-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE event_documents (
+                    doc INTEGER PRIMARY KEY,
+                    event INTEGER NOT NULL,
+                    event_label TEXT,
+                    at REAL NOT NULL,
+                    published REAL NOT NULL,
+                    norm REAL NOT NULL,
+                    features BLOB NOT NULL,
+                    mentions BLOB NOT NULL
+                );
+                CREATE INDEX event_documents_at ON event_documents (at);
+                CREATE TABLE event_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+                CREATE TABLE event_key_counts (key INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
+                """)
+        }
+    }
+
+    /// Places stories inside the caller's write transaction; the batch's keys and counts are
+    /// written, sorted, when `body` returns.
+    func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
+        defer {
+            pendingKeys.removeAll(keepingCapacity: true)
+            pendingDocs.removeAll(keepingCapacity: true)
+            pendingCounts.removeAll(keepingCapacity: true)
+            pendingDocuments = 0
+        }
+        // The stories indexed, counted by the span of their ids (copies, never indexed, count
+        // too): a scale for the weights, read in two steps of the primary key, not a scan.
+        let indexed = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(doc) - MIN(doc) + 1, 0) FROM event_documents") ?? 0
+        let result = try body(Batch(index: self, db: db, indexed: indexed))
+        pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_keys (key, doc) VALUES (?, ?)")
+        for (key, doc) in pendingKeys { try insert.execute(arguments: [key, doc]) }
+        let count = try db.cachedStatement(sql: """
+            INSERT INTO event_key_counts (key, documents) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET documents = documents + excluded.documents
+            """)
+        for (key, added) in pendingCounts.sorted(by: { $0.key < $1.key }) { try count.execute(arguments: [key, added]) }
+        return result
+    }
+
+    /// The stories placed in one `batch(in:_:)`.
+    struct Batch {
+        let index: EventIndex
+        let db: Database
+        let indexed: Int
+
+        /// Finds the event `features` report and records the story as `doc`, published at
+        /// `published` (else fetched then) and stored at `time`, by which it leaves the window.
+        /// `label` names the story to the caller; the placement carries the label of the event's
+        /// first story. A story already recorded keeps its placement.
+        func place(doc: Int64, features: EventFeatures, published: Date, time: Date, label: String? = nil) throws -> EventPlacement {
+            if let placed = try event(of: doc) { return placed }
+            return try index.place(doc: doc, features: features, published: published, time: time, label: label, indexed: indexed, in: db)
+        }
+
+        /// The event of a story in the index.
+        func event(of doc: Int64) throws -> EventPlacement? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT event, event_label FROM event_documents WHERE doc = ?"), arguments: [doc])
+                .map { EventPlacement(event: $0[0], eventLabel: $0[1]) }
+        }
+    }
+
+    private func place(doc: Int64, features: EventFeatures, published: Date, time: Date, label: String?, indexed: Int, in db: Database) throws -> EventPlacement {
+        let keys = features.features.map(\.key)
+        let stories = Double(indexed + pendingDocuments + 1)
+        let counts = try keys.map { try documents(holding: $0, in: db) }
+        // Relative to a feature no other story holds, so a story's norm, kept from when it was
+        // indexed, stays comparable as the index grows.
+        let rarity = counts.map { log(1 + stories / Double(1 + $0)) / log(1 + stories) }
+        let weights = zip(rarity, features.mentions).map { $0 * Self.mentionWeight($1) }
+        let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let hasNumbers = keys.contains { EventFeatures.Feature.kind(of: $0) == .number }
+        var best: (candidate: Candidate, score: Double)?
+        for candidate in try candidates(keys: keys, counts: counts, weights: rarity, in: db) {
+            guard abs(candidate.published - published.timeIntervalSince1970) <= settings.maximumApart, candidate.norm > 0 else { continue }
+            let theirs = Dictionary(zip(candidate.keys, candidate.mentions), uniquingKeysWith: { first, _ in first })
+            var shared = 0
+            var sharedNumbers = 0
+            var product = 0.0
+            for (index, key) in keys.enumerated() {
+                guard let mentions = theirs[key] else { continue }
+                shared += 1
+                if EventFeatures.Feature.kind(of: key) == .number { sharedNumbers += 1 }
+                product += weights[index] * rarity[index] * Self.mentionWeight(Int(mentions))
+            }
+            // Two stories that both state numbers, none of them the same, tell different facts:
+            // the next day's count, another match's score, the sentence after the verdict.
+            if sharedNumbers == 0, hasNumbers, candidate.keys.contains(where: { EventFeatures.Feature.kind(of: $0) == .number }) { continue }
+            let score = product / (norm * candidate.norm)
+            if shared >= settings.minimumShared, score >= settings.threshold, score > best?.score ?? 0 {
+                best = (candidate, score)
+            }
+        }
+        let placement = best.map { EventPlacement(event: $0.candidate.event, eventLabel: $0.candidate.eventLabel, matched: $0.candidate.doc, score: $0.score) }
+            ?? EventPlacement(event: doc, eventLabel: label)
+        let mentions = features.mentions.map { UInt8(min($0, 255)) }
+        try db.cachedStatement(sql: "INSERT INTO event_documents (doc, event, event_label, at, published, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, norm,
+                                 keys.withUnsafeBytes { Data($0) }, Data(mentions)])
+        for key in keys {
+            pendingKeys.append((key, doc))
+            pendingDocs[key, default: []].append(doc)
+            pendingCounts[key, default: 0] += 1
+        }
+        pendingDocuments += 1
+        return placement
+    }
+
+    private func documents(holding key: Int64, in db: Database) throws -> Int {
+        let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?"), arguments: [key]) ?? 0
+        return stored + (pendingCounts[key] ?? 0)
+    }
+
+    private struct Candidate {
+        var doc: Int64
+        var event: Int64
+        var eventLabel: String?
+        var published: Double
+        var norm: Double
+        var keys: [Int64]
+        var mentions: [UInt8]
+    }
+
+    /// A feature mentioned n times weighs 1 + ln n times its rarity: the people a story is about
+    /// recur, but ten mentions are not ten times the evidence of one.
+    static func mentionWeight(_ mentions: Int) -> Double { 1 + log(Double(max(mentions, 1))) }
+
+    /// The stories holding most of the weight of this story's rarest features that others hold.
+    private func candidates(keys: [Int64], counts: [Int], weights: [Double], in db: Database) throws -> [Candidate] {
+        let lookups = zip(keys, zip(counts, weights)).filter { $0.1.0 > 0 }.sorted { $0.1.1 > $1.1.1 }.prefix(settings.lookups)
+        guard !lookups.isEmpty else { return [] }
+        let postings = try db.cachedStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT ?")
+        var hits: [Int64: Double] = [:]
+        for (key, (_, weight)) in lookups {
+            let cursor = try Int64.fetchCursor(postings, arguments: [key, settings.postingsPerLookup])
+            while let doc = try cursor.next() { hits[doc, default: 0] += weight }
+            for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
+        }
+        let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(settings.candidateLimit)
+        let read = try db.cachedStatement(sql: "SELECT event, event_label, published, norm, features, mentions FROM event_documents WHERE doc = ?")
+        return try chosen.compactMap { doc, _ in
+            try Row.fetchOne(read, arguments: [doc]).map { row in
+                let blob: Data = row[4]
+                let mentions: Data = row[5]
+                return Candidate(doc: doc, event: row[0], eventLabel: row[1], published: row[2], norm: row[3], keys: blob.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) },
+                                 mentions: Array(mentions))
+            }
+        }
+    }
+
+    // MARK: - The window
+
+    /// Removes the stories older than `cutoff` with their keys and counts, inside the caller's
+    /// write transaction; returns how many left. Their articles keep their event.
+    func compact(in db: Database, before cutoff: Date) throws -> Int {
+        var removed = 0
+        let deleteKey = try db.cachedStatement(sql: "DELETE FROM event_keys WHERE key = ? AND doc = ?")
+        let uncount = try db.cachedStatement(sql: "UPDATE event_key_counts SET documents = documents - 1 WHERE key = ?")
+        let deleteDocument = try db.cachedStatement(sql: "DELETE FROM event_documents WHERE doc = ?")
+        while true {
+            let rows = try Row.fetchAll(db, sql: "SELECT doc, features FROM event_documents WHERE at < ? ORDER BY at LIMIT 10000",
+                                        arguments: [cutoff.timeIntervalSince1970])
+            guard !rows.isEmpty else { break }
+            var expired: [(key: Int64, doc: Int64)] = []
+            for row in rows {
+                let blob: Data = row[1]
+                for key in blob.withUnsafeBytes({ Array($0.bindMemory(to: Int64.self)) }) { expired.append((key, row[0])) }
+            }
+            expired.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
+            for (key, doc) in expired {
+                try deleteKey.execute(arguments: [key, doc])
+                try uncount.execute(arguments: [key])
+            }
+            for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
+            removed += rows.count
+        }
+        try db.execute(sql: "DELETE FROM event_key_counts WHERE documents <= 0")
+        return removed
+    }
+}

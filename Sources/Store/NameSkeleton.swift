@@ -1,0 +1,133 @@
+import Foundation
+
+/// A name as its sounds survive transliteration: `Loekasjenko`, `Lukashenko` and `Lukashenka`,
+/// `Karpenkov` and `Karpenkow`, `Babariko` and `Babaryka`, `Тихановская` and `Tikhanovskaya`
+/// read the same.
+///
+/// Each language writes a foreign name with its own letters for the same sounds (Dutch `oe`, `sj`
+/// and `ch` where English writes `u`, `sh` and `kh`; German `w` for `v`; Belarusian `ў` as `u`),
+/// and vowels change between languages and transliteration standards more than consonants. So a
+/// name is reduced to its consonant classes: vowels dropped, the spellings of one sound one class
+/// (`sh sch sj zh s z` → S; `k c q g h`, and `kh ch`, `tsch tsj tch` — Х and Ч, which
+/// languages write with the same letters the other way round — → K; `v w` → V), repeats collapsed, a `u` between a
+/// vowel and an `s` read as `v` (Belarusian Ў), a word-initial `ts` as `t` (Belarusian Ц for
+/// Russian Т), French `ch` as Ш and Spanish `j` as Х (see `Reading`). Only
+/// the first four classes count, so inflected and derived forms of a name (`Belarus`,
+/// `Belarussische`, `Belarusian`; `Lukashenko's`) share it. The classes are coarse on purpose:
+/// names that share a skeleton by chance cost a little weight, the rarity of the rest decides.
+enum NameSkeleton {
+    /// Classes kept: enough to tell names apart, few enough to reach past endings.
+    static let length = 4
+
+    /// How a language's text spells the sounds of foreign names where it differs from the rest:
+    /// French writes Ш as `ch` (Loukachenko), Spanish writes Х as `j` (Rajímov).
+    struct Reading: Sendable {
+        var chIsSh = false
+        var jIsKh = false
+
+        init(language: String?) {
+            let code = language?.lowercased().prefix(2)
+            chIsSh = code == "fr"
+            jIsKh = code == "es"
+        }
+    }
+
+    /// The skeleton of a word (letters only, any script), or nil when it has fewer than three
+    /// consonant classes (too short to tell one name from another).
+    static func of(_ word: Substring, reading: Reading = Reading(language: nil)) -> String? {
+        let letters = latinLetters(word)
+        var classes: [UInt8] = []
+        classes.reserveCapacity(length)
+        var index = 0
+        func at(_ offset: Int) -> UInt8 { index + offset < letters.count ? letters[index + offset] : 0 }
+        func isVowel(_ letter: UInt8) -> Bool { "aeiouyj".utf8.contains(letter) }
+        if at(0) == UInt8(ascii: "t"), at(1) == UInt8(ascii: "s") {
+            classes.append(UInt8(ascii: "t"))
+            index = 2
+        }
+        while index < letters.count, classes.count < length {
+            let letter = letters[index]
+            var consumed = 1
+            var sound: UInt8?
+            switch letter {
+            case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "y"):
+                sound = nil
+            case UInt8(ascii: "j"):
+                sound = reading.jIsKh ? UInt8(ascii: "K") : nil
+            case UInt8(ascii: "u"):
+                // Belarusian Ў, written u: Tsikhanouskaya, Taraykouski
+                sound = index > 0 && isVowel(letters[index - 1]) && at(1) == UInt8(ascii: "s") ? UInt8(ascii: "v") : nil
+            case UInt8(ascii: "w"), UInt8(ascii: "v"): sound = UInt8(ascii: "v")
+            case UInt8(ascii: "s"):
+                if at(1) == UInt8(ascii: "c"), at(2) == UInt8(ascii: "h") { consumed = 3 } else if "hjz".utf8.contains(at(1)) { consumed = 2 }
+                sound = UInt8(ascii: "S")
+            case UInt8(ascii: "z"):
+                if at(1) == UInt8(ascii: "h") { consumed = 2 }
+                sound = UInt8(ascii: "S")
+            case UInt8(ascii: "c"):
+                if at(1) == UInt8(ascii: "h") { consumed = 2; sound = reading.chIsSh ? UInt8(ascii: "S") : UInt8(ascii: "K") }
+                else if at(1) == UInt8(ascii: "k") { consumed = 2; sound = UInt8(ascii: "K") }
+                else if at(1) == UInt8(ascii: "z") { consumed = 2; sound = UInt8(ascii: "S") }
+                else { sound = "eiy".utf8.contains(at(1)) ? UInt8(ascii: "S") : UInt8(ascii: "K") }
+            case UInt8(ascii: "k"), UInt8(ascii: "q"), UInt8(ascii: "g"), UInt8(ascii: "h"):
+                if at(1) == UInt8(ascii: "h") { consumed = 2 }
+                sound = UInt8(ascii: "K")
+            case UInt8(ascii: "x"):
+                if classes.last != UInt8(ascii: "K") { classes.append(UInt8(ascii: "K")) }
+                sound = UInt8(ascii: "S")
+            case UInt8(ascii: "p"):
+                if at(1) == UInt8(ascii: "h") { consumed = 2; sound = UInt8(ascii: "f") } else { sound = letter }
+            case UInt8(ascii: "t"):
+                if at(1) == UInt8(ascii: "s"), at(2) == UInt8(ascii: "j") || (at(2) == UInt8(ascii: "c") && at(3) == UInt8(ascii: "h")) {
+                    // German tsch, Dutch tsj: English ch (Ч), which reads K with every ch
+                    consumed = at(2) == UInt8(ascii: "j") ? 3 : 4
+                    sound = UInt8(ascii: "K")
+                } else if at(1) == UInt8(ascii: "c"), at(2) == UInt8(ascii: "h") {
+                    consumed = 3  // French tch
+                    sound = UInt8(ascii: "K")
+                } else {
+                    if at(1) == UInt8(ascii: "h") { consumed = 2 }
+                    sound = letter
+                }
+            case UInt8(ascii: "d"):
+                if at(1) == UInt8(ascii: "t") { consumed = 2; sound = UInt8(ascii: "t") } else { sound = letter }
+            default:
+                sound = letter
+            }
+            if let sound, classes.last != sound, classes.count < length { classes.append(sound) }
+            index += consumed
+        }
+        guard classes.count >= 3 else { return nil }
+        return String(decoding: classes.prefix(length), as: UTF8.self)
+    }
+
+    /// The word's letters as lower-case ASCII: diacritics dropped (`š` → `s`, `ü` → `u`), the
+    /// letters NFKD does not decompose mapped (`ł ø ß æ đ`), Cyrillic transliterated as in English
+    /// news. Letters of other scripts are left out.
+    static func latinLetters(_ word: Substring) -> [UInt8] {
+        var letters: [UInt8] = []
+        letters.reserveCapacity(word.utf8.count)
+        for scalar in word.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if (0x61...0x7A).contains(value) { letters.append(UInt8(value)) }
+            } else if let mapped = otherLatin[scalar] ?? cyrillic[scalar] {
+                letters.append(contentsOf: mapped.utf8)
+            }
+        }
+        return letters
+    }
+
+    private static let otherLatin: [Unicode.Scalar: String] = [
+        "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    ]
+
+    /// Cyrillic as English-language news transliterates it (after NFKD: `й` is `и` with a breve,
+    /// and reads `i`; `ё` reads `e`).
+    private static let cyrillic: [Unicode.Scalar: String] = [
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "к": "k", "л": "l",
+        "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi",
+        "є": "ye", "ґ": "g", "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz",
+    ]
+}
