@@ -32,3 +32,144 @@ struct EventLinkingTests {
         }
     }
 }
+
+/// Hand-made reports for the linking tests: a ferry accident reported in German, English and
+/// French, the next day's rescue of the same people (a near miss), and an unrelated story.
+enum EventStories {
+    static let accidentDE = """
+        Vor der Insel Sylt ist am Dienstagabend die Fähre „Nordlicht“ mit 212 Passagieren auf eine Sandbank gelaufen. Nach Angaben der Reederei Wyker Dampfschiffs-Reederei wurden 14 Menschen leicht verletzt.
+
+        Kapitän Jörn Petersen habe bei Sturm die Kontrolle über das Schiff verloren, sagte ein Sprecher der Wasserschutzpolizei in Husum. Die Seenotretter der DGzRS brachten 38 Kinder einer Schulklasse aus Flensburg an Land.
+        """
+    static let accidentEN = """
+        The ferry Nordlicht ran aground on a sandbank off the island of Sylt on Tuesday evening with 212 passengers on board, and 14 people suffered minor injuries, the operator Wyker Dampfschiffs-Reederei said.
+
+        Captain Jörn Petersen lost control of the ship in a storm, a spokesman for the water police in Husum said. Lifeboat crews of the DGzRS took 38 children of a school class from Flensburg ashore.
+        """
+    static let accidentFR = """
+        Le ferry Nordlicht s'est échoué mardi soir sur un banc de sable au large de l'île de Sylt avec 212 passagers à bord ; 14 personnes ont été légèrement blessées, selon la compagnie Wyker Dampfschiffs-Reederei.
+
+        Le capitaine Jörn Petersen aurait perdu le contrôle du navire dans la tempête, selon la police maritime de Husum. Les sauveteurs de la DGzRS ont ramené à terre 38 enfants d'une classe de Flensburg.
+        """
+    /// The next day: the same ship, operator, captain and places, other facts.
+    static let salvageEN = """
+        Two tugboats pulled the ferry Nordlicht off the sandbank near Sylt on Wednesday afternoon, 19 hours after it ran aground, the operator Wyker Dampfschiffs-Reederei said.
+
+        Captain Jörn Petersen was questioned by the water police in Husum. The ship was towed to Dagebüll for inspection, and services to the island resume on Friday with a replacement vessel carrying up to 600 passengers.
+        """
+    static let unrelatedEN = """
+        The city council of Leeds approved a plan on Tuesday to plant 4,000 trees along its ring road by 2030, at a cost of 2.1 million pounds.
+
+        Councillor Helen Hayden said the trees would cut noise and heat for residents near the road.
+        """
+}
+
+extension EventLinkingTests {
+    static func store(_ items: [(text: String, language: String, published: String)]) throws -> (TemporaryDirectory, ArticleStore, [StoredArticle]) {
+        let (directory, store, dedup) = try ArticleStoreTests.emptyStore()
+        var stored: [StoredArticle] = []
+        for (offset, item) in items.enumerated() {
+            let placed = try store.store([incoming(article(item.text, title: "Story \(offset)", url: "https://outlet\(offset).example/story",
+                                                           published: item.published, language: item.language), job: Int64(offset + 1))], dedup: dedup)
+            stored.append(try #require(try store.article(id: placed[0].id)))
+        }
+        return (directory, store, stored)
+    }
+
+    @Test("German–English and French–English reports of one accident are one event; the next day's salvage of the same ship and an unrelated story are not")
+    func otherLanguagePairs() throws {
+        let (directory, _, stored) = try Self.store([
+            (EventStories.accidentDE, "de", "2025-11-04T19:30:00+01:00"), (EventStories.unrelatedEN, "en", "2025-11-04T18:00:00Z"),
+            (EventStories.accidentEN, "en", "2025-11-04T21:10:00Z"), (EventStories.accidentFR, "fr", "2025-11-05T07:00:00+01:00"),
+            (EventStories.salvageEN, "en", "2025-11-05T16:00:00Z"),
+        ])
+        defer { directory.remove() }
+        let events = stored.map(\.event)
+        #expect(events[2] == events[0] && events[3] == events[0], "de, en and fr reports of the accident: \(events)")
+        #expect(Set(events).count == 3, "the unrelated story and the salvage are events of their own: \(events)")
+        #expect(Set(stored.map(\.cluster)).count == 5, "linked, not merged: each report is its own story")
+    }
+
+    @Test("a copy of a story is in its story's event")
+    func copiesFollowTheirStory() throws {
+        let (directory, _, stored) = try Self.store([
+            (EventStories.salvageEN, "en", "2025-11-05T16:00:00Z"), (EventStories.unrelatedEN, "en", "2025-11-05T18:00:00Z"),
+            ("Share on Facebook\n\n" + EventStories.salvageEN, "en", "2025-11-05T17:00:00Z"),
+        ])
+        defer { directory.remove() }
+        #expect(stored[2].duplicateOf == stored[0].id)
+        #expect(stored.map(\.event) == [stored[0].id, stored[1].id, stored[0].id])
+    }
+
+    @Test("the event index follows the dedup window: a story stored after its event left the window founds a new one; the old articles keep their event")
+    func windowFollowsDedup() throws {
+        let (directory, store, dedup) = try ArticleStoreTests.emptyStore()
+        defer { directory.remove() }
+        let start = Date(timeIntervalSince1970: 1_760_000_000)
+        let first = try store.store([incoming(article(EventStories.accidentDE, title: "Fähre", url: "https://a.example/1", published: "2025-11-04T19:30:00+01:00",
+                                                      language: "de"), job: 1)], dedup: dedup, now: start)
+        let compacted = try store.compact(dedup: dedup, now: start.addingTimeInterval(40 * 86_400))
+        #expect(compacted.events == 0, "the window ends at the newest story: nothing is older than 30 days before it")
+        let later = start.addingTimeInterval(40 * 86_400)
+        _ = try store.store([incoming(article(EventStories.unrelatedEN, title: "Trees", url: "https://b.example/1", published: nil), job: 2)], dedup: dedup, now: later)
+        #expect(try store.compact(dedup: dedup, now: later).events == 1)
+        let second = try store.store([incoming(article(EventStories.accidentEN, title: "Ferry", url: "https://c.example/1", published: "2025-11-04T21:10:00Z"),
+                                               job: 3)], dedup: dedup, now: later)
+        #expect(try store.article(id: second[0].id)?.event == second[0].id)
+        #expect(try store.article(id: first[0].id)?.event == first[0].id)
+    }
+}
+
+@Suite("Event commands", .serialized)
+struct EventCommandTests {
+    @Test("store events lists each event's stories by language; search shows a hit's other-language versions; export and stats carry events")
+    func commands() throws {
+        let (directory, store, _) = try EventLinkingTests.storeSeeds()
+        defer { directory.remove() }
+        let path = store.path
+        let listed = try runProduct("store", ["events", "--store-db", path])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.components(separatedBy: "event #").count - 1 == 2, "two events of more than one story:\n\(listed.stdout)")
+        #expect(listed.stdout.contains("2 stories, 2 languages (nl, en)") || listed.stdout.contains("2 stories, 2 languages (en, nl)"), "\(listed.stdout)")
+
+        let json = try runProduct("store", ["events", "--store-db", path, "--json", "--all", "--language", "nl"])
+        let events = try json.stdout.split(separator: "\n").map { try JSONDecoder().decode(ArticleStore.Event.self, from: Data($0.utf8)) }
+        #expect(events.count == 2 && events.allSatisfy { Set($0.languages) == ["nl", "en"] && $0.stories.count == 2 }, "\(json.stdout)")
+
+        let search = try runProduct("store", ["search", "Karpenkov", "--store-db", path])
+        #expect(search.status == 0 && search.stdout.contains("also in nl:"), "\(search.stdout)")
+
+        let export = try runProduct("store", ["export", "--store-db", path])
+        let exported = try export.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        #expect(exported.map { $0["event"] as? Int } == [1, 1, 3, 3, 5])
+
+        let stats = try runProduct("store", ["stats", "--store-db", path])
+        #expect(stats.stdout.contains("events            3 (2 in more than one language)"), "\(stats.stdout)")
+
+        let bad = try runProduct("store", ["events", "--store-db", path, "--language", "n l"])
+        #expect(bad.status != 0 && bad.stderr.contains("--language \"n l\" is not a language code"), "\(bad.stderr)")
+    }
+
+    @Test("store dedup --events: each line also names its event by the id of the event's first story")
+    func dedupEvents() throws {
+        let lines: [[String: Any]] = [
+            ["id": "de", "text": EventStories.accidentDE, "language": "de", "published": "2025-11-04T19:30:00+01:00"],
+            ["id": 2, "text": EventStories.unrelatedEN, "language": "en", "published": "2025-11-04T18:00:00Z"],
+            ["id": "en", "text": EventStories.accidentEN, "language": "en", "published": "2025-11-04T21:10:00Z"],
+            ["id": "fr", "text": EventStories.accidentFR, "language": "fr", "published": "2025-11-05T07:00:00+01:00"],
+            ["id": "copy", "text": "Share on Facebook\n\n" + EventStories.accidentEN, "published": "2025-11-05T08:00:00Z"],
+        ]
+        let input = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+        let run = try runProduct("store", ["dedup", "--events", "-"], stdin: Data(input.utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n") == [
+            #"{"id":"de","cluster":"de","duplicate_of":null,"event":"de"}"#,
+            #"{"id":2,"cluster":2,"duplicate_of":null,"event":2}"#,
+            #"{"id":"en","cluster":"en","duplicate_of":null,"event":"de"}"#,
+            #"{"id":"fr","cluster":"fr","duplicate_of":null,"event":"de"}"#,
+            #"{"id":"copy","cluster":"en","duplicate_of":"en","event":"de"}"#,
+        ])
+        let bad = try runProduct("store", ["dedup", "--events", "--event-threshold", "2", "-"], stdin: Data())
+        #expect(bad.status != 0 && bad.stderr.contains("--event-threshold must be between 0 and 1"), "\(bad.stderr)")
+    }
+}
