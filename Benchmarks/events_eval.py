@@ -11,6 +11,13 @@
       in, each its own event, dated at random within the evaluation's months: unrelated
       stories of every kind, in the window, that must link to nothing.
       Lines are in publication order, as a stream arrives.
+  events_eval.py real OUT.jsonl TEXTS.jsonl...
+      The check on real pages: every article text of the dev sets (`parser extract` output) with
+      its own publication date, in publication order, each named by its page's file name.
+  events_eval.py real-score OUT.jsonl OUTPUT.jsonl JUDGMENTS.tsv
+      The stories `store dedup --events` linked on real pages, each linked pair with the verdict
+      judged by hand in JUDGMENTS.tsv (same event or not; pairs not judged yet are listed as
+      such), and the pairwise precision of the judged pairs. Copies of one text are left out.
   events_eval.py score TRUTH.json OUTPUT.jsonl [--name NAME]
       Pairwise precision and recall of `store dedup --events` output, overall and per language
       pair; links between background stories that `store dedup` found to be copies of one text
@@ -94,6 +101,64 @@ def build(args):
     print(f"{len(hand)} stories of {len(events)} events, {len(stories) - len(hand)} background stories", file=sys.stderr)
 
 
+def real(args):
+    rows, seen = [], set()
+    for path in args.texts:
+        for line in open(path, encoding="utf-8"):
+            record = json.loads(line)
+            text, published = record.get("text") or "", record.get("published")
+            if not published or len(text.split()) < 50 or text[:200] in seen:
+                continue
+            seen.add(text[:200])
+            rows.append({"id": os.path.basename(record["file"]), "title": record.get("title"), "text": text,
+                         "language": record.get("language"), "published": published})
+    rows.sort(key=lambda r: (r["published"], r["id"]))
+    with open(args.out, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} real articles with their own dates", file=sys.stderr)
+
+
+def real_score(args):
+    titles = {}
+    for line in open(args.input, encoding="utf-8"):
+        record = json.loads(line)
+        titles[record["id"]] = (record.get("language") or "?", record["published"][:10], (record.get("title") or "")[:80])
+    groups, cluster = {}, {}
+    for line in open(args.output, encoding="utf-8"):
+        record = json.loads(line)
+        groups.setdefault(record["event"], []).append(record["id"])
+        cluster[record["id"]] = record["cluster"]
+    verdicts = {}
+    for line in open(args.judgments, encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            a, b, verdict = line.rstrip("\n").split("\t")[:3]
+            verdicts[tuple(sorted([a, b]))] = verdict
+    right = wrong = unjudged = 0
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        print("  event")
+        for member in members:
+            language, day, title = titles[member]
+            print(f"    {language}  {day}  {member[:48]:<48}  {title}")
+        for a, b in itertools.combinations(sorted(members), 2):
+            if cluster[a] == cluster[b]:
+                continue
+            verdict = verdicts.get((a, b))
+            if verdict == "same":
+                right += 1
+            elif verdict == "different":
+                wrong += 1
+            else:
+                unjudged += 1
+                print(f"    not judged yet: {a}\t{b}")
+    judged = right + wrong
+    precision = f"{right / judged:.3f}" if judged else "-"
+    print(f"  linked pairs on real pages (copies of one text left out): {right} same event, {wrong} different, {unjudged} not judged; "
+          f"precision of the judged {precision}")
+
+
 def pairs(groups):
     found = set()
     for members in groups.values():
@@ -163,13 +228,20 @@ def main():
     b.add_argument("out")
     b.add_argument("truth")
     b.add_argument("--background")
+    r = sub.add_parser("real")
+    r.add_argument("out")
+    r.add_argument("texts", nargs="+")
+    rs = sub.add_parser("real-score")
+    rs.add_argument("input")
+    rs.add_argument("output")
+    rs.add_argument("judgments")
     s = sub.add_parser("score")
     s.add_argument("truth")
     s.add_argument("output")
     s.add_argument("--name")
     s.add_argument("--show", action="store_true", help="print every wrong and missed pair")
     args = parser.parse_args()
-    build(args) if args.command == "build" else score(args)
+    {"build": build, "score": score, "real": real, "real-score": real_score}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """What the first run shows after the crawl: the stored stories as a reader wants them (headline,
 outlet, date, language, the first lines of the clean body), each story's copies under it with
-their similarity and, on the sample site, how much of the pages' chrome the articles kept.
+their similarity, the events reported in more than one language and, on the sample site, how
+much of the pages' chrome the articles kept.
 
     demo_report.py ARTICLES.jsonl [TRUTH.jsonl]
 
@@ -41,6 +42,16 @@ def main():
             print("  " + line)
         for copy in sorted(copies.get(story["id"], []), key=lambda c: -(c.get("similarity") or 0)):
             print(f"  copy, similarity {copy.get('similarity') or 0:.2f}: {copy.get('title')} ({copy.get('site') or copy['url'].split('/')[2]})")
+    events = {}
+    for story in stories:
+        events.setdefault(story.get("event", story["id"]), []).append(story)
+    across = [members for members in events.values() if len({m.get("language") for m in members}) > 1]
+    print()
+    print(f"== events: {len(across)} reported in more than one language (stories linked, each keeping its text and copies)")
+    for members in across:
+        print()
+        for story in sorted(members, key=lambda m: m.get("published") or ""):
+            print(f"  {story.get('language') or '?'}  {story.get('site') or story['url'].split('/')[2]}: {story.get('title') or '(no headline)'}")
     if truth:
         carried = kept = 0
         for article in articles:

@@ -17,6 +17,7 @@ struct FirstRunTests {
 
     struct Stored: Decodable {
         var id: Int64
+        var event: Int64
         var url: String
         var title: String?
         var text: String
@@ -49,7 +50,7 @@ struct FirstRunTests {
         let run = { try runProcess(URL(fileURLWithPath: "/bin/bash"), ["\(repository)/scripts/demo.sh"], environment: environment) }
         let first = try run()
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        for heading in ["== coordinator stats", "== the stories:", "== page chrome:", "Try next:"] {
+        for heading in ["== coordinator stats", "== the stories:", "== events: 2 reported in more than one language", "== page chrome:", "Try next:"] {
             #expect(first.stdout.contains(heading), "the first run prints \(heading)")
         }
 
@@ -93,6 +94,12 @@ struct FirstRunTests {
             }
         }
         #expect(first.stdout.contains("0 kept in the stored articles"), "the report counts the chrome that survived")
+        // The seeds' events: the leak (000, 001) and the prison visit (002, 003) each in Dutch and
+        // English, the Putin call (004) alone; no other story of the site joins them.
+        let storyOf = { (article: Stored) -> String in truth[article.url].map { $0.copy_of ?? $0.story } ?? "" }
+        let eventOf = Dictionary(grouping: articles, by: \.event).mapValues { Set($0.map(storyOf)) }
+        let seedEvents = Set(eventOf.values.filter { !$0.isDisjoint(with: seeds) })
+        #expect(seedEvents == [[seeds[0], seeds[1]], [seeds[2], seeds[3]], [seeds[4]]], "the seeds' events: \(seedEvents)")
 
         let second = try run()
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")

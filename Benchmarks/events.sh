@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One command: event linking (stories of one happening across languages), quality and cost.
+#  1. Quality: the evaluation of Benchmarks/events_eval.py — the hand-written multilingual events
+#     of Benchmarks/events/*.txt and the seed stories — through `store dedup --events`, alone and
+#     mixed into the dev sets' real article texts (each its own event, dated within the
+#     evaluation's months), at event thresholds 0.2, 0.25 (the default) and 0.3: pairwise
+#     precision and recall per language pair.
+#  2. Real pages: what `store dedup --events` links among the dev sets' real articles with their
+#     own publication dates, each pair with the verdict judged by hand
+#     (Benchmarks/events/real-judgments.tsv); pairs not judged yet are listed.
+#  3. Cost: `store dedup` and `store dedup --events` on the synthesized corpora of
+#     Benchmarks/dedup_corpus.py (100 000 and 1 000 000 documents, all within one window, so the
+#     index holds every one), on one core: µs per document, and what linking adds.
+# Usage: Benchmarks/events.sh [--sizes "100000 1000000"]
+# Parts 1 (background) to 3 read the dev sets beside the repository (../shared/data); without
+# them only the hand-written evaluation runs, and the script says so.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+data="${WIREROOM_EVAL_DATA:-$here/../../shared/data}"
+work="${BENCH_DIR:-/var/tmp/wireroom-events-bench}"
+sizes="100000 1000000"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --sizes) sizes="$2"; shift 2 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+done
+mkdir -p "$work"
+[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+swift build -c release --package-path "$here/.." --product store >&2
+bin="$here/../.build/release"
+
+background=()
+if [[ -d "$data/extraction-dev" && -d "$data/dates-dev" ]]; then
+    swift build -c release --package-path "$here/.." --product parser >&2
+    python3 "$here/unpack_devset.py" "$data/extraction-dev" "$work/pages" >/dev/null
+    mkdir -p "$work/date-pages"
+    for page in "$data"/dates-dev/html/*.html.gz; do
+        target="$work/date-pages/$(basename "$page" .gz)"
+        [[ -s "$target" ]] || gunzip -c "$page" > "$target"
+    done
+    [[ -s "$work/devtexts.jsonl" ]] || "$bin/parser" extract "$work/pages" > "$work/devtexts.jsonl" 2>/dev/null
+    [[ -s "$work/datetexts.jsonl" ]] || "$bin/parser" extract "$work/date-pages" > "$work/datetexts.jsonl" 2>/dev/null
+    python3 - "$work/devtexts.jsonl" "$work/datetexts.jsonl" > "$work/background.jsonl" <<'PY'
+import json, sys
+seen = set()
+for path in sys.argv[1:]:
+    for line in open(path, encoding="utf-8"):
+        record = json.loads(line)
+        text = record.get("text") or ""
+        if text[:200] not in seen:
+            seen.add(text[:200])
+            print(json.dumps({"text": text, "language": record.get("language")}, ensure_ascii=False))
+PY
+    background=(--background "$work/background.jsonl")
+else
+    echo "the dev sets are not here ($data): only the hand-written evaluation runs, without real background stories, real pages or the cost figures" >&2
+fi
+
+python3 "$here/events_eval.py" build "$work/eval.jsonl" "$work/truth.json"
+[[ ${#background[@]} -gt 0 ]] && python3 "$here/events_eval.py" build "$work/eval-background.jsonl" "$work/truth-background.json" "${background[@]}"
+for threshold in 0.2 0.25 0.3; do
+    for set in eval eval-background; do
+        [[ -s "$work/$set.jsonl" ]] || continue
+        truth="$work/truth.json"; [[ $set == eval-background ]] && truth="$work/truth-background.json"
+        echo "== quality: event threshold $threshold, $([[ $set == eval ]] && echo "the hand-written evaluation" || echo "the same among the dev sets' real articles")"
+        "$bin/store" dedup --events --event-threshold "$threshold" "$work/$set.jsonl" > "$work/$set-$threshold.jsonl"
+        python3 "$here/events_eval.py" score "$truth" "$work/$set-$threshold.jsonl" --name "store dedup --events --event-threshold $threshold"
+    done
+done
+
+[[ ${#background[@]} -gt 0 ]] || exit 0
+echo "== real pages: what is linked among the dev sets' articles, with their own dates (default settings), judged by hand"
+python3 "$here/events_eval.py" real "$work/real.jsonl" "$work/devtexts.jsonl" "$work/datetexts.jsonl"
+"$bin/store" dedup --events "$work/real.jsonl" > "$work/real-out.jsonl"
+python3 "$here/events_eval.py" real-score "$work/real.jsonl" "$work/real-out.jsonl" "$here/events/real-judgments.tsv"
+
+echo "== cost: store dedup with and without --events, one core (taskset -c 0), index in a temporary SQLite file"
+for size in $sizes; do
+    corpus="$work/corpus-$size.jsonl"
+    if [[ ! -s "$corpus" ]]; then
+        python3 "$here/dedup_corpus.py" "$work/devtexts.jsonl" "$size" > "$corpus.partial"
+        mv "$corpus.partial" "$corpus"
+    fi
+    for mode in plain events; do
+        flags=(); [[ $mode == events ]] && flags=(--events)
+        /usr/bin/time -f "%e %U %M" -o "$work/time-$mode.txt" taskset -c 0 "$bin/store" dedup "${flags[@]}" "$corpus" > "$work/out-$mode-$size.jsonl"
+    done
+    python3 - "$size" "$work/time-plain.txt" "$work/time-events.txt" "$work/out-events-$size.jsonl" <<'PY'
+import json, sys
+size = int(sys.argv[1])
+(plain, plain_user, plain_rss), (events, events_user, events_rss) = ([float(v) for v in open(p).read().split()] for p in sys.argv[2:4])
+linked = sum(1 for line in open(sys.argv[4]) if (r := json.loads(line)) and r.get("duplicate_of") is None and r.get("event") != r.get("id"))
+print(f"{size:>9} docs: store dedup {plain * 1e6 / size:7.1f} µs/doc, with --events {events * 1e6 / size:7.1f} µs/doc: "
+      f"linking adds {(events - plain) * 1e6 / size:6.1f} µs/doc ({(events - plain) / plain * 100:+.0f} %); peak RSS {plain_rss / 1024:.0f} → {events_rss / 1024:.0f} MiB; "
+      f"{linked} stories linked to an event")
+PY
+done
