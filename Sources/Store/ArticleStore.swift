@@ -228,7 +228,8 @@ public final class ArticleStore: Sendable {
             event = copied
         } else {
             let published = article.published.flatMap(ISODate.date) ?? incoming.fetchedAt
-            event = try events.place(doc: id, features: EventFeatures(text: article.text, language: article.language), published: published, time: now).event
+            event = try events.place(doc: id, features: EventFeatures(text: article.text, language: article.language), language: article.language,
+                                     published: published, time: now).event
         }
         try db.execute(sql: "UPDATE articles SET cluster = ?, similarity = ?, event = ? WHERE id = ?",
                        arguments: [placement.cluster, placement.similarity, event, id])

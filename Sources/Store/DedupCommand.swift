@@ -47,8 +47,11 @@ struct DedupOptions: ParsableArguments {
 
 /// The thresholds of event linking as flags, shared by `store dedup --events` and `store run`.
 struct EventOptions: ParsableArguments {
-    @Option(help: "Score at or above which two stories report one event (0–1).")
+    @Option(help: "Score at or above which two stories in different languages report one event (0–1).")
     var eventThreshold = EventSettings().threshold
+
+    @Option(help: "The same for two stories in one language, which also share their language's capitalized common words (0–1).")
+    var eventSameLanguageThreshold = EventSettings().sameLanguageThreshold
 
     @Option(help: "Stories published more than this many days apart never report one event.")
     var eventDays = EventSettings().maximumApart / 86_400
@@ -56,12 +59,16 @@ struct EventOptions: ParsableArguments {
     var settings: EventSettings {
         var settings = EventSettings()
         settings.threshold = eventThreshold
+        settings.sameLanguageThreshold = eventSameLanguageThreshold
         settings.maximumApart = eventDays * 86_400
         return settings
     }
 
     func validate() throws {
         guard (0...1).contains(eventThreshold) else { throw ValidationError("--event-threshold must be between 0 and 1, got \(eventThreshold)") }
+        guard (0...1).contains(eventSameLanguageThreshold) else {
+            throw ValidationError("--event-same-language-threshold must be between 0 and 1, got \(eventSameLanguageThreshold)")
+        }
         guard eventDays >= 0, eventDays.isFinite else { throw ValidationError("--event-days must be 0 or more, got \(eventDays)") }
     }
 }
@@ -159,7 +166,8 @@ struct DedupCommand: ParsableCommand {
         }
         // A copy is in the event of the story it copies, as in the article store.
         let event = try placement.matched.flatMap { try events.event(of: $0) }
-            ?? events.place(doc: doc, features: EventFeatures(text: input.text, language: input.language), published: time, time: time, label: input.id)
+            ?? events.place(doc: doc, features: EventFeatures(text: input.text, language: input.language), language: input.language, published: time,
+                         time: time, label: input.id)
         output.write(#"{"id":\#(input.id),"cluster":\#(first),"duplicate_of":\#(placement.isDuplicate ? first : "null"),"event":\#(event.eventLabel ?? "null")}"#)
         return true
     }

@@ -43,36 +43,43 @@ struct EventFeatures {
 
     /// `language` (ISO 639-1, as the parser detects it) says how the text spells foreign names
     /// (see `NameSkeleton.Reading`).
+    ///
+    /// Read as UTF-8 bytes, Unicode properties looked up only for bytes outside ASCII, and no
+    /// string made but for a feature's value: done the obvious way, on `String` and its scalars,
+    /// this took seven times as long as deduplicating the article.
     init(text: String, language: String? = nil) {
         let reading = NameSkeleton.Reading(language: language)
         var counts: [Feature: (count: Int, first: Int)] = [:]
-        let tokens = Self.tokens(of: text)
+        let bytes = Array(text.utf8)
+        let tokens = Self.tokens(of: bytes)
         func add(_ feature: Feature, at position: Int) {
             counts[feature, default: (0, position)].count += 1
         }
         for (position, token) in tokens.enumerated() {
             if token.isNumber {
-                if let feature = Self.numberFeature(tokens, at: position) { add(feature, at: position) }
+                if let feature = Self.numberFeature(tokens, at: position, in: bytes) { add(feature, at: position) }
                 continue
             }
-            let word = token.text
-            if let weekday = Self.weekdays[word.lowercased()] {
+            if let weekday = Self.weekdays[token.lowered] {
                 add(Feature(kind: .weekday, value: String(weekday)), at: position)
                 continue
             }
-            guard let first = word.unicodeScalars.first, first.properties.isUppercase else { continue }
-            let letters = word.unicodeScalars.filter { $0.properties.isAlphabetic }
-            let allCapitals = letters.allSatisfy { $0.properties.isUppercase }
-            if allCapitals, (2...3).contains(letters.count) {
-                add(Feature(kind: .acronym, value: word.lowercased()), at: position)
+            guard token.firstIsUpper else { continue }
+            if token.allUpper, (2...3).contains(token.letters) {
+                add(Feature(kind: .acronym, value: String(decoding: bytes[token.range], as: UTF8.self).lowercased()), at: position)
                 continue
             }
-            guard !token.sentenceInitial, letters.count >= 3, !Self.notNames.contains(word.lowercased()),
-                  let skeleton = NameSkeleton.of(word) else { continue }
+            guard !token.sentenceInitial, token.letters >= 3, !Self.notNames.contains(token.lowered) else { continue }
+            let word = bytes[token.range]
+            let skeleton = token.isASCII ? NameSkeleton.of(ascii: word) : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)))
+            guard let skeleton else { continue }
             add(Feature(kind: .name, value: skeleton), at: position)
             // A French or Spanish text writes foreign names its own way, and other languages'
             // names as they are: `Loukachenko`, but `Aschbacher`. Both readings then count.
-            if let own = NameSkeleton.of(word, reading: reading), own != skeleton { add(Feature(kind: .name, value: own), at: position) }
+            guard reading.differs else { continue }
+            let own = token.isASCII ? NameSkeleton.of(ascii: word, reading: reading)
+                : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)), reading: reading)
+            if let own, own != skeleton { add(Feature(kind: .name, value: own), at: position) }
         }
         let ranked = counts.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first }
             .prefix(Self.limit)
@@ -83,111 +90,181 @@ struct EventFeatures {
     // MARK: - Tokens
 
     struct Token {
-        var text: Substring
+        /// The token's bytes in the text.
+        var range: Range<Int>
         var isNumber: Bool
         /// The first word of a sentence, a line or a quotation.
         var sentenceInitial: Bool
         /// A number followed by `%`.
         var percentSign: Bool
+        /// A word's hash with ASCII letters lowered (see `wordHash`), for the word lists.
+        var lowered: UInt64 = 0
+        var isASCII = true
+        var firstIsUpper = false
+        var allUpper = true
+        /// Letters in the word.
+        var letters = 0
+    }
+
+    /// The hash of a word's bytes with ASCII letters lowered: what the word lists are keyed by.
+    static func wordHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hash = Hashing.fnvOffset
+        for byte in bytes { hash = (hash ^ UInt64(byte &- 0x41 < 26 ? byte | 0x20 : byte)) &* Hashing.fnvPrime }
+        return hash
+    }
+
+    /// The scalar at `index` and its length in bytes (nil for a byte that starts none).
+    static func scalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
+        let lead = bytes[index]
+        if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0
+        guard length > 0, index + length <= bytes.count else { return nil }
+        var value = UInt32(lead) & (0xFF >> (length + 1))
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        return Unicode.Scalar(value).map { ($0, length) }
     }
 
     /// Words (letters, `_` joining them: `By_Pol`) and numbers (digits, `.` or `,` between
-    /// digits), each marked with where it stands.
-    static func tokens(of text: String) -> [Token] {
+    /// digits, spaces between groups of thousands), each marked with where it stands.
+    static func tokens(of bytes: [UInt8]) -> [Token] {
         var tokens: [Token] = []
-        let scalars = text.unicodeScalars
-        var index = scalars.startIndex
+        var index = 0
         var sentenceStart = true
-        func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic }
-        func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            if isLetter(scalar) || isDigit(scalar) {
-                let number = isDigit(scalar)
-                let start = index
-                var end = scalars.index(after: index)
-                while end < scalars.endIndex {
-                    let next = scalars[end]
-                    let after = scalars.index(after: end)
-                    let continues = number
-                        ? isDigit(next) || ((next == "." || next == ",") && after < scalars.endIndex && isDigit(scalars[after]))
-                            || (Self.spaces.contains(next) && Self.threeDigits(scalars, from: after))
-                        : isLetter(next) || (next == "_" && after < scalars.endIndex && isLetter(scalars[after]))
-                    guard continues else { break }
-                    end = after
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] &- 0x30 < 10 }
+        /// A letter at `at`: its length in bytes and whether it is upper case, or nil.
+        func letter(_ at: Int) -> (length: Int, upper: Bool, ascii: Bool)? {
+            guard at < bytes.count else { return nil }
+            let byte = bytes[at]
+            if byte < 0x80 {
+                if byte &- 0x61 < 26 { return (1, false, true) }
+                if byte &- 0x41 < 26 { return (1, true, true) }
+                return nil
+            }
+            guard let (scalar, length) = scalar(bytes, at: at), scalar.properties.isAlphabetic else { return nil }
+            return (length, scalar.properties.isUppercase, false)
+        }
+        /// A space between groups of thousands at `at` (` `, no-break, narrow no-break, thin): its length.
+        func thousandsSpace(_ at: Int) -> Int? {
+            guard at < bytes.count else { return nil }
+            if bytes[at] == 0x20 { return 1 }
+            if bytes[at] == 0xC2, at + 1 < bytes.count, bytes[at + 1] == 0xA0 { return 2 }
+            if bytes[at] == 0xE2, at + 2 < bytes.count, bytes[at + 1] == 0x80, bytes[at + 2] == 0xAF || bytes[at + 2] == 0x89 { return 3 }
+            return nil
+        }
+        func threeDigits(_ at: Int) -> Bool { isDigit(at) && isDigit(at + 1) && isDigit(at + 2) && !isDigit(at + 3) }
+        while index < bytes.count {
+            if isDigit(index) {
+                var end = index + 1
+                while end < bytes.count {
+                    if isDigit(end) { end += 1; continue }
+                    if (bytes[end] == 0x2E || bytes[end] == 0x2C), isDigit(end + 1) { end += 2; continue }
+                    if let space = thousandsSpace(end), threeDigits(end + space) { end += space + 3; continue }
+                    break
                 }
                 var look = end
-                while look < scalars.endIndex, scalars[look] == " " || scalars[look] == "\u{A0}" { look = scalars.index(after: look) }
-                let percent = number && look < scalars.endIndex && scalars[look] == "%"
-                tokens.append(Token(text: Substring(scalars[start..<end]), isNumber: number, sentenceInitial: sentenceStart, percentSign: percent))
+                while let space = thousandsSpace(look), space <= 2 { look += space }
+                tokens.append(Token(range: index..<end, isNumber: true, sentenceInitial: sentenceStart,
+                                    percentSign: look < bytes.count && bytes[look] == 0x25))
                 sentenceStart = false
                 index = end
                 continue
             }
-            if ".!?:\n\"“”„«»‘'(–—•|".unicodeScalars.contains(scalar) { sentenceStart = true }
-            index = scalars.index(after: index)
+            if let first = letter(index) {
+                var token = Token(range: index..<index, isNumber: false, sentenceInitial: sentenceStart, percentSign: false)
+                token.firstIsUpper = first.upper
+                var end = index
+                while true {
+                    if let next = letter(end) {
+                        token.letters += 1
+                        token.allUpper = token.allUpper && next.upper
+                        token.isASCII = token.isASCII && next.ascii
+                        end += next.length
+                    } else if end < bytes.count, bytes[end] == 0x5F, letter(end + 1) != nil {
+                        end += 1  // By_Pol
+                    } else {
+                        break
+                    }
+                }
+                token.range = index..<end
+                token.lowered = wordHash(bytes[index..<end])
+                tokens.append(token)
+                sentenceStart = false
+                index = end
+                continue
+            }
+            let (scalar, length) = scalar(bytes, at: index) ?? (" ", 1)
+            if sentenceMarks.contains(scalar) { sentenceStart = true }
+            index += length
         }
         return tokens
     }
 
-    /// Spaces that French and others write between thousands (`23 222`, `1 800`).
-    static let spaces: Set<Unicode.Scalar> = [" ", "\u{A0}", "\u{202F}", "\u{2009}"]
-
-    /// Whether exactly three digits start at `index` (a group of thousands).
-    private static func threeDigits(_ scalars: String.UnicodeScalarView, from index: String.UnicodeScalarView.Index) -> Bool {
-        var at = index
-        for _ in 0..<3 {
-            guard at < scalars.endIndex, ("0"..."9").contains(scalars[at]) else { return false }
-            at = scalars.index(after: at)
-        }
-        return at == scalars.endIndex || !("0"..."9").contains(scalars[at])
-    }
+    /// What starts a sentence, a line or a quotation after it.
+    static let sentenceMarks = Set(".!?:\n\"“”„«»‘'(–—•|".unicodeScalars)
 
     // MARK: - Numbers and days
 
     /// A day of the month beside a month name, else a number that says something specific:
     /// decimals, percentages, whole numbers from 10 up that are not years.
-    private static func numberFeature(_ tokens: [Token], at position: Int) -> Feature? {
+    private static func numberFeature(_ tokens: [Token], at position: Int, in bytes: [UInt8]) -> Feature? {
         let token = tokens[position]
-        let next = position + 1 < tokens.count ? tokens[position + 1].text.lowercased() : ""
-        let previous = position > 0 ? tokens[position - 1].text.lowercased() : ""
+        let next = position + 1 < tokens.count ? tokens[position + 1].lowered : 0
+        let previous = position > 0 ? tokens[position - 1].lowered : 0
         // `10th of August`, `el 10 de agosto`: the month after an ordinal ending and a preposition.
         var monthAfter = position + 1
-        while monthAfter < tokens.count, monthAfter <= position + 2, Self.betweenDayAndMonth.contains(tokens[monthAfter].text.lowercased()) { monthAfter += 1 }
-        let month = monthAfter < tokens.count ? tokens[monthAfter].text.lowercased() : ""
-        let groups = token.text.split(whereSeparator: { $0 == "." || $0 == "," || spaces.contains($0.unicodeScalars.first!) })
-        if groups.count == 1, let day = Int(token.text), (1...31).contains(day), let month = months[month] ?? months[previous] {
+        while monthAfter < tokens.count, monthAfter <= position + 2, Self.betweenDayAndMonth.contains(tokens[monthAfter].lowered) { monthAfter += 1 }
+        let month = monthAfter < tokens.count ? tokens[monthAfter].lowered : 0
+        // The digit groups and what separates them.
+        var groups: [[UInt8]] = [[]]
+        var spaced = false
+        for byte in bytes[token.range] {
+            if byte &- 0x30 < 10 {
+                groups[groups.count - 1].append(byte)
+            } else if !groups[groups.count - 1].isEmpty {
+                spaced = spaced || (byte != 0x2E && byte != 0x2C)
+                groups.append([])
+            }
+        }
+        groups.removeAll { $0.isEmpty }
+        if groups.count == 1, groups[0].count <= 2, let day = Int(String(decoding: groups[0], as: UTF8.self)), (1...31).contains(day),
+           let month = months[month] ?? months[previous] {
             return Feature(kind: .day, value: "\(month)-\(day)")
         }
         let value: String
         if groups.count == 1 {
-            value = String(token.text.drop { $0 == "0" })
+            value = String(decoding: groups[0].drop { $0 == 0x30 }, as: UTF8.self)
         } else if groups.dropFirst().allSatisfy({ $0.count == 3 }), groups[0].count <= 3 {
-            value = groups.joined()  // thousands: 100,000 or 100.000
-        } else if token.text.unicodeScalars.contains(where: spaces.contains) {
+            value = String(decoding: groups.joined().drop { $0 == 0x30 }, as: UTF8.self)  // thousands: 100,000, 100.000, 100 000
+        } else if spaced {
             return nil  // digits beside digits, not a number written with spaces
         } else if groups.count == 2 {
-            let whole = groups[0].drop { $0 == "0" }
-            var fraction = groups[1]
-            while fraction.last == "0" { fraction = fraction.dropLast() }
-            value = (whole.isEmpty ? "0" : String(whole)) + (fraction.isEmpty ? "" : "." + fraction)
+            let whole = groups[0].drop { $0 == 0x30 }
+            var fraction = groups[1][...]
+            while fraction.last == 0x30 { fraction = fraction.dropLast() }
+            value = (whole.isEmpty ? "0" : String(decoding: whole, as: UTF8.self)) + (fraction.isEmpty ? "" : "." + String(decoding: fraction, as: UTF8.self))
         } else {
             return nil
         }
         let percent = token.percentSign || percentWords.contains(next)
-            || (next == "pour" || next == "per" || next == "por") && position + 2 < tokens.count && tokens[position + 2].text.lowercased().hasPrefix("cent")
+            || Self.percentBefore.contains(next) && position + 2 < tokens.count
+            && String(decoding: bytes[tokens[position + 2].range], as: UTF8.self).lowercased().hasPrefix("cent")
         if percent { return Feature(kind: .number, value: value + "%") }
         if !value.contains("."), let whole = Int(value), whole < 10 || (1900...2100).contains(whole) { return nil }
         return value.isEmpty ? nil : Feature(kind: .number, value: value)
     }
 
-    /// Words between a day and its month: ordinal endings and prepositions.
-    static let betweenDayAndMonth: Set<String> = ["st", "nd", "rd", "th", "of", "de", "del", "di", "du", "er", "e", "ème"]
+    /// The words before `cent` in `pour cent`, `per cent`, `por ciento`.
+    static let percentBefore = hashes(["pour", "per", "por"])
 
-    static let percentWords: Set<String> = ["percent", "procent", "prozent", "pourcent", "porcentaje", "percento", "procento", "prosent", "procentu"]
+    static func hashes(_ words: [String]) -> Set<UInt64> { Set(words.map { wordHash($0.utf8) }) }
+
+    /// Words between a day and its month: ordinal endings and prepositions.
+    static let betweenDayAndMonth = hashes(["st", "nd", "rd", "th", "of", "de", "del", "di", "du", "er", "e", "ème"])
+
+    static let percentWords = hashes(["percent", "procent", "prozent", "pourcent", "porcentaje", "percento", "procento", "prosent", "procentu"])
 
     /// Month names and their common short forms in the languages the store meets most, to numbers.
-    static let months: [String: Int] = {
+    static let months: [UInt64: Int] = {
         let names: [[String]] = [
             ["january", "jan", "januari", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "styczeń", "stycznia"],
             ["february", "feb", "februari", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "lutego"],
@@ -202,22 +279,22 @@ struct EventFeatures {
             ["november", "nov", "novembre", "noviembre", "novembro", "listopada"],
             ["december", "dec", "dez", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia"],
         ]
-        var months: [String: Int] = [:]
-        for (number, forms) in names.enumerated() { for form in forms { months[form] = number + 1 } }
+        var months: [UInt64: Int] = [:]
+        for (number, forms) in names.enumerated() { for form in forms { months[wordHash(form.utf8)] = number + 1 } }
         return months
     }()
 
     /// Weekdays to numbers (Monday 1): reports of one event name the day it happened, and the
     /// daily reports of a crisis each name another.
-    static let weekdays: [String: Int] = {
+    static let weekdays: [UInt64: Int] = {
         let names: [[String]] = [
             ["monday", "maandag", "montag", "lundi", "lunes", "lunedì"], ["tuesday", "dinsdag", "dienstag", "mardi", "martes", "martedì"],
             ["wednesday", "woensdag", "mittwoch", "mercredi", "miércoles", "mercoledì"],
             ["thursday", "donderdag", "donnerstag", "jeudi", "jueves", "giovedì"], ["friday", "vrijdag", "freitag", "vendredi", "viernes", "venerdì"],
             ["saturday", "zaterdag", "samstag", "samedi", "sábado", "sabato"], ["sunday", "zondag", "sonntag", "dimanche", "domingo", "domenica"],
         ]
-        var weekdays: [String: Int] = [:]
-        for (number, forms) in names.enumerated() { for form in forms { weekdays[form] = number + 1 } }
+        var weekdays: [UInt64: Int] = [:]
+        for (number, forms) in names.enumerated() { for form in forms { weekdays[wordHash(form.utf8)] = number + 1 } }
         return weekdays
     }()
 

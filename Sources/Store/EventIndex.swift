@@ -3,10 +3,17 @@ import GRDB
 import GRDBSQLite
 
 /// Thresholds of event linking. The defaults are the ones chosen on the evaluation in
-/// `Benchmarks/events.sh` (its figures are in `docs/BENCHMARKS.md`).
+/// `Benchmarks/events.sh` (its figures are in `docs/BENCHMARKS.md`): the cross-language
+/// threshold on the hand-written multilingual events, the same-language one on the dev sets'
+/// real pages (dated as published, and all on one day).
 public struct EventSettings: Sendable {
-    /// Score (see `EventIndex`) at or above which two stories report one event.
+    /// Score (see `EventIndex`) at or above which two stories in different languages report one
+    /// event.
     public var threshold = 0.25
+    /// The same for two stories in one language (or of unknown language): they also share the
+    /// capitalized words of their language that name no one (German nouns, English headings),
+    /// which no other language shares, so the same score says less.
+    public var sameLanguageThreshold = 0.35
     /// Features two stories must share at least, whatever their score.
     public var minimumShared = 4
     /// Two stories published further apart than this report different events: follow-ups of a
@@ -68,6 +75,7 @@ public final class EventIndex {
                     event_label TEXT,
                     at REAL NOT NULL,
                     published REAL NOT NULL,
+                    language TEXT,
                     norm REAL NOT NULL,
                     features BLOB NOT NULL,
                     mentions BLOB NOT NULL
@@ -112,9 +120,10 @@ public final class EventIndex {
         /// `published` (else fetched then) and stored at `time`, by which it leaves the window.
         /// `label` names the story to the caller; the placement carries the label of the event's
         /// first story. A story already recorded keeps its placement.
-        func place(doc: Int64, features: EventFeatures, published: Date, time: Date, label: String? = nil) throws -> EventPlacement {
+        func place(doc: Int64, features: EventFeatures, language: String?, published: Date, time: Date, label: String? = nil) throws -> EventPlacement {
             if let placed = try event(of: doc) { return placed }
-            return try index.place(doc: doc, features: features, published: published, time: time, label: label, indexed: indexed, in: db)
+            return try index.place(doc: doc, features: features, language: language, published: published, time: time, label: label,
+                                   indexed: indexed, in: db)
         }
 
         /// The event of a story in the index.
@@ -124,7 +133,9 @@ public final class EventIndex {
         }
     }
 
-    private func place(doc: Int64, features: EventFeatures, published: Date, time: Date, label: String?, indexed: Int, in db: Database) throws -> EventPlacement {
+    private func place(doc: Int64, features: EventFeatures, language: String?, published: Date, time: Date, label: String?, indexed: Int,
+                       in db: Database) throws -> EventPlacement {
+        let code = language.map(Self.languageCode)
         let keys = features.features.map(\.key)
         let stories = Double(indexed + pendingDocuments + 1)
         let counts = try keys.map { try documents(holding: $0, in: db) }
@@ -151,15 +162,17 @@ public final class EventIndex {
             // the next day's count, another match's score, the sentence after the verdict.
             if sharedNumbers == 0, hasNumbers, candidate.keys.contains(where: { EventFeatures.Feature.kind(of: $0) == .number }) { continue }
             let score = product / (norm * candidate.norm)
-            if shared >= settings.minimumShared, score >= settings.threshold, score > best?.score ?? 0 {
+            let threshold = code != nil && candidate.language != nil && code != candidate.language ? settings.threshold : settings.sameLanguageThreshold
+            if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
                 best = (candidate, score)
             }
         }
         let placement = best.map { EventPlacement(event: $0.candidate.event, eventLabel: $0.candidate.eventLabel, matched: $0.candidate.doc, score: $0.score) }
             ?? EventPlacement(event: doc, eventLabel: label)
         let mentions = features.mentions.map { UInt8(min($0, 255)) }
-        try db.cachedStatement(sql: "INSERT INTO event_documents (doc, event, event_label, at, published, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, norm,
+        try db.cachedStatement(sql: """
+            INSERT INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, code, norm,
                                  keys.withUnsafeBytes { Data($0) }, Data(mentions)])
         for key in keys {
             pendingKeys.append((key, doc))
@@ -180,10 +193,14 @@ public final class EventIndex {
         var event: Int64
         var eventLabel: String?
         var published: Double
+        var language: String?
         var norm: Double
         var keys: [Int64]
         var mentions: [UInt8]
     }
+
+    /// A language as compared: its ISO 639-1 code in lower case (`pt-BR` and `pt` are one).
+    static func languageCode(_ language: String) -> String { String(language.lowercased().prefix { $0 != "-" && $0 != "_" }) }
 
     /// A feature mentioned n times weighs 1 + ln n times its rarity: the people a story is about
     /// recur, but ten mentions are not ten times the evidence of one.
@@ -201,12 +218,12 @@ public final class EventIndex {
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
         }
         let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(settings.candidateLimit)
-        let read = try db.cachedStatement(sql: "SELECT event, event_label, published, norm, features, mentions FROM event_documents WHERE doc = ?")
+        let read = try db.cachedStatement(sql: "SELECT event, event_label, published, language, norm, features, mentions FROM event_documents WHERE doc = ?")
         return try chosen.compactMap { doc, _ in
             try Row.fetchOne(read, arguments: [doc]).map { row in
-                let blob: Data = row[4]
-                let mentions: Data = row[5]
-                return Candidate(doc: doc, event: row[0], eventLabel: row[1], published: row[2], norm: row[3], keys: blob.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) },
+                let blob: Data = row[5]
+                let mentions: Data = row[6]
+                return Candidate(doc: doc, event: row[0], eventLabel: row[1], published: row[2], language: row[3], norm: row[4], keys: blob.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) },
                                  mentions: Array(mentions))
             }
         }

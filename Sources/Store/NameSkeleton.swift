@@ -30,12 +30,24 @@ enum NameSkeleton {
             chIsSh = code == "fr"
             jIsKh = code == "es"
         }
+
+        /// Whether this reading differs from the common one.
+        var differs: Bool { chIsSh || jIsKh }
+    }
+
+    /// The skeleton of an ASCII word, read from its bytes.
+    static func of(ascii word: ArraySlice<UInt8>, reading: Reading = Reading(language: nil)) -> String? {
+        of(letters: word.compactMap { $0 &- 0x61 < 26 ? $0 : $0 &- 0x41 < 26 ? $0 | 0x20 : nil }, reading: reading)
     }
 
     /// The skeleton of a word (letters only, any script), or nil when it has fewer than three
     /// consonant classes (too short to tell one name from another).
     static func of(_ word: Substring, reading: Reading = Reading(language: nil)) -> String? {
-        let letters = latinLetters(word)
+        of(letters: latinLetters(word), reading: reading)
+    }
+
+    /// The skeleton of lower-case ASCII letters.
+    private static func of(letters: [UInt8], reading: Reading) -> String? {
         var classes: [UInt8] = []
         classes.reserveCapacity(length)
         var index = 0
@@ -107,11 +119,27 @@ enum NameSkeleton {
     static func latinLetters(_ word: Substring) -> [UInt8] {
         var letters: [UInt8] = []
         letters.reserveCapacity(word.utf8.count)
-        for scalar in word.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars {
+        for scalar in word.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
-                if (0x61...0x7A).contains(value) { letters.append(UInt8(value)) }
-            } else if let mapped = otherLatin[scalar] ?? cyrillic[scalar] {
+                if value &- 0x61 < 26 { letters.append(UInt8(value)) } else if value &- 0x41 < 26 { letters.append(UInt8(value) | 0x20) }
+            } else if value < letterTable.count {
+                letters.append(contentsOf: letterTable[Int(value)])
+            }
+        }
+        return letters
+    }
+
+    /// The lower-case ASCII letters of every scalar below U+2000 (the Latin, Greek and Cyrillic
+    /// blocks among them), worked out once with Foundation's case mapping and decomposition: a name with an
+    /// umlaut then costs a table lookup, not a normalization.
+    private static let letterTable: [[UInt8]] = (0..<0x2000).map { value in
+        guard value >= 0x80, let scalar = Unicode.Scalar(value) else { return [] }
+        var letters: [UInt8] = []
+        for part in String(Character(scalar)).lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars {
+            if part.value &- 0x61 < 26 {
+                letters.append(UInt8(part.value))
+            } else if let mapped = otherLatin[part] ?? cyrillic[part] {
                 letters.append(contentsOf: mapped.utf8)
             }
         }

@@ -287,7 +287,7 @@ struct CompactCommand: ParsableCommand {
         let after = try store.indexSize()
         let cutoff = removed.cutoff.map { " published (else fetched) before \($0.formatted(.iso8601))" } ?? ""
         print("""
-            removed \(removed.documents) stories\(cutoff) and their \(removed.keys) keys from the dedup index
+            removed \(removed.documents) stories\(cutoff) and their \(removed.keys) keys from the dedup index, \(removed.events) from the event index
             the index holds \(after.documents) stories, \(after.keys) keys; file \(Self.mebibytes(before.fileBytes)) → \(Self.mebibytes(after.fileBytes))
             """)
     }

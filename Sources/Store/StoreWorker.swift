@@ -62,7 +62,7 @@ public final class StoreWorker: Service {
             let removed = try store.compact(dedup: dedup)
             if removed.documents > 0 {
                 logger.info("dedup index compacted", metadata: [
-                    "stories": "\(removed.documents)", "keys": "\(removed.keys)",
+                    "stories": "\(removed.documents)", "keys": "\(removed.keys)", "event_stories": "\(removed.events)",
                     "older_than": "\(removed.cutoff.map { $0.formatted(.iso8601) } ?? "-")",
                 ])
             }
