@@ -145,19 +145,8 @@ public final class DedupIndex {
         try refreshTemplate(db)
         let result = try body(Batch(index: self, db: db))
         pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
-        // Bound through SQLite's own calls: GRDB's general argument binding costs more than the
-        // B-tree insert itself for two integers.
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)").sqliteStatement
-        for (key, doc) in pendingKeys {
-            sqlite3_reset(insert)
-            sqlite3_bind_int64(insert, 1, key)
-            sqlite3_bind_int64(insert, 2, doc)
-            let code = sqlite3_step(insert)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-        }
-        sqlite3_reset(insert)
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)")
+        for (key, doc) in pendingKeys { try insert.run(key, doc, in: db) }
         return result
     }
 

@@ -140,7 +140,12 @@ struct EventFeatures {
                 if byte &- 0x41 < 26 { return (1, true, true) }
                 return nil
             }
-            guard let (scalar, length) = scalar(bytes, at: at), scalar.properties.isAlphabetic else { return nil }
+            guard let (scalar, length) = scalar(bytes, at: at) else { return nil }
+            if scalar.value < Self.letterFlags.count {
+                let flags = Self.letterFlags[Int(scalar.value)]
+                return flags & 1 == 0 ? nil : (length, flags & 2 != 0, false)
+            }
+            guard scalar.properties.isAlphabetic else { return nil }
             return (length, scalar.properties.isUppercase, false)
         }
         /// A space between groups of thousands at `at` (` `, no-break, narrow no-break, thin): its length.
@@ -192,6 +197,15 @@ struct EventFeatures {
                 index = end
                 continue
             }
+            let byte = bytes[index]
+            if byte < 0x80 {
+                // . ! ? : newline " ' ( |
+                if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x7C {
+                    sentenceStart = true
+                }
+                index += 1
+                continue
+            }
             let (scalar, length) = scalar(bytes, at: index) ?? (" ", 1)
             if sentenceMarks.contains(scalar) { sentenceStart = true }
             index += length
@@ -199,8 +213,15 @@ struct EventFeatures {
         return tokens
     }
 
-    /// What starts a sentence, a line or a quotation after it.
-    static let sentenceMarks = Set(".!?:\n\"“”„«»‘'(–—•|".unicodeScalars)
+    /// What outside ASCII starts a sentence, a line or a quotation after it.
+    static let sentenceMarks = Set("“”„«»‘–—•".unicodeScalars)
+
+    /// For each scalar below U+2000: 1 when it is a letter, 2 when it is an upper-case one.
+    /// Looked up once: Unicode's property tables cost more than the rest of reading a letter.
+    static let letterFlags: [UInt8] = (0..<0x2000).map { value in
+        guard let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic else { return 0 }
+        return scalar.properties.isUppercase ? 3 : 1
+    }
 
     // MARK: - Numbers and days
 
@@ -256,7 +277,27 @@ struct EventFeatures {
     /// The words before `cent` in `pour cent`, `per cent`, `por ciento`.
     static let percentBefore = hashes(["pour", "per", "por"])
 
-    static func hashes(_ words: [String]) -> Set<UInt64> { Set(words.map { wordHash($0.utf8) }) }
+    static func hashes(_ words: [String]) -> WordList { WordList(Dictionary(uniqueKeysWithValues: words.map { (wordHash($0.utf8), 0) })) }
+
+    /// Words by `wordHash`, with a 4096-bit filter in front: every word of a text is looked up
+    /// in the weekdays, and almost none is one; the filter answers for most without hashing the
+    /// hash again, as `Dictionary` would.
+    struct WordList: Sendable {
+        private var filter = [UInt64](repeating: 0, count: 64)
+        private let values: [UInt64: Int]
+
+        init(_ values: [UInt64: Int]) {
+            self.values = values
+            for hash in values.keys { filter[Int(hash >> 6 & 63)] |= 1 << (hash & 63) }
+        }
+
+        subscript(hash: UInt64) -> Int? {
+            guard filter[Int(hash >> 6 & 63)] & 1 << (hash & 63) != 0 else { return nil }
+            return values[hash]
+        }
+
+        func contains(_ hash: UInt64) -> Bool { self[hash] != nil }
+    }
 
     /// Words between a day and its month: ordinal endings and prepositions.
     static let betweenDayAndMonth = hashes(["st", "nd", "rd", "th", "of", "de", "del", "di", "du", "er", "e", "ème"])
@@ -264,7 +305,7 @@ struct EventFeatures {
     static let percentWords = hashes(["percent", "procent", "prozent", "pourcent", "porcentaje", "percento", "procento", "prosent", "procentu"])
 
     /// Month names and their common short forms in the languages the store meets most, to numbers.
-    static let months: [UInt64: Int] = {
+    static let months: WordList = {
         let names: [[String]] = [
             ["january", "jan", "januari", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "styczeń", "stycznia"],
             ["february", "feb", "februari", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "lutego"],
@@ -281,12 +322,12 @@ struct EventFeatures {
         ]
         var months: [UInt64: Int] = [:]
         for (number, forms) in names.enumerated() { for form in forms { months[wordHash(form.utf8)] = number + 1 } }
-        return months
+        return WordList(months)
     }()
 
     /// Weekdays to numbers (Monday 1): reports of one event name the day it happened, and the
     /// daily reports of a crisis each name another.
-    static let weekdays: [UInt64: Int] = {
+    static let weekdays: WordList = {
         let names: [[String]] = [
             ["monday", "maandag", "montag", "lundi", "lunes", "lunedì"], ["tuesday", "dinsdag", "dienstag", "mardi", "martes", "martedì"],
             ["wednesday", "woensdag", "mittwoch", "mercredi", "miércoles", "mercoledì"],
@@ -295,9 +336,9 @@ struct EventFeatures {
         ]
         var weekdays: [UInt64: Int] = [:]
         for (number, forms) in names.enumerated() { for form in forms { weekdays[wordHash(form.utf8)] = number + 1 } }
-        return weekdays
+        return WordList(weekdays)
     }()
 
     /// Capitalized words that name no one: months (English capitalizes them inside a sentence).
-    static let notNames = Set(months.keys)
+    static let notNames = months
 }

@@ -102,11 +102,11 @@ public final class EventIndex {
         let result = try body(Batch(index: self, db: db, indexed: indexed))
         pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_keys (key, doc) VALUES (?, ?)")
-        for (key, doc) in pendingKeys { try insert.execute(arguments: [key, doc]) }
+        for (key, doc) in pendingKeys { try insert.run(key, doc, in: db) }
         let count = try db.cachedStatement(sql: """
             INSERT INTO event_key_counts (key, documents) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET documents = documents + excluded.documents
             """)
-        for (key, added) in pendingCounts.sorted(by: { $0.key < $1.key }) { try count.execute(arguments: [key, added]) }
+        for (key, added) in pendingCounts.sorted(by: { $0.key < $1.key }) { try count.run(key, Int64(added), in: db) }
         return result
     }
 
@@ -184,8 +184,8 @@ public final class EventIndex {
     }
 
     private func documents(holding key: Int64, in db: Database) throws -> Int {
-        let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?"), arguments: [key]) ?? 0
-        return stored + (pendingCounts[key] ?? 0)
+        let stored = try db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?").integer(key, in: db) ?? 0
+        return Int(stored) + (pendingCounts[key] ?? 0)
     }
 
     private struct Candidate {
@@ -213,20 +213,20 @@ public final class EventIndex {
         let postings = try db.cachedStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT ?")
         var hits: [Int64: Double] = [:]
         for (key, (_, weight)) in lookups {
-            let cursor = try Int64.fetchCursor(postings, arguments: [key, settings.postingsPerLookup])
-            while let doc = try cursor.next() { hits[doc, default: 0] += weight }
+            try postings.run(key, Int64(settings.postingsPerLookup), in: db) { row in hits[sqlite3_column_int64(row, 0), default: 0] += weight }
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
         }
         let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(settings.candidateLimit)
         let read = try db.cachedStatement(sql: "SELECT event, event_label, published, language, norm, features, mentions FROM event_documents WHERE doc = ?")
-        return try chosen.compactMap { doc, _ in
-            try Row.fetchOne(read, arguments: [doc]).map { row in
-                let blob: Data = row[5]
-                let mentions: Data = row[6]
-                return Candidate(doc: doc, event: row[0], eventLabel: row[1], published: row[2], language: row[3], norm: row[4], keys: blob.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) },
-                                 mentions: Array(mentions))
+        var found: [Candidate] = []
+        for (doc, _) in chosen {
+            try read.run(doc, in: db) { row in
+                found.append(Candidate(doc: doc, event: sqlite3_column_int64(row, 0), eventLabel: row.text(column: 1),
+                                       published: sqlite3_column_double(row, 2), language: row.text(column: 3), norm: sqlite3_column_double(row, 4),
+                                       keys: row.integers(column: 5), mentions: row.bytes(column: 6)))
             }
         }
+        return found
     }
 
     // MARK: - The window
