@@ -7,7 +7,8 @@
 #     precision and recall per language pair.
 #  2. Real pages: what `store dedup --events` links among the dev sets' real articles with their
 #     own publication dates, each pair with the verdict judged by hand
-#     (Benchmarks/events/real-judgments.tsv); pairs not judged yet are listed.
+#     (Benchmarks/events/real-judgments.tsv); pairs not judged yet are listed. Then the same
+#     articles all dated within one day: a dense stream.
 #  3. Cost: `store dedup` and `store dedup --events` on the synthesized corpora of
 #     Benchmarks/dedup_corpus.py (100 000 and 1 000 000 documents, all within one window, so the
 #     index holds every one), on one core: µs per document, and what linking adds.
@@ -74,6 +75,10 @@ echo "== real pages: what is linked among the dev sets' articles, with their own
 python3 "$here/events_eval.py" real "$work/real.jsonl" "$work/devtexts.jsonl" "$work/datetexts.jsonl"
 "$bin/store" dedup --events "$work/real.jsonl" > "$work/real-out.jsonl"
 python3 "$here/events_eval.py" real-score "$work/real.jsonl" "$work/real-out.jsonl" "$here/events/real-judgments.tsv"
+echo "== real pages, all dated within one day (a dense stream: only the content keeps events apart)"
+python3 "$here/events_eval.py" real "$work/real-one-day.jsonl" "$work/devtexts.jsonl" "$work/datetexts.jsonl" --one-day
+"$bin/store" dedup --events "$work/real-one-day.jsonl" > "$work/real-one-day-out.jsonl"
+python3 "$here/events_eval.py" real-score "$work/real-one-day.jsonl" "$work/real-one-day-out.jsonl" "$here/events/real-judgments.tsv"
 
 echo "== cost: store dedup with and without --events, one core (taskset -c 0), index in a temporary SQLite file"
 for size in $sizes; do

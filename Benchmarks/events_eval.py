@@ -11,9 +11,11 @@
       in, each its own event, dated at random within the evaluation's months: unrelated
       stories of every kind, in the window, that must link to nothing.
       Lines are in publication order, as a stream arrives.
-  events_eval.py real OUT.jsonl TEXTS.jsonl...
+  events_eval.py real OUT.jsonl TEXTS.jsonl... [--one-day]
       The check on real pages: every article text of the dev sets (`parser extract` output) with
-      its own publication date, in publication order, each named by its page's file name.
+      its own publication date, in publication order, each named by its page's file name. With
+      --one-day, all dated within one day instead: a dense stream, where only the content keeps
+      stories of different events apart.
   events_eval.py real-score OUT.jsonl OUTPUT.jsonl JUDGMENTS.tsv
       The stories `store dedup --events` linked on real pages, each linked pair with the verdict
       judged by hand in JUDGMENTS.tsv (same event or not; pairs not judged yet are listed as
@@ -113,6 +115,9 @@ def real(args):
             rows.append({"id": os.path.basename(record["file"]), "title": record.get("title"), "text": text,
                          "language": record.get("language"), "published": published})
     rows.sort(key=lambda r: (r["published"], r["id"]))
+    if args.one_day:
+        for number, row in enumerate(rows):
+            row["published"] = f"2025-06-01T{number % 24:02d}:{number % 60:02d}:00Z"
     with open(args.out, "w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -231,6 +236,7 @@ def main():
     r = sub.add_parser("real")
     r.add_argument("out")
     r.add_argument("texts", nargs="+")
+    r.add_argument("--one-day", action="store_true")
     rs = sub.add_parser("real-score")
     rs.add_argument("input")
     rs.add_argument("output")
