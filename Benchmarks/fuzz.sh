@@ -4,7 +4,7 @@
 # ../shared/data's pages. Prints executions, their rate and findings; exit 1 on a finding, whose
 # input is copied to Tests/Fixtures/fuzz/TARGET/ (FuzzFindingsTests replays every such input).
 # Leak detection is off: the Swift runtime's one-time caches (regexes, metadata) read as leaks.
-#   Benchmarks/fuzz.sh TARGET SECONDS      targets: url robots feed page page-charset dedup-line iso-date api-request
+#   Benchmarks/fuzz.sh TARGET SECONDS      targets: url robots feed page page-charset dedup-line event-text iso-date api-request
 #   Benchmarks/fuzz.sh all SECONDS         each target in turn
 #   Benchmarks/fuzz.sh all 20000runs       a fixed number of runs each, seed 1
 #   Benchmarks/fuzz.sh ci                  what CI runs: fixed runs per target, seed 1
@@ -15,13 +15,13 @@ target="${1:?usage: Benchmarks/fuzz.sh TARGET|all SECONDS, or Benchmarks/fuzz.sh
 seconds="${2:-}"
 [[ "$target" == ci || -n "$seconds" ]] || { echo "usage: Benchmarks/fuzz.sh TARGET|all SECONDS, or Benchmarks/fuzz.sh ci" >&2; exit 2; }
 work="${FUZZ_DIR:-/var/tmp/wireroom-fuzz}"
-targets=(url robots feed page page-charset dedup-line iso-date api-request)
+targets=(url robots feed page page-charset dedup-line event-text iso-date api-request)
 if [[ "$target" == ci ]]; then
     # CI: a fixed number of runs each (seed 1) from a fresh corpus, about half a minute a target
     # on a 2-core machine.
     export FUZZ_DIR="$(mktemp -d)"
     status=0
-    for name in url robots feed dedup-line iso-date api-request; do "$0" "$name" 100000runs || status=1; done
+    for name in url robots feed dedup-line event-text iso-date api-request; do "$0" "$name" 100000runs || status=1; done
     for name in page page-charset; do "$0" "$name" 600runs || status=1; done
     exit $status
 fi
@@ -61,6 +61,9 @@ case "$target" in
             echo "(../shared/data/extraction-dev is not here: seeding from the tests' pages only)" >&2
         fi ;;
     dedup-line) seed a '{"id": "a", "title": "T", "text": "Line one.\nLine \"two\" \u00e9", "published": "2024-05-06T10:00:00+02:00"}' ;;
+    event-text)
+        seed a $'fr\nLe ferry Nordlicht s\'est échoué mardi au large de Sylt avec 212 passagers ; 14 blessés, 23 222 km, 4,5 %, le 10 août.'
+        seed b $'ru\nЛукашенко встретился с Тихановской 15. August; Karpenkow, By_Pol, KGB 100\u202F000.' ;;
     iso-date) seed a '2024-05-06T10:00:00.123+02:00'; seed b '2024-02-30'; seed c '20240506T100000Z' ;;
     api-request)
         seed lease '{"stage":"fetch","worker":"w","limit":5,"leaseSeconds":60}'

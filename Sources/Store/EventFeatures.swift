@@ -11,12 +11,12 @@ import Foundation
 /// not, unless the article also capitalizes it elsewhere), or an acronym of two or three capitals
 /// anywhere. German nouns pass that test too; they are common to many German articles, so their
 /// rarity (see `EventIndex`) weighs them down, and they are never shared with another language.
-struct EventFeatures {
-    enum Kind: UInt8 {
+public struct EventFeatures: Sendable {
+    enum Kind: UInt8, Sendable {
         case name = 1, acronym, number, day, weekday
     }
 
-    struct Feature: Hashable {
+    struct Feature: Hashable, Sendable {
         var kind: Kind
         var value: String
 
@@ -36,6 +36,9 @@ struct EventFeatures {
     /// How often the text mentions each feature, in the order of `features`.
     let mentions: [Int]
 
+    /// The features' keys in the event index, in the order of `features`.
+    public var keys: [Int64] { features.map(\.key) }
+
     /// An article's features are its most mentioned: the people and numbers a story is about
     /// recur, the names met once in a background paragraph matter less, and the index's cost
     /// per article follows this count.
@@ -47,7 +50,7 @@ struct EventFeatures {
     /// Read as UTF-8 bytes, Unicode properties looked up only for bytes outside ASCII, and no
     /// string made but for a feature's value: done the obvious way, on `String` and its scalars,
     /// this took seven times as long as deduplicating the article.
-    init(text: String, language: String? = nil) {
+    public init(text: String, language: String? = nil) {
         let reading = NameSkeleton.Reading(language: language)
         var counts: [Feature: (count: Int, first: Int)] = [:]
         let bytes = Array(text.utf8)

@@ -9,7 +9,7 @@ import GRDBSQLite
 public struct EventSettings: Sendable {
     /// Score (see `EventIndex`) at or above which two stories in different languages report one
     /// event.
-    public var threshold = 0.25
+    public var threshold = 0.2
     /// The same for two stories in one language (or of unknown language): they also share the
     /// capitalized words of their language that name no one (German nouns, English headings),
     /// which no other language shares, so the same score says less.

@@ -32,6 +32,11 @@ public enum FuzzTargets {
             _ = try? Extractor().extract(data[split...], httpCharset: String(decoding: data[..<split], as: UTF8.self))
         },
         "dedup-line": { data in _ = try? DedupInput(data) },
+        "event-text": { data in
+            // The first line names the language; the rest is the article's text.
+            let split = data.firstIndex(of: 0x0A) ?? data.startIndex
+            _ = EventFeatures(text: String(decoding: data[split...], as: UTF8.self), language: String(decoding: data[..<split], as: UTF8.self)).keys
+        },
         "iso-date": { data in _ = ISODate(String(decoding: data, as: UTF8.self))?.date },
         "api-request": { data in
             let decoder = WireCoding.decoder()
