@@ -123,7 +123,7 @@ struct StoreCommandTests {
         return queue
     }
 
-    @Test("two store workers racing over copies of the same stories make one cluster and one canonical article per story")
+    @Test("two store workers racing over copies of the same stories make one cluster and one canonical article per story, and one event of its reports in three languages")
     func racingWorkers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -132,6 +132,11 @@ struct StoreCommandTests {
             let bridge = [Stories.original, Stories.trimmed, Stories.withChrome, Stories.edited][copy % 4]
             articles.append(article(bridge, title: "Bridge \(copy)", url: "https://outlet\(copy).example/bridge"))
             articles.append(article(Stories.sameNamesOtherStory, title: "Ferry \(copy)", url: "https://outlet\(copy).example/ferry"))
+        }
+        let reports = [(EventStories.accidentDE, "de"), (EventStories.accidentEN, "en"), (EventStories.accidentFR, "fr")]
+        for (offset, (text, language)) in reports.enumerated() {
+            articles.insert(article(text, title: "Nordlicht \(language)", url: "https://\(language).example/nordlicht", published: "2025-11-04T21:00:00Z",
+                                    language: language), at: offset * 20)
         }
         let queue = try Self.queue(with: articles, at: directory.path("queue.sqlite"))
         let arguments = ["run", "--db", directory.path("queue.sqlite"), "--store-db", directory.path("articles.sqlite"),
@@ -142,14 +147,19 @@ struct StoreCommandTests {
             runs.withLock { $0.append(contentsOf: run.map { [$0] } ?? []) }
         }
         for run in runs.withLock({ $0 }) { #expect(run.status == 0, "\(run.stderr)") }
-        #expect(try queue.count(.store, .done) == 60)
+        #expect(try queue.count(.store, .done) == 63)
 
         let store = try ArticleStore(path: directory.path("articles.sqlite"))
         let summary = try store.summary()
-        #expect(summary.articles == 60 && summary.clusters == 2 && summary.duplicates == 58)
+        #expect(summary.articles == 63 && summary.clusters == 5 && summary.duplicates == 58)
         var canonical: [String?] = []
-        try store.export(since: nil, includeDuplicates: false) { canonical.append($0.title) }
-        #expect(canonical.count == 2, "\(canonical)")
+        var events: [String: Int64] = [:]
+        try store.export(since: nil, includeDuplicates: false) { article in
+            canonical.append(article.title)
+            if article.url.hasSuffix("/nordlicht") { events[article.url] = article.event }
+        }
+        #expect(canonical.count == 5, "\(canonical)")
+        #expect(events.count == 3 && Set(events.values).count == 1, "the three reports are one event: \(events)")
     }
 
     @Test("one article the article database refuses is parked as dead; the rest of its batch is stored and the worker goes on")
