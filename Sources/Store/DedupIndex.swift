@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import Model
 import Queue
 
@@ -144,9 +143,7 @@ public final class DedupIndex {
         defer { pendingKeys.removeAll(keepingCapacity: true); pendingDocs.removeAll(keepingCapacity: true) }
         try refreshTemplate(db)
         let result = try body(Batch(index: self, db: db))
-        pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)")
-        for (key, doc) in pendingKeys { try insert.run(key, doc, in: db) }
+        try db.insertSorted(pendingKeys, into: "dedup_keys")
         return result
     }
 

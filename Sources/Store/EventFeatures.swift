@@ -74,15 +74,15 @@ public struct EventFeatures: Sendable {
             }
             guard !token.sentenceInitial, token.letters >= 3, !Self.notNames.contains(token.lowered) else { continue }
             let word = bytes[token.range]
-            let skeleton = token.isASCII ? NameSkeleton.of(ascii: word) : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)))
-            guard let skeleton else { continue }
-            add(Feature(kind: .name, value: skeleton), at: position)
+            func skeleton(_ reading: NameSkeleton.Reading) -> String? {
+                token.isASCII ? NameSkeleton.of(ascii: word, reading: reading) : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)), reading: reading)
+            }
+            guard let common = skeleton(NameSkeleton.Reading(language: nil)) else { continue }
+            add(Feature(kind: .name, value: common), at: position)
             // A French or Spanish text writes foreign names its own way, and other languages'
             // names as they are: `Loukachenko`, but `Aschbacher`. Both readings then count.
             guard reading.differs else { continue }
-            let own = token.isASCII ? NameSkeleton.of(ascii: word, reading: reading)
-                : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)), reading: reading)
-            if let own, own != skeleton { add(Feature(kind: .name, value: own), at: position) }
+            if let own = skeleton(reading), own != common { add(Feature(kind: .name, value: own), at: position) }
         }
         let ranked = counts.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first }
             .prefix(Self.limit)
@@ -280,7 +280,7 @@ public struct EventFeatures: Sendable {
     /// The words before `cent` in `pour cent`, `per cent`, `por ciento`.
     static let percentBefore = hashes(["pour", "per", "por"])
 
-    static func hashes(_ words: [String]) -> WordList { WordList(Dictionary(uniqueKeysWithValues: words.map { (wordHash($0.utf8), 0) })) }
+    static func hashes(_ words: [String]) -> WordList { WordList(numbering: [words]) }
 
     /// Words by `wordHash`, with a 4096-bit filter in front: every word of a text is looked up
     /// in the weekdays, and almost none is one; the filter answers for most without hashing the
@@ -289,7 +289,10 @@ public struct EventFeatures: Sendable {
         private var filter = [UInt64](repeating: 0, count: 64)
         private let values: [UInt64: Int]
 
-        init(_ values: [UInt64: Int]) {
+        /// Each group's words, numbered from 1 by their group: months, weekdays.
+        init(numbering groups: [[String]]) {
+            var values: [UInt64: Int] = [:]
+            for (number, words) in groups.enumerated() { for word in words { values[wordHash(word.utf8)] = number + 1 } }
             self.values = values
             for hash in values.keys { filter[Int(hash >> 6 & 63)] |= 1 << (hash & 63) }
         }
@@ -308,8 +311,7 @@ public struct EventFeatures: Sendable {
     static let percentWords = hashes(["percent", "procent", "prozent", "pourcent", "porcentaje", "percento", "procento", "prosent", "procentu"])
 
     /// Month names and their common short forms in the languages the store meets most, to numbers.
-    static let months: WordList = {
-        let names: [[String]] = [
+    static let months = WordList(numbering: [
             ["january", "jan", "januari", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "styczeń", "stycznia"],
             ["february", "feb", "februari", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "lutego"],
             ["march", "mar", "maart", "märz", "maerz", "mars", "marzo", "março", "marca"],
@@ -322,25 +324,16 @@ public struct EventFeatures: Sendable {
             ["october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre", "outubro", "października"],
             ["november", "nov", "novembre", "noviembre", "novembro", "listopada"],
             ["december", "dec", "dez", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia"],
-        ]
-        var months: [UInt64: Int] = [:]
-        for (number, forms) in names.enumerated() { for form in forms { months[wordHash(form.utf8)] = number + 1 } }
-        return WordList(months)
-    }()
+    ])
 
     /// Weekdays to numbers (Monday 1): reports of one event name the day it happened, and the
     /// daily reports of a crisis each name another.
-    static let weekdays: WordList = {
-        let names: [[String]] = [
+    static let weekdays = WordList(numbering: [
             ["monday", "maandag", "montag", "lundi", "lunes", "lunedì"], ["tuesday", "dinsdag", "dienstag", "mardi", "martes", "martedì"],
             ["wednesday", "woensdag", "mittwoch", "mercredi", "miércoles", "mercoledì"],
             ["thursday", "donderdag", "donnerstag", "jeudi", "jueves", "giovedì"], ["friday", "vrijdag", "freitag", "vendredi", "viernes", "venerdì"],
             ["saturday", "zaterdag", "samstag", "samedi", "sábado", "sabato"], ["sunday", "zondag", "sonntag", "dimanche", "domingo", "domenica"],
-        ]
-        var weekdays: [UInt64: Int] = [:]
-        for (number, forms) in names.enumerated() { for form in forms { weekdays[wordHash(form.utf8)] = number + 1 } }
-        return WordList(weekdays)
-    }()
+    ])
 
     /// Capitalized words that name no one: months (English capitalizes them inside a sentence).
     static let notNames = months

@@ -100,9 +100,7 @@ public final class EventIndex {
         // too): a scale for the weights, read in two steps of the primary key, not a scan.
         let indexed = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(doc) - MIN(doc) + 1, 0) FROM event_documents") ?? 0
         let result = try body(Batch(index: self, db: db, indexed: indexed))
-        pendingKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_keys (key, doc) VALUES (?, ?)")
-        for (key, doc) in pendingKeys { try insert.run(key, doc, in: db) }
+        try db.insertSorted(pendingKeys, into: "event_keys")
         let count = try db.cachedStatement(sql: """
             INSERT INTO event_key_counts (key, documents) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET documents = documents + excluded.documents
             """)
@@ -136,7 +134,7 @@ public final class EventIndex {
     private func place(doc: Int64, features: EventFeatures, language: String?, published: Date, time: Date, label: String?, indexed: Int,
                        in db: Database) throws -> EventPlacement {
         let code = language.map(Self.languageCode)
-        let keys = features.features.map(\.key)
+        let keys = features.keys
         let stories = Double(indexed + pendingDocuments + 1)
         let counts = try keys.map { try documents(holding: $0, in: db) }
         // Relative to a feature no other story holds, so a story's norm, kept from when it was
@@ -146,7 +144,7 @@ public final class EventIndex {
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let hasNumbers = keys.contains { EventFeatures.Feature.kind(of: $0) == .number }
         var best: (candidate: Candidate, score: Double)?
-        for candidate in try candidates(keys: keys, counts: counts, weights: rarity, in: db) {
+        for candidate in try candidates(keys: keys, counts: counts, rarity: rarity, in: db) {
             guard abs(candidate.published - published.timeIntervalSince1970) <= settings.maximumApart, candidate.norm > 0 else { continue }
             let theirs = Dictionary(zip(candidate.keys, candidate.mentions), uniquingKeysWith: { first, _ in first })
             var shared = 0
@@ -207,12 +205,13 @@ public final class EventIndex {
     static func mentionWeight(_ mentions: Int) -> Double { 1 + log(Double(max(mentions, 1))) }
 
     /// The stories holding most of the weight of this story's rarest features that others hold.
-    private func candidates(keys: [Int64], counts: [Int], weights: [Double], in db: Database) throws -> [Candidate] {
-        let lookups = zip(keys, zip(counts, weights)).filter { $0.1.0 > 0 }.sorted { $0.1.1 > $1.1.1 }.prefix(settings.lookups)
+    private func candidates(keys: [Int64], counts: [Int], rarity: [Double], in db: Database) throws -> [Candidate] {
+        let held = keys.indices.filter { counts[$0] > 0 }
+        let lookups = held.sorted { rarity[$0] > rarity[$1] }.prefix(settings.lookups).map { (key: keys[$0], weight: rarity[$0]) }
         guard !lookups.isEmpty else { return [] }
         let postings = try db.cachedStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT ?")
         var hits: [Int64: Double] = [:]
-        for (key, (_, weight)) in lookups {
+        for (key, weight) in lookups {
             try postings.run(key, Int64(settings.postingsPerLookup), in: db) { row in hits[sqlite3_column_int64(row, 0), default: 0] += weight }
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
         }
@@ -237,6 +236,9 @@ public final class EventIndex {
         var removed = 0
         let deleteKey = try db.cachedStatement(sql: "DELETE FROM event_keys WHERE key = ? AND doc = ?")
         let uncount = try db.cachedStatement(sql: "UPDATE event_key_counts SET documents = documents - 1 WHERE key = ?")
+        // A key no story holds any more goes with its last story: the counts table is as large as
+        // the keys in the window, and no compaction scans it whole.
+        let forget = try db.cachedStatement(sql: "DELETE FROM event_key_counts WHERE key = ? AND documents <= 0")
         let deleteDocument = try db.cachedStatement(sql: "DELETE FROM event_documents WHERE doc = ?")
         while true {
             let rows = try Row.fetchAll(db, sql: "SELECT doc, features FROM event_documents WHERE at < ? ORDER BY at LIMIT 10000",
@@ -249,13 +251,13 @@ public final class EventIndex {
             }
             expired.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
             for (key, doc) in expired {
-                try deleteKey.execute(arguments: [key, doc])
-                try uncount.execute(arguments: [key])
+                try deleteKey.run(key, doc, in: db)
+                try uncount.run(key, in: db)
+                try forget.run(key, in: db)
             }
             for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
             removed += rows.count
         }
-        try db.execute(sql: "DELETE FROM event_key_counts WHERE documents <= 0")
         return removed
     }
 }

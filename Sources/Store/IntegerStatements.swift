@@ -34,6 +34,15 @@ extension Statement {
     }
 }
 
+extension Database {
+    /// Inserts (key, doc) rows into `table`, a `(key, doc)` primary key, in key order: each page
+    /// of the index is then visited once for all the rows it receives, not once per row.
+    func insertSorted(_ rows: [(key: Int64, doc: Int64)], into table: String) throws {
+        let insert = try cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (key, doc) VALUES (?, ?)")
+        for (key, doc) in rows.sorted(by: { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }) { try insert.run(key, doc, in: self) }
+    }
+}
+
 extension OpaquePointer {
     /// A blob column of the current row as 8-byte integers.
     func integers(column: Int32) -> [Int64] {

@@ -88,6 +88,13 @@ struct StoreRunCommand: AsyncParsableCommand {
     }
 }
 
+/// A `--since` time that is not ISO 8601 is refused with an example of one.
+func validateSince(_ since: String?) throws {
+    if let since, ISODate.date(since) == nil {
+        throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
+    }
+}
+
 /// `store export`: articles as JSON Lines.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,9 +117,7 @@ struct ExportCommand: ParsableCommand {
     var includeDuplicates = false
 
     func validate() throws {
-        if let since, ISODate.date(since) == nil {
-            throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
-        }
+        try validateSince(since)
     }
 
     func run() throws {
@@ -198,9 +203,7 @@ struct EventsCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let since, ISODate.date(since) == nil {
-            throw ValidationError("--since \(since.debugDescription) is not an ISO 8601 date or time (2026-11-22, 2026-11-22T08:00:00Z)")
-        }
+        try validateSince(since)
         guard limit > 0 else { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if let language, language.isEmpty || language.count > 12 || !language.allSatisfy({ $0.isLetter || $0 == "-" }) {
             throw ValidationError("--language \(language.debugDescription) is not a language code (nl, en, pt-BR)")
