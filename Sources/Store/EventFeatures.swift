@@ -16,28 +16,21 @@ public struct EventFeatures: Sendable {
         case name = 1, acronym, number, day, weekday
     }
 
-    struct Feature: Hashable, Sendable {
-        var kind: Kind
-        var value: String
-
-        /// The feature's key in the event index: a hash of its value, its kind in the low 3 bits.
-        var key: Int64 {
-            var hash = Hashing.fnvOffset ^ UInt64(kind.rawValue)
-            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime }
-            return Int64(bitPattern: Hashing.mix(hash) & ~7 | UInt64(kind.rawValue))
-        }
-
-        /// The kind of the feature a key stands for.
-        static func kind(of key: Int64) -> Kind? { Kind(rawValue: UInt8(key & 7)) }
-    }
-
-    /// The features, most mentioned first (then in text order), at most `limit`.
-    let features: [Feature]
-    /// How often the text mentions each feature, in the order of `features`.
+    /// The features' keys in the event index, most mentioned first (then in text order), at most
+    /// `limit`.
+    public let keys: [Int64]
+    /// How often the text mentions each feature, in the order of `keys`.
     let mentions: [Int]
 
-    /// The features' keys in the event index, in the order of `features`.
-    public var keys: [Int64] { features.map(\.key) }
+    /// A feature's key in the event index: a hash of its value, its kind in the low 3 bits.
+    static func key<Value: Sequence>(_ kind: Kind, _ value: Value) -> Int64 where Value.Element == UInt8 {
+        var hash = Hashing.fnvOffset ^ UInt64(kind.rawValue)
+        for byte in value { hash = (hash ^ UInt64(byte)) &* Hashing.fnvPrime }
+        return Int64(bitPattern: Hashing.mix(hash) & ~7 | UInt64(kind.rawValue))
+    }
+
+    /// The kind of the feature a key stands for.
+    static func kind(of key: Int64) -> Kind? { Kind(rawValue: UInt8(key & 7)) }
 
     /// An article's features are its most mentioned: the people and numbers a story is about
     /// recur, the names met once in a background paragraph matter less, and the index's cost
@@ -48,46 +41,87 @@ public struct EventFeatures: Sendable {
     /// (see `NameSkeleton.Reading`).
     ///
     /// Read as UTF-8 bytes, Unicode properties looked up only for bytes outside ASCII, and no
-    /// string made but for a feature's value: done the obvious way, on `String` and its scalars,
-    /// this took seven times as long as deduplicating the article.
+    /// string or array made per word: a feature is counted by its key. Done the obvious way, on
+    /// `String` and its scalars, this took seven times as long as deduplicating the article.
     public init(text: String, language: String? = nil) {
-        let reading = NameSkeleton.Reading(language: language)
-        var counts: [Feature: (count: Int, first: Int)] = [:]
-        let bytes = Array(text.utf8)
+        var text = text
+        let read = text.withUTF8 { Self.read($0, reading: NameSkeleton.Reading(language: language)) }
+        keys = read.keys
+        mentions = read.mentions
+    }
+
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>, reading: NameSkeleton.Reading) -> (keys: [Int64], mentions: [Int]) {
+        let common = NameSkeleton.Reading(language: nil)
         let tokens = Self.tokens(of: bytes)
-        func add(_ feature: Feature, at position: Int) {
-            counts[feature, default: (0, position)].count += 1
-        }
+        var counts = Counts(capacity: 2 * tokens.count)  // a name counts in two readings at most
+        /// A word's letters, lower-case ASCII, and a number's normalized digits: reused.
+        var scratch: [UInt8] = []
+        func add(_ key: Int64, at position: Int) { counts.add(key, at: position) }
         for (position, token) in tokens.enumerated() {
             if token.isNumber {
-                if let feature = Self.numberFeature(tokens, at: position, in: bytes) { add(feature, at: position) }
+                if let key = Self.numberFeature(tokens, at: position, in: bytes, scratch: &scratch) { add(key, at: position) }
                 continue
             }
             if let weekday = Self.weekdays[token.lowered] {
-                add(Feature(kind: .weekday, value: String(weekday)), at: position)
+                add(key(.weekday, String(weekday).utf8), at: position)
                 continue
             }
             guard token.firstIsUpper else { continue }
             if token.allUpper, (2...3).contains(token.letters) {
-                add(Feature(kind: .acronym, value: String(decoding: bytes[token.range], as: UTF8.self).lowercased()), at: position)
+                let acronym = UnsafeBufferPointer(rebasing: bytes[token.range])
+                add(token.isASCII ? key(.acronym, acronym.lazy.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }) : key(.acronym, String(decoding: acronym, as: UTF8.self).lowercased().utf8),
+                    at: position)
                 continue
             }
             guard !token.sentenceInitial, token.letters >= 3, !Self.notNames.contains(token.lowered) else { continue }
-            let word = bytes[token.range]
-            func skeleton(_ reading: NameSkeleton.Reading) -> String? {
-                token.isASCII ? NameSkeleton.of(ascii: word, reading: reading) : NameSkeleton.of(Substring(String(decoding: word, as: UTF8.self)), reading: reading)
+            scratch.removeAll(keepingCapacity: true)
+            if token.isASCII {
+                for byte in bytes[token.range] where byte != 0x5F { scratch.append(byte | 0x20) }
+            } else {
+                var index = token.range.lowerBound
+                while index < token.range.upperBound {
+                    guard let (scalar, length) = Self.scalar(bytes, at: index) else { index += 1; continue }
+                    NameSkeleton.appendLetters(of: scalar, to: &scratch)
+                    index += length
+                }
             }
-            guard let common = skeleton(NameSkeleton.Reading(language: nil)) else { continue }
-            add(Feature(kind: .name, value: common), at: position)
+            let readings = scratch.withUnsafeBufferPointer { letters in
+                (common: NameSkeleton(letters: letters, reading: common), own: reading.differs ? NameSkeleton(letters: letters, reading: reading) : nil)
+            }
+            guard let name = readings.common else { continue }
+            add(key(.name, name), at: position)
             // A French or Spanish text writes foreign names its own way, and other languages'
             // names as they are: `Loukachenko`, but `Aschbacher`. Both readings then count.
-            guard reading.differs else { continue }
-            if let own = skeleton(reading), own != common { add(Feature(kind: .name, value: own), at: position) }
+            if let own = readings.own, own != name { add(key(.name, own), at: position) }
         }
-        let ranked = counts.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first }
-            .prefix(Self.limit)
-        features = ranked.map(\.key)
-        mentions = ranked.map(\.value.count)
+        let ranked = counts.features.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }.prefix(Self.limit)
+        return (ranked.map(\.key), ranked.map { Int($0.count) })
+    }
+
+    /// The features counted so far: open addressing by the key's own bits (a key is a hash
+    /// already), never more than half full. `Dictionary` hashed each key again with SipHash,
+    /// a tenth of the time spent reading features.
+    private struct Counts {
+        /// 0 marks an empty slot: no key is 0, its low bits are its kind.
+        private var slots: [(key: Int64, count: Int32, first: Int32)]
+        private let mask: Int
+
+        /// For at most `capacity` features.
+        init(capacity: Int) {
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            slots = Array(repeating: (0, 0, 0), count: size)
+            mask = size - 1
+        }
+
+        mutating func add(_ key: Int64, at position: Int) {
+            var index = Int(truncatingIfNeeded: key >> 3) & mask
+            while slots[index].key != 0, slots[index].key != key { index = (index + 1) & mask }
+            if slots[index].key == 0 { slots[index] = (key, 0, Int32(truncatingIfNeeded: position)) }
+            slots[index].count += 1
+        }
+
+        var features: [(key: Int64, count: Int32, first: Int32)] { slots.filter { $0.key != 0 } }
     }
 
     // MARK: - Tokens
@@ -111,13 +145,17 @@ public struct EventFeatures: Sendable {
 
     /// The hash of a word's bytes with ASCII letters lowered: what the word lists are keyed by.
     static func wordHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        var hash = Hashing.fnvOffset
-        for byte in bytes { hash = (hash ^ UInt64(byte &- 0x41 < 26 ? byte | 0x20 : byte)) &* Hashing.fnvPrime }
-        return hash
+        bytes.reduce(Hashing.fnvOffset, wordHash)
+    }
+
+    /// One byte's step of `wordHash`.
+    @inline(__always)
+    static func wordHash(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte &- 0x41 < 26 ? byte | 0x20 : byte)) &* Hashing.fnvPrime
     }
 
     /// The scalar at `index` and its length in bytes (nil for a byte that starts none).
-    static func scalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
+    static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int)? {
         let lead = bytes[index]
         if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
         let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0
@@ -129,10 +167,12 @@ public struct EventFeatures: Sendable {
 
     /// Words (letters, `_` joining them: `By_Pol`) and numbers (digits, `.` or `,` between
     /// digits, spaces between groups of thousands), each marked with where it stands.
-    static func tokens(of bytes: [UInt8]) -> [Token] {
+    static func tokens(of bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 6)
         var index = 0
         var sentenceStart = true
+        let letterFlags = Self.letterFlags
         func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] &- 0x30 < 10 }
         /// A letter at `at`: its length in bytes and whether it is upper case, or nil.
         func letter(_ at: Int) -> (length: Int, upper: Bool, ascii: Bool)? {
@@ -144,8 +184,8 @@ public struct EventFeatures: Sendable {
                 return nil
             }
             guard let (scalar, length) = scalar(bytes, at: at) else { return nil }
-            if scalar.value < Self.letterFlags.count {
-                let flags = Self.letterFlags[Int(scalar.value)]
+            if scalar.value < letterFlags.count {
+                let flags = letterFlags[Int(scalar.value)]
                 return flags & 1 == 0 ? nil : (length, flags & 2 != 0, false)
             }
             guard scalar.properties.isAlphabetic else { return nil }
@@ -178,24 +218,36 @@ public struct EventFeatures: Sendable {
                 continue
             }
             if let first = letter(index) {
-                var token = Token(range: index..<index, isNumber: false, sentenceInitial: sentenceStart, percentSign: false)
-                token.firstIsUpper = first.upper
+                // ASCII letters are most of every text: read here, not through `letter`.
                 var end = index
-                while true {
-                    if let next = letter(end) {
-                        token.letters += 1
-                        token.allUpper = token.allUpper && next.upper
-                        token.isASCII = token.isASCII && next.ascii
+                var letters = 0
+                var allUpper = true
+                var isASCII = true
+                var hash = Hashing.fnvOffset
+                while end < bytes.count {
+                    let byte = bytes[end]
+                    if byte &- 0x61 < 26 {
+                        allUpper = false
+                    } else if byte &- 0x41 < 26 {
+                        // an upper-case ASCII letter
+                    } else if byte >= 0x80, let next = letter(end) {
+                        letters += 1
+                        allUpper = allUpper && next.upper
+                        isASCII = false
+                        for byte in bytes[end..<end + next.length] { hash = wordHash(hash, byte) }
                         end += next.length
-                    } else if end < bytes.count, bytes[end] == 0x5F, letter(end + 1) != nil {
-                        end += 1  // By_Pol
-                    } else {
+                        continue
+                    } else if byte != 0x5F || letter(end + 1) == nil {
                         break
+                    } else {
+                        letters -= 1  // By_Pol: the underscore joins, it is no letter
                     }
+                    letters += 1
+                    hash = wordHash(hash, byte)
+                    end += 1
                 }
-                token.range = index..<end
-                token.lowered = wordHash(bytes[index..<end])
-                tokens.append(token)
+                tokens.append(Token(range: index..<end, isNumber: false, sentenceInitial: sentenceStart, percentSign: false, lowered: hash,
+                                    isASCII: isASCII, firstIsUpper: first.upper, allUpper: allUpper, letters: letters))
                 sentenceStart = false
                 index = end
                 continue
@@ -229,8 +281,9 @@ public struct EventFeatures: Sendable {
     // MARK: - Numbers and days
 
     /// A day of the month beside a month name, else a number that says something specific:
-    /// decimals, percentages, whole numbers from 10 up that are not years.
-    private static func numberFeature(_ tokens: [Token], at position: Int, in bytes: [UInt8]) -> Feature? {
+    /// decimals, percentages, whole numbers from 10 up that are not years. `value` is scratch
+    /// space for the number as compared (`4.5`, `100000`, `80%`).
+    private static func numberFeature(_ tokens: [Token], at position: Int, in bytes: UnsafeBufferPointer<UInt8>, scratch value: inout [UInt8]) -> Int64? {
         let token = tokens[position]
         let next = position + 1 < tokens.count ? tokens[position + 1].lowered : 0
         let previous = position > 0 ? tokens[position - 1].lowered : 0
@@ -238,43 +291,64 @@ public struct EventFeatures: Sendable {
         var monthAfter = position + 1
         while monthAfter < tokens.count, monthAfter <= position + 2, Self.betweenDayAndMonth.contains(tokens[monthAfter].lowered) { monthAfter += 1 }
         let month = monthAfter < tokens.count ? tokens[monthAfter].lowered : 0
-        // The digit groups and what separates them.
-        var groups: [[UInt8]] = [[]]
+        // The digit groups (the first two as ranges) and what separates them.
+        var groups = 0
+        var first = 0..<0
+        var second = 0..<0
+        var laterAllThree = true
         var spaced = false
-        for byte in bytes[token.range] {
-            if byte &- 0x30 < 10 {
-                groups[groups.count - 1].append(byte)
-            } else if !groups[groups.count - 1].isEmpty {
-                spaced = spaced || (byte != 0x2E && byte != 0x2C)
-                groups.append([])
+        var index = token.range.lowerBound
+        while index < token.range.upperBound {
+            guard bytes[index] &- 0x30 < 10 else {
+                spaced = spaced || (bytes[index] != 0x2E && bytes[index] != 0x2C)
+                index += 1
+                continue
             }
+            let start = index
+            while index < token.range.upperBound, bytes[index] &- 0x30 < 10 { index += 1 }
+            groups += 1
+            if groups == 1 { first = start..<index } else if groups == 2 { second = start..<index }
+            if groups > 1, index - start != 3 { laterAllThree = false }
         }
-        groups.removeAll { $0.isEmpty }
-        if groups.count == 1, groups[0].count <= 2, let day = Int(String(decoding: groups[0], as: UTF8.self)), (1...31).contains(day),
-           let month = months[month] ?? months[previous] {
-            return Feature(kind: .day, value: "\(month)-\(day)")
+        func digits(_ range: Range<Int>) -> Slice<UnsafeBufferPointer<UInt8>> { bytes[range] }
+        if groups == 1, first.count <= 2, let month = months[month] ?? months[previous] {
+            let day = digits(first).reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if (1...31).contains(day) { return key(.day, "\(month)-\(day)".utf8) }
         }
-        let value: String
-        if groups.count == 1 {
-            value = String(decoding: groups[0].drop { $0 == 0x30 }, as: UTF8.self)
-        } else if groups.dropFirst().allSatisfy({ $0.count == 3 }), groups[0].count <= 3 {
-            value = String(decoding: groups.joined().drop { $0 == 0x30 }, as: UTF8.self)  // thousands: 100,000, 100.000, 100 000
+        value.removeAll(keepingCapacity: true)
+        if groups == 1 || laterAllThree && first.count <= 3 {
+            // one group, or thousands: 100,000, 100.000, 100 000
+            for byte in bytes[first.lowerBound..<token.range.upperBound] where byte &- 0x30 < 10 && (!value.isEmpty || byte != 0x30) { value.append(byte) }
         } else if spaced {
             return nil  // digits beside digits, not a number written with spaces
-        } else if groups.count == 2 {
-            let whole = groups[0].drop { $0 == 0x30 }
-            var fraction = groups[1][...]
+        } else if groups == 2 {
+            value.append(contentsOf: digits(first).drop { $0 == 0x30 })
+            if value.isEmpty { value.append(0x30) }
+            var fraction = digits(second)
             while fraction.last == 0x30 { fraction = fraction.dropLast() }
-            value = (whole.isEmpty ? "0" : String(decoding: whole, as: UTF8.self)) + (fraction.isEmpty ? "" : "." + String(decoding: fraction, as: UTF8.self))
+            if !fraction.isEmpty {
+                value.append(0x2E)
+                value.append(contentsOf: fraction)
+            }
         } else {
             return nil
         }
         let percent = token.percentSign || percentWords.contains(next)
-            || Self.percentBefore.contains(next) && position + 2 < tokens.count
-            && String(decoding: bytes[tokens[position + 2].range], as: UTF8.self).lowercased().hasPrefix("cent")
-        if percent { return Feature(kind: .number, value: value + "%") }
-        if !value.contains("."), let whole = Int(value), whole < 10 || (1900...2100).contains(whole) { return nil }
-        return value.isEmpty ? nil : Feature(kind: .number, value: value)
+            || Self.percentBefore.contains(next) && position + 2 < tokens.count && Self.startsWithCent(bytes[tokens[position + 2].range])
+        if percent {
+            value.append(0x25)
+            return key(.number, value)
+        }
+        if !value.contains(0x2E), value.count <= 4 {
+            let whole = value.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if whole < 10 || (1900...2100).contains(whole) { return nil }
+        }
+        return value.isEmpty ? nil : key(.number, value)
+    }
+
+    /// Whether a word starts with `cent`, in any case.
+    private static func startsWithCent(_ word: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        word.count >= 4 && zip(word, "cent".utf8).allSatisfy { $0 &- 0x41 < 26 ? $0 | 0x20 == $1 : $0 == $1 }
     }
 
     /// The words before `cent` in `pour cent`, `per cent`, `por ciento`.

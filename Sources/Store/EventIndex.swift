@@ -60,6 +60,9 @@ public final class EventIndex {
     private var pendingDocs: [Int64: [Int64]] = [:]
     private var pendingCounts: [Int64: Int] = [:]
     private var pendingDocuments = 0
+    /// The stored counts of the keys the batch has looked up: they change only when the batch is
+    /// written, and the common keys (weekdays, a country's name) recur in most stories.
+    private var storedCounts: [Int64: Int] = [:]
 
     public init(settings: EventSettings = EventSettings()) {
         self.settings = settings
@@ -94,6 +97,7 @@ public final class EventIndex {
             pendingKeys.removeAll(keepingCapacity: true)
             pendingDocs.removeAll(keepingCapacity: true)
             pendingCounts.removeAll(keepingCapacity: true)
+            storedCounts.removeAll(keepingCapacity: true)
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
@@ -142,23 +146,24 @@ public final class EventIndex {
         let rarity = counts.map { log(1 + stories / Double(1 + $0)) / log(1 + stories) }
         let weights = zip(rarity, features.mentions).map { $0 * Self.mentionWeight($1) }
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let hasNumbers = keys.contains { EventFeatures.Feature.kind(of: $0) == .number }
+        let hasNumbers = keys.contains { EventFeatures.kind(of: $0) == .number }
         var best: (candidate: Candidate, score: Double)?
         for candidate in try candidates(keys: keys, counts: counts, rarity: rarity, in: db) {
             guard abs(candidate.published - published.timeIntervalSince1970) <= settings.maximumApart, candidate.norm > 0 else { continue }
-            let theirs = Dictionary(zip(candidate.keys, candidate.mentions), uniquingKeysWith: { first, _ in first })
             var shared = 0
             var sharedNumbers = 0
             var product = 0.0
             for (index, key) in keys.enumerated() {
-                guard let mentions = theirs[key] else { continue }
+                // A story has at most `EventFeatures.limit` features: a scan beats a dictionary.
+                guard let theirs = candidate.keys.firstIndex(of: key), theirs < candidate.mentions.count else { continue }
+                let mentions = candidate.mentions[theirs]
                 shared += 1
-                if EventFeatures.Feature.kind(of: key) == .number { sharedNumbers += 1 }
+                if EventFeatures.kind(of: key) == .number { sharedNumbers += 1 }
                 product += weights[index] * rarity[index] * Self.mentionWeight(Int(mentions))
             }
             // Two stories that both state numbers, none of them the same, tell different facts:
             // the next day's count, another match's score, the sentence after the verdict.
-            if sharedNumbers == 0, hasNumbers, candidate.keys.contains(where: { EventFeatures.Feature.kind(of: $0) == .number }) { continue }
+            if sharedNumbers == 0, hasNumbers, candidate.keys.contains(where: { EventFeatures.kind(of: $0) == .number }) { continue }
             let score = product / (norm * candidate.norm)
             let threshold = code != nil && candidate.language != nil && code != candidate.language ? settings.threshold : settings.sameLanguageThreshold
             if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
@@ -182,8 +187,14 @@ public final class EventIndex {
     }
 
     private func documents(holding key: Int64, in db: Database) throws -> Int {
-        let stored = try db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?").integer(key, in: db) ?? 0
-        return Int(stored) + (pendingCounts[key] ?? 0)
+        let stored: Int
+        if let known = storedCounts[key] {
+            stored = known
+        } else {
+            stored = try Int(db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?").integer(key, in: db) ?? 0)
+            storedCounts[key] = stored
+        }
+        return stored + (pendingCounts[key] ?? 0)
     }
 
     private struct Candidate {
@@ -211,6 +222,7 @@ public final class EventIndex {
         guard !lookups.isEmpty else { return [] }
         let postings = try db.cachedStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT ?")
         var hits: [Int64: Double] = [:]
+        hits.reserveCapacity(settings.lookups * settings.postingsPerLookup)
         for (key, weight) in lookups {
             try postings.run(key, Int64(settings.postingsPerLookup), in: db) { row in hits[sqlite3_column_int64(row, 0), default: 0] += weight }
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }

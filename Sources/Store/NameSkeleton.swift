@@ -15,7 +15,10 @@ import Foundation
 /// the first four classes count, so inflected and derived forms of a name (`Belarus`,
 /// `Belarussische`, `Belarusian`; `Lukashenko's`) share it. The classes are coarse on purpose:
 /// names that share a skeleton by chance cost a little weight, the rarity of the rest decides.
-enum NameSkeleton {
+struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
+    /// The classes as ASCII bytes, the first in the lowest byte; zero past the last.
+    let classes: UInt32
+
     /// Classes kept: enough to tell names apart, few enough to reach past endings.
     static let length = 4
 
@@ -35,29 +38,37 @@ enum NameSkeleton {
         var differs: Bool { chIsSh || jIsKh }
     }
 
-    /// The skeleton of an ASCII word, read from its bytes.
-    static func of(ascii word: ArraySlice<UInt8>, reading: Reading = Reading(language: nil)) -> String? {
-        of(letters: word.compactMap { $0 &- 0x61 < 26 ? $0 : $0 &- 0x41 < 26 ? $0 | 0x20 : nil }, reading: reading)
-    }
-
     /// The skeleton of a word (letters only, any script), or nil when it has fewer than three
     /// consonant classes (too short to tell one name from another).
-    static func of(_ word: Substring, reading: Reading = Reading(language: nil)) -> String? {
-        of(letters: latinLetters(word), reading: reading)
+    init?(_ word: Substring, reading: Reading = Reading(language: nil)) {
+        var letters: [UInt8] = []
+        letters.reserveCapacity(word.utf8.count)
+        for scalar in word.unicodeScalars { Self.appendLetters(of: scalar, to: &letters) }
+        guard let skeleton = letters.withUnsafeBufferPointer({ NameSkeleton(letters: $0, reading: reading) }) else { return nil }
+        self = skeleton
     }
 
-    /// The skeleton of lower-case ASCII letters.
-    private static func of(letters: [UInt8], reading: Reading) -> String? {
-        var classes: [UInt8] = []
-        classes.reserveCapacity(length)
+    /// The skeleton of lower-case ASCII letters (see `appendLetters(of:to:)`), or nil as above.
+    /// Packed in an integer, not a string: names are most of the words an article's features
+    /// are read from.
+    init?(letters: UnsafeBufferPointer<UInt8>, reading: Reading) {
+        var classes: UInt32 = 0
+        var count = 0
+        var last: UInt8 = 0
+        func append(_ sound: UInt8) {
+            guard sound != last, count < Self.length else { return }
+            classes |= UInt32(sound) << (8 * count)
+            count += 1
+            last = sound
+        }
         var index = 0
         func at(_ offset: Int) -> UInt8 { index + offset < letters.count ? letters[index + offset] : 0 }
         func isVowel(_ letter: UInt8) -> Bool { "aeiouyj".utf8.contains(letter) }
         if at(0) == UInt8(ascii: "t"), at(1) == UInt8(ascii: "s") {
-            classes.append(UInt8(ascii: "t"))
+            append(UInt8(ascii: "t"))
             index = 2
         }
-        while index < letters.count, classes.count < length {
+        while index < letters.count, count < Self.length {
             let letter = letters[index]
             var consumed = 1
             var sound: UInt8?
@@ -85,7 +96,7 @@ enum NameSkeleton {
                 if at(1) == UInt8(ascii: "h") { consumed = 2 }
                 sound = UInt8(ascii: "K")
             case UInt8(ascii: "x"):
-                if classes.last != UInt8(ascii: "K") { classes.append(UInt8(ascii: "K")) }
+                append(UInt8(ascii: "K"))
                 sound = UInt8(ascii: "S")
             case UInt8(ascii: "p"):
                 if at(1) == UInt8(ascii: "h") { consumed = 2; sound = UInt8(ascii: "f") } else { sound = letter }
@@ -106,28 +117,39 @@ enum NameSkeleton {
             default:
                 sound = letter
             }
-            if let sound, classes.last != sound, classes.count < length { classes.append(sound) }
+            if let sound { append(sound) }
             index += consumed
         }
-        guard classes.count >= 3 else { return nil }
-        return String(decoding: classes.prefix(length), as: UTF8.self)
+        guard count >= 3 else { return nil }
+        self.classes = classes
     }
 
-    /// The word's letters as lower-case ASCII: diacritics dropped (`š` → `s`, `ü` → `u`), the
-    /// letters NFKD does not decompose mapped (`ł ø ß æ đ`), Cyrillic transliterated as in English
-    /// news. Letters of other scripts are left out.
-    static func latinLetters(_ word: Substring) -> [UInt8] {
-        var letters: [UInt8] = []
-        letters.reserveCapacity(word.utf8.count)
-        for scalar in word.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                if value &- 0x61 < 26 { letters.append(UInt8(value)) } else if value &- 0x41 < 26 { letters.append(UInt8(value) | 0x20) }
-            } else if value < letterTable.count {
-                letters.append(contentsOf: letterTable[Int(value)])
-            }
+    /// The classes' bytes, in order: what the feature's key hashes.
+    func makeIterator() -> Iterator { Iterator(rest: classes) }
+
+    struct Iterator: IteratorProtocol {
+        var rest: UInt32
+
+        mutating func next() -> UInt8? {
+            guard rest != 0 else { return nil }
+            defer { rest >>= 8 }
+            return UInt8(rest & 0xFF)
         }
-        return letters
+    }
+
+    var description: String { String(decoding: Array(self), as: UTF8.self) }
+
+    /// Appends a scalar's letters as lower-case ASCII: diacritics dropped (`š` → `s`, `ü` → `u`),
+    /// the letters NFKD does not decompose mapped (`ł ø ß æ đ`), Cyrillic transliterated as in
+    /// English news. Letters of other scripts are left out.
+    @inline(__always)
+    static func appendLetters(of scalar: Unicode.Scalar, to letters: inout [UInt8]) {
+        let value = scalar.value
+        if value < 0x80 {
+            if value &- 0x61 < 26 { letters.append(UInt8(value)) } else if value &- 0x41 < 26 { letters.append(UInt8(value) | 0x20) }
+        } else if value < letterTable.count {
+            letters.append(contentsOf: letterTable[Int(value)])
+        }
     }
 
     /// The lower-case ASCII letters of every scalar below U+2000 (the Latin, Greek and Cyrillic
