@@ -45,21 +45,49 @@ public struct EventFeatures: Sendable {
     /// `String` and its scalars, this took seven times as long as deduplicating the article.
     public init(text: String, language: String? = nil) {
         var text = text
-        let read = text.withUTF8 { Self.read($0, reading: NameSkeleton.Reading(language: language)) }
+        let read = text.withUTF8 { Self.read(Self.opening($0), reading: NameSkeleton.Reading(language: language)) }
         keys = read.keys
         mentions = read.mentions
     }
 
+    /// The bytes of an article read for its features: about the first 4 000 (six to eight
+    /// paragraphs), ending at a space or line break. A report states who, what, where and when
+    /// in its opening paragraphs; what follows is background that other events of the same
+    /// story share, and the cost per article then stays bounded however long it is (a live blog
+    /// runs to a hundred thousand bytes). Measured in `Benchmarks/events.sh`: from 3 000 to 5 000
+    /// bytes the links are the same as with the whole text but for one pair either way, and
+    /// linking costs a third less.
+    static func opening(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard bytes.count > openingLength else { return bytes }
+        var end = openingLength
+        while end > openingLength / 2, bytes[end] != 0x20, bytes[end] != 0x0A { end -= 1 }
+        if bytes[end] != 0x20, bytes[end] != 0x0A {
+            end = openingLength
+            while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a character
+        }
+        return UnsafeBufferPointer(rebasing: bytes[..<end])
+    }
+
+    /// See `opening(_:)`.
+    static let openingLength = 4_000
+
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, reading: NameSkeleton.Reading) -> (keys: [Int64], mentions: [Int]) {
         let common = NameSkeleton.Reading(language: nil)
-        let tokens = Self.tokens(of: bytes)
-        var counts = Counts(capacity: 2 * tokens.count)  // a name counts in two readings at most
+        var counts = Counts()
         /// A word's letters, lower-case ASCII, and a number's normalized digits: reused.
         var scratch: [UInt8] = []
         func add(_ key: Int64, at position: Int) { counts.add(key, at: position) }
-        for (position, token) in tokens.enumerated() {
+        var reader = TokenReader(bytes: bytes)
+        var position = -1
+        var previous: UInt64 = 0
+        while let token = reader.next() {
+            position += 1
+            defer { previous = token.lowered }
             if token.isNumber {
-                if let key = Self.numberFeature(tokens, at: position, in: bytes, scratch: &scratch) { add(key, at: position) }
+                // What follows a number says what it is: read ahead on a copy of the reader.
+                var ahead = reader
+                let following = [ahead.next(), ahead.next(), ahead.next()].compactMap { $0 }
+                if let key = Self.numberFeature(token, previous: previous, following: following, in: bytes, scratch: &scratch) { add(key, at: position) }
                 continue
             }
             if let weekday = Self.weekdays[token.lowered] {
@@ -104,21 +132,32 @@ public struct EventFeatures: Sendable {
     private struct Counts {
         /// 0 marks an empty slot: no key is 0, its low bits are its kind.
         private var slots: [(key: Int64, count: Int32, first: Int32)]
-        private let mask: Int
 
-        /// For at most `capacity` features.
-        init(capacity: Int) {
-            var size = 16
-            while size < capacity * 2 { size <<= 1 }
-            slots = Array(repeating: (0, 0, 0), count: size)
-            mask = size - 1
-        }
+        private var mask = 255
+        private var filled = 0
+
+        init() { slots = Array(repeating: (0, 0, 0), count: mask + 1) }
 
         mutating func add(_ key: Int64, at position: Int) {
             var index = Int(truncatingIfNeeded: key >> 3) & mask
             while slots[index].key != 0, slots[index].key != key { index = (index + 1) & mask }
-            if slots[index].key == 0 { slots[index] = (key, 0, Int32(truncatingIfNeeded: position)) }
+            if slots[index].key == 0 {
+                slots[index] = (key, 0, Int32(truncatingIfNeeded: position))
+                filled += 1
+            }
             slots[index].count += 1
+            if filled * 2 > slots.count { grow() }
+        }
+
+        private mutating func grow() {
+            let old = slots
+            slots = Array(repeating: (0, 0, 0), count: old.count * 2)
+            mask = slots.count - 1
+            for slot in old where slot.key != 0 {
+                var index = Int(truncatingIfNeeded: slot.key >> 3) & mask
+                while slots[index].key != 0 { index = (index + 1) & mask }
+                slots[index] = slot
+            }
         }
 
         var features: [(key: Int64, count: Int32, first: Int32)] { slots.filter { $0.key != 0 } }
@@ -165,17 +204,94 @@ public struct EventFeatures: Sendable {
         return Unicode.Scalar(value).map { ($0, length) }
     }
 
-    /// Words (letters, `_` joining them: `By_Pol`) and numbers (digits, `.` or `,` between
-    /// digits, spaces between groups of thousands), each marked with where it stands.
-    static func tokens(of bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 6)
-        var index = 0
-        var sentenceStart = true
-        let letterFlags = Self.letterFlags
-        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] &- 0x30 < 10 }
+    /// Reads a text's words (letters, `_` joining them: `By_Pol`) and numbers (digits, `.` or
+    /// `,` between digits, spaces between groups of thousands) one at a time, each marked with
+    /// where it stands. A copy reads ahead without moving the original.
+    struct TokenReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        private var index = 0
+        private var sentenceStart = true
+        private let letterFlags = EventFeatures.letterFlags
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The next token, nil at the end of the text.
+        mutating func next() -> Token? {
+            while index < bytes.count {
+                if isDigit(index) {
+                    var end = index + 1
+                    while end < bytes.count {
+                        if isDigit(end) { end += 1; continue }
+                        if bytes[end] == 0x2E || bytes[end] == 0x2C, isDigit(end + 1) { end += 2; continue }
+                        if let space = thousandsSpace(end), threeDigits(end + space) { end += space + 3; continue }
+                        break
+                    }
+                    var look = end
+                    while let space = thousandsSpace(look), space <= 2 { look += space }
+                    return take(Token(range: index..<end, isNumber: true, sentenceInitial: sentenceStart,
+                                      percentSign: look < bytes.count && bytes[look] == 0x25))
+                }
+                if let first = letter(index) {
+                    // ASCII letters are most of every text: read here, not through `letter`.
+                    var end = index
+                    var letters = 0
+                    var allUpper = true
+                    var isASCII = true
+                    var hash = Hashing.fnvOffset
+                    while end < bytes.count {
+                        let byte = bytes[end]
+                        if byte &- 0x61 < 26 {
+                            allUpper = false
+                        } else if byte &- 0x41 < 26 {
+                            // an upper-case ASCII letter
+                        } else if byte >= 0x80, let next = letter(end) {
+                            letters += 1
+                            allUpper = allUpper && next.upper
+                            isASCII = false
+                            for byte in bytes[end..<end + next.length] { hash = wordHash(hash, byte) }
+                            end += next.length
+                            continue
+                        } else if byte != 0x5F || letter(end + 1) == nil {
+                            break
+                        } else {
+                            letters -= 1  // By_Pol: the underscore joins, it is no letter
+                        }
+                        letters += 1
+                        hash = wordHash(hash, byte)
+                        end += 1
+                    }
+                    return take(Token(range: index..<end, isNumber: false, sentenceInitial: sentenceStart, percentSign: false, lowered: hash,
+                                      isASCII: isASCII, firstIsUpper: first.upper, allUpper: allUpper, letters: letters))
+                }
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // . ! ? : newline " ' ( |
+                    if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x7C {
+                        sentenceStart = true
+                    }
+                    index += 1
+                    continue
+                }
+                let (scalar, length) = EventFeatures.scalar(bytes, at: index) ?? (" ", 1)
+                if EventFeatures.sentenceMarks.contains(scalar) { sentenceStart = true }
+                index += length
+            }
+            return nil
+        }
+
+        /// Moves past `token`, which starts no sentence after it.
+        private mutating func take(_ token: Token) -> Token {
+            sentenceStart = false
+            index = token.range.upperBound
+            return token
+        }
+
+        private func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] &- 0x30 < 10 }
+
+        private func threeDigits(_ at: Int) -> Bool { isDigit(at) && isDigit(at + 1) && isDigit(at + 2) && !isDigit(at + 3) }
+
         /// A letter at `at`: its length in bytes and whether it is upper case, or nil.
-        func letter(_ at: Int) -> (length: Int, upper: Bool, ascii: Bool)? {
+        private func letter(_ at: Int) -> (length: Int, upper: Bool, ascii: Bool)? {
             guard at < bytes.count else { return nil }
             let byte = bytes[at]
             if byte < 0x80 {
@@ -183,7 +299,7 @@ public struct EventFeatures: Sendable {
                 if byte &- 0x41 < 26 { return (1, true, true) }
                 return nil
             }
-            guard let (scalar, length) = scalar(bytes, at: at) else { return nil }
+            guard let (scalar, length) = EventFeatures.scalar(bytes, at: at) else { return nil }
             if scalar.value < letterFlags.count {
                 let flags = letterFlags[Int(scalar.value)]
                 return flags & 1 == 0 ? nil : (length, flags & 2 != 0, false)
@@ -191,81 +307,15 @@ public struct EventFeatures: Sendable {
             guard scalar.properties.isAlphabetic else { return nil }
             return (length, scalar.properties.isUppercase, false)
         }
+
         /// A space between groups of thousands at `at` (` `, no-break, narrow no-break, thin): its length.
-        func thousandsSpace(_ at: Int) -> Int? {
+        private func thousandsSpace(_ at: Int) -> Int? {
             guard at < bytes.count else { return nil }
             if bytes[at] == 0x20 { return 1 }
             if bytes[at] == 0xC2, at + 1 < bytes.count, bytes[at + 1] == 0xA0 { return 2 }
             if bytes[at] == 0xE2, at + 2 < bytes.count, bytes[at + 1] == 0x80, bytes[at + 2] == 0xAF || bytes[at + 2] == 0x89 { return 3 }
             return nil
         }
-        func threeDigits(_ at: Int) -> Bool { isDigit(at) && isDigit(at + 1) && isDigit(at + 2) && !isDigit(at + 3) }
-        while index < bytes.count {
-            if isDigit(index) {
-                var end = index + 1
-                while end < bytes.count {
-                    if isDigit(end) { end += 1; continue }
-                    if (bytes[end] == 0x2E || bytes[end] == 0x2C), isDigit(end + 1) { end += 2; continue }
-                    if let space = thousandsSpace(end), threeDigits(end + space) { end += space + 3; continue }
-                    break
-                }
-                var look = end
-                while let space = thousandsSpace(look), space <= 2 { look += space }
-                tokens.append(Token(range: index..<end, isNumber: true, sentenceInitial: sentenceStart,
-                                    percentSign: look < bytes.count && bytes[look] == 0x25))
-                sentenceStart = false
-                index = end
-                continue
-            }
-            if let first = letter(index) {
-                // ASCII letters are most of every text: read here, not through `letter`.
-                var end = index
-                var letters = 0
-                var allUpper = true
-                var isASCII = true
-                var hash = Hashing.fnvOffset
-                while end < bytes.count {
-                    let byte = bytes[end]
-                    if byte &- 0x61 < 26 {
-                        allUpper = false
-                    } else if byte &- 0x41 < 26 {
-                        // an upper-case ASCII letter
-                    } else if byte >= 0x80, let next = letter(end) {
-                        letters += 1
-                        allUpper = allUpper && next.upper
-                        isASCII = false
-                        for byte in bytes[end..<end + next.length] { hash = wordHash(hash, byte) }
-                        end += next.length
-                        continue
-                    } else if byte != 0x5F || letter(end + 1) == nil {
-                        break
-                    } else {
-                        letters -= 1  // By_Pol: the underscore joins, it is no letter
-                    }
-                    letters += 1
-                    hash = wordHash(hash, byte)
-                    end += 1
-                }
-                tokens.append(Token(range: index..<end, isNumber: false, sentenceInitial: sentenceStart, percentSign: false, lowered: hash,
-                                    isASCII: isASCII, firstIsUpper: first.upper, allUpper: allUpper, letters: letters))
-                sentenceStart = false
-                index = end
-                continue
-            }
-            let byte = bytes[index]
-            if byte < 0x80 {
-                // . ! ? : newline " ' ( |
-                if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x28 || byte == 0x7C {
-                    sentenceStart = true
-                }
-                index += 1
-                continue
-            }
-            let (scalar, length) = scalar(bytes, at: index) ?? (" ", 1)
-            if sentenceMarks.contains(scalar) { sentenceStart = true }
-            index += length
-        }
-        return tokens
     }
 
     /// What outside ASCII starts a sentence, a line or a quotation after it.
@@ -283,14 +333,15 @@ public struct EventFeatures: Sendable {
     /// A day of the month beside a month name, else a number that says something specific:
     /// decimals, percentages, whole numbers from 10 up that are not years. `value` is scratch
     /// space for the number as compared (`4.5`, `100000`, `80%`).
-    private static func numberFeature(_ tokens: [Token], at position: Int, in bytes: UnsafeBufferPointer<UInt8>, scratch value: inout [UInt8]) -> Int64? {
-        let token = tokens[position]
-        let next = position + 1 < tokens.count ? tokens[position + 1].lowered : 0
-        let previous = position > 0 ? tokens[position - 1].lowered : 0
+    /// `previous` is the hash of the word before (0 for none), `following` the next three
+    /// tokens (fewer at the end).
+    private static func numberFeature(_ token: Token, previous: UInt64, following: [Token], in bytes: UnsafeBufferPointer<UInt8>,
+                                      scratch value: inout [UInt8]) -> Int64? {
+        let next = following.first?.lowered ?? 0
         // `10th of August`, `el 10 de agosto`: the month after an ordinal ending and a preposition.
-        var monthAfter = position + 1
-        while monthAfter < tokens.count, monthAfter <= position + 2, Self.betweenDayAndMonth.contains(tokens[monthAfter].lowered) { monthAfter += 1 }
-        let month = monthAfter < tokens.count ? tokens[monthAfter].lowered : 0
+        var monthAfter = 0
+        while monthAfter < following.count, monthAfter <= 1, Self.betweenDayAndMonth.contains(following[monthAfter].lowered) { monthAfter += 1 }
+        let month = monthAfter < following.count ? following[monthAfter].lowered : 0
         // The digit groups (the first two as ranges) and what separates them.
         var groups = 0
         var first = 0..<0
@@ -334,7 +385,7 @@ public struct EventFeatures: Sendable {
             return nil
         }
         let percent = token.percentSign || percentWords.contains(next)
-            || Self.percentBefore.contains(next) && position + 2 < tokens.count && Self.startsWithCent(bytes[tokens[position + 2].range])
+            || Self.percentBefore.contains(next) && following.count > 1 && Self.startsWithCent(bytes[following[1].range])
         if percent {
             value.append(0x25)
             return key(.number, value)
