@@ -71,9 +71,13 @@ public final class ArticleStore: Sendable {
         }
     }
 
-    /// Whether the article tables exist: a file the store worker is still creating has none.
-    func hasTables() throws -> Bool {
-        try database.read { db in try db.tableExists("articles") }
+    /// Whether the store worker has created every table and column: a file it is still
+    /// creating, or migrating, has only some (each migration commits on its own), and a reader
+    /// querying it then would fail on a missing column.
+    func isMigrated() throws -> Bool {
+        try database.read { db in
+            try db.tableExists("grdb_migrations") && StoreDatabase.migrator(Self.registerMigrations).hasCompletedMigrations(db)
+        }
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {

@@ -20,10 +20,10 @@ public struct EventSettings: Sendable {
     /// story days later are events of their own, and this is what keeps the daily reports of a
     /// long crisis apart when they share every name.
     public var maximumApart: TimeInterval = 2 * 86_400
-    /// The rarest features of a story looked up in the index, and the stories read per feature
-    /// (the most recent): the cost per story stays flat however large the index grows.
+    /// The rarest features of a story looked up in the index (each with its most recent
+    /// stories, `EventIndex.recentPerKey`): the cost per story stays flat however large the
+    /// index grows.
     public var lookups = 8
-    public var postingsPerLookup = 64
     /// Stories verified per new story: those sharing the most lookup weight.
     public var candidateLimit = 6
 
@@ -55,14 +55,25 @@ public struct EventPlacement: Equatable, Sendable {
 /// a window: `compact(in:before:)` removes the stories stored before the dedup window's start.
 public final class EventIndex {
     public let settings: EventSettings
-    /// Features and documents of the current batch, not yet written.
-    private var pendingKeys: [(key: Int64, doc: Int64)] = []
+    /// The stories of the current batch holding each key, not yet written.
     private var pendingDocs: [Int64: [Int64]] = [:]
-    private var pendingCounts: [Int64: Int] = [:]
     private var pendingDocuments = 0
-    /// The stored counts of the keys the batch has looked up: they change only when the batch is
-    /// written, and the common keys (weekdays, a country's name) recur in most stories.
-    private var storedCounts: [Int64: Int] = [:]
+    /// The stored postings of the keys the batch has looked up: they change only when the batch
+    /// is written, and the common keys (weekdays, a country's name) recur in most stories.
+    private var stored: [Int64: Postings] = [:]
+
+    /// Stories kept per key: its most recent. A story's candidates are found through its rarest
+    /// keys, which few stories hold; a common key's recent stories are enough to find a story of
+    /// the same event published alongside.
+    static let recentPerKey = 64
+
+    /// A key's row in `event_postings`.
+    private struct Postings {
+        /// Stories in the index holding the key.
+        var documents: Int
+        /// The most recent of them, newest first, at most `recentPerKey`.
+        var recent: [Int64]
+    }
 
     public init(settings: EventSettings = EventSettings()) {
         self.settings = settings
@@ -88,27 +99,45 @@ public final class EventIndex {
                 CREATE TABLE event_key_counts (key INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
                 """)
         }
+        // A key's count and recent stories in one row: one read per key where a story needed a
+        // count and a range of postings, and one write where it needed two.
+        migrator.registerMigration("events-v2-postings") { db in
+            try db.execute(sql: "CREATE TABLE event_postings (key INTEGER PRIMARY KEY, documents INTEGER NOT NULL, recent BLOB NOT NULL)")
+            let recent = try db.makeStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT \(recentPerKey)")
+            let keys = try Row.fetchAll(db, sql: "SELECT key, documents FROM event_key_counts WHERE documents > 0 ORDER BY key")
+            for row in keys {
+                let key: Int64 = row[0]
+                var docs: [Int64] = []
+                try recent.run(key, in: db) { docs.append(sqlite3_column_int64($0, 0)) }
+                try writePostings(key, Postings(documents: row[1], recent: docs), in: db)
+            }
+            try db.execute(sql: "DROP TABLE event_keys; DROP TABLE event_key_counts")
+        }
+    }
+
+    private static func writePostings(_ key: Int64, _ postings: Postings, in db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO event_postings (key, documents, recent) VALUES (?, ?, ?)")
+            .run(key, Int64(postings.documents), blob: postings.recent, in: db)
     }
 
     /// Places stories inside the caller's write transaction; the batch's keys and counts are
     /// written, sorted, when `body` returns.
     func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
         defer {
-            pendingKeys.removeAll(keepingCapacity: true)
             pendingDocs.removeAll(keepingCapacity: true)
-            pendingCounts.removeAll(keepingCapacity: true)
-            storedCounts.removeAll(keepingCapacity: true)
+            stored.removeAll(keepingCapacity: true)
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
         // too): a scale for the weights, read in two steps of the primary key, not a scan.
         let indexed = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(doc) - MIN(doc) + 1, 0) FROM event_documents") ?? 0
         let result = try body(Batch(index: self, db: db, indexed: indexed))
-        try db.insertSorted(pendingKeys, into: "event_keys")
-        let count = try db.cachedStatement(sql: """
-            INSERT INTO event_key_counts (key, documents) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET documents = documents + excluded.documents
-            """)
-        for (key, added) in pendingCounts.sorted(by: { $0.key < $1.key }) { try count.run(key, Int64(added), in: db) }
+        for (key, docs) in pendingDocs.sorted(by: { $0.key < $1.key }) {
+            var postings = try self.postings(key, in: db)
+            postings.documents += docs.count
+            postings.recent = Array((docs + postings.recent).sorted(by: >).prefix(Self.recentPerKey))
+            try Self.writePostings(key, postings, in: db)
+        }
         return result
     }
 
@@ -177,24 +206,24 @@ public final class EventIndex {
             INSERT INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, code, norm,
                                  keys.withUnsafeBytes { Data($0) }, Data(mentions)])
-        for key in keys {
-            pendingKeys.append((key, doc))
-            pendingDocs[key, default: []].append(doc)
-            pendingCounts[key, default: 0] += 1
-        }
+        for key in keys { pendingDocs[key, default: []].append(doc) }
         pendingDocuments += 1
         return placement
     }
 
-    private func documents(holding key: Int64, in db: Database) throws -> Int {
-        let stored: Int
-        if let known = storedCounts[key] {
-            stored = known
-        } else {
-            stored = try Int(db.cachedStatement(sql: "SELECT documents FROM event_key_counts WHERE key = ?").integer(key, in: db) ?? 0)
-            storedCounts[key] = stored
+    /// A key's stored postings, read once per batch.
+    private func postings(_ key: Int64, in db: Database) throws -> Postings {
+        if let known = stored[key] { return known }
+        var postings = Postings(documents: 0, recent: [])
+        try db.cachedStatement(sql: "SELECT documents, recent FROM event_postings WHERE key = ?").run(key, in: db) { row in
+            postings = Postings(documents: Int(sqlite3_column_int64(row, 0)), recent: row.integers(column: 1))
         }
-        return stored + (pendingCounts[key] ?? 0)
+        stored[key] = postings
+        return postings
+    }
+
+    private func documents(holding key: Int64, in db: Database) throws -> Int {
+        try postings(key, in: db).documents + (pendingDocs[key]?.count ?? 0)
     }
 
     private struct Candidate {
@@ -220,11 +249,10 @@ public final class EventIndex {
         let held = keys.indices.filter { counts[$0] > 0 }
         let lookups = held.sorted { rarity[$0] > rarity[$1] }.prefix(settings.lookups).map { (key: keys[$0], weight: rarity[$0]) }
         guard !lookups.isEmpty else { return [] }
-        let postings = try db.cachedStatement(sql: "SELECT doc FROM event_keys WHERE key = ? ORDER BY doc DESC LIMIT ?")
         var hits: [Int64: Double] = [:]
-        hits.reserveCapacity(settings.lookups * settings.postingsPerLookup)
+        hits.reserveCapacity(settings.lookups * Self.recentPerKey)
         for (key, weight) in lookups {
-            try postings.run(key, Int64(settings.postingsPerLookup), in: db) { row in hits[sqlite3_column_int64(row, 0), default: 0] += weight }
+            for doc in try postings(key, in: db).recent { hits[doc, default: 0] += weight }
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
         }
         let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(settings.candidateLimit)
@@ -246,26 +274,25 @@ public final class EventIndex {
     /// write transaction; returns how many left. Their articles keep their event.
     func compact(in db: Database, before cutoff: Date) throws -> Int {
         var removed = 0
-        let deleteKey = try db.cachedStatement(sql: "DELETE FROM event_keys WHERE key = ? AND doc = ?")
-        let uncount = try db.cachedStatement(sql: "UPDATE event_key_counts SET documents = documents - 1 WHERE key = ?")
-        // A key no story holds any more goes with its last story: the counts table is as large as
-        // the keys in the window, and no compaction scans it whole.
-        let forget = try db.cachedStatement(sql: "DELETE FROM event_key_counts WHERE key = ? AND documents <= 0")
+        let deletePostings = try db.cachedStatement(sql: "DELETE FROM event_postings WHERE key = ?")
         let deleteDocument = try db.cachedStatement(sql: "DELETE FROM event_documents WHERE doc = ?")
         while true {
             let rows = try Row.fetchAll(db, sql: "SELECT doc, features FROM event_documents WHERE at < ? ORDER BY at LIMIT 10000",
                                         arguments: [cutoff.timeIntervalSince1970])
             guard !rows.isEmpty else { break }
-            var expired: [(key: Int64, doc: Int64)] = []
+            var expired: [Int64: Set<Int64>] = [:]
             for row in rows {
                 let blob: Data = row[1]
-                for key in blob.withUnsafeBytes({ Array($0.bindMemory(to: Int64.self)) }) { expired.append((key, row[0])) }
+                for key in blob.withUnsafeBytes({ Array($0.bindMemory(to: Int64.self)) }) { expired[key, default: []].insert(row[0]) }
             }
-            expired.sort { $0.key != $1.key ? $0.key < $1.key : $0.doc < $1.doc }
-            for (key, doc) in expired {
-                try deleteKey.run(key, doc, in: db)
-                try uncount.run(key, in: db)
-                try forget.run(key, in: db)
+            // A key no story holds any more goes with its last story: the postings table is as
+            // large as the keys in the window, and no compaction scans it whole.
+            for (key, docs) in expired.sorted(by: { $0.key < $1.key }) {
+                var postings = try self.postings(key, in: db)
+                postings.documents -= docs.count
+                postings.recent.removeAll { docs.contains($0) }
+                if postings.documents <= 0 { try deletePostings.run(key, in: db) } else { try Self.writePostings(key, postings, in: db) }
+                stored[key] = nil
             }
             for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
             removed += rows.count

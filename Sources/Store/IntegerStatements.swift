@@ -11,6 +11,28 @@ extension Statement {
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, first)
         if let second { sqlite3_bind_int64(handle, 2, second) }
+        try step(in: db, row: row)
+    }
+
+    /// Binds `first`, `second` and the 8-byte integers of `blob` (as `integers(column:)` reads
+    /// them back), and runs the statement.
+    func run(_ first: Int64, _ second: Int64, blob: [Int64], in db: Database) throws {
+        let handle = sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, first)
+        sqlite3_bind_int64(handle, 2, second)
+        blob.withUnsafeBytes { bytes in
+            // SQLITE_TRANSIENT: SQLite copies the bytes before `withUnsafeBytes` returns. A null
+            // pointer would bind NULL, not an empty blob.
+            guard let start = bytes.baseAddress, !bytes.isEmpty else { sqlite3_bind_zeroblob(handle, 3, 0); return }
+            sqlite3_bind_blob(handle, 3, start, Int32(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        }
+        try step(in: db) { _ in }
+    }
+
+    /// Steps through every row of the bound statement, handing each to `row`, and resets it.
+    private func step(in db: Database, row: (OpaquePointer) throws -> Void) throws {
+        let handle = sqliteStatement
         defer { sqlite3_reset(handle) }
         while true {
             let code = sqlite3_step(handle)

@@ -29,15 +29,21 @@ enum StoreDatabase {
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        var migrator = DatabaseMigrator()
-        DedupIndex.registerMigration(&migrator)
-        EventIndex.registerMigration(&migrator)
-        migrations(&migrator)
+        let migrator = migrator(migrations)
         return try SetUpRace.retrying {
             let database = try DatabaseQueue(path: path, configuration: configuration)
             try migrator.migrate(database)
             return database
         }
+    }
+
+    /// The migrations of a store file: its dedup and event indexes', then `migrations`.
+    static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        DedupIndex.registerMigration(&migrator)
+        EventIndex.registerMigration(&migrator)
+        migrations(&migrator)
+        return migrator
     }
 
     /// An existing article database for reading only, as it is: no migration, no pragma that

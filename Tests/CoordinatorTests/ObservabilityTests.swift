@@ -1,7 +1,8 @@
 import Foundation
+import GRDB
 import Model
 import Queue
-import Store
+@testable import Store
 import Testing
 import TestSupport
 @testable import Coordinator
@@ -43,7 +44,7 @@ struct ObservabilityTests {
         #expect(later.contains("wireroom_jobs{"), "the other series are still there")
     }
 
-    @Test("the reader opens the article database once it exists, read-only, and keeps that one connection; reading makes no file")
+    @Test("the reader opens the article database once it exists and is migrated, read-only, and keeps that one connection; reading makes no file")
     func reader() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -53,6 +54,11 @@ struct ObservabilityTests {
         #expect(!FileManager.default.fileExists(atPath: path), "reading made no file")
         try Data().write(to: URL(fileURLWithPath: path))  // the store worker has made the file, not yet its tables
         #expect(try reader.store() == nil)
+        // The store worker is migrating: the articles table exists, its later columns not yet.
+        let migrating = try DatabaseQueue(path: path)
+        try StoreDatabase.migrator(ArticleStore.registerMigrations).migrate(migrating, upTo: "articles-v4-job-identity")
+        #expect(try reader.store() == nil, "a store still migrating is not read")
+        try migrating.close()
         let writer = try ArticleStore(path: path)
         let opened = try #require(try reader.store())
         #expect(try opened.summary().articles == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Model
 import Testing
 import TestSupport
@@ -117,6 +118,46 @@ extension EventLinkingTests {
                                                job: 3)], dedup: dedup, now: later)
         #expect(try store.article(id: second[0].id)?.event == second[0].id)
         #expect(try store.article(id: first[0].id)?.event == first[0].id)
+    }
+
+    @Test("an event index of the first layout keeps its stories: each key's count and most recent stories move to one row; compaction then forgets a key with its last story")
+    func postingsMigration() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try DatabaseQueue(path: directory.path("events.sqlite"))
+        let migrator = StoreDatabase.migrator { _ in }
+        try migrator.migrate(database, upTo: "events-v1")
+        try database.write { db in
+            for doc in Int64(1)...70 {
+                let keys: [Int64] = doc == 5 ? [10, 20] : [10]
+                try db.execute(sql: "INSERT INTO event_documents (doc, event, at, published, norm, features, mentions) VALUES (?, ?, ?, 0, 1, ?, ?)",
+                               arguments: [doc, doc, Double(doc), keys.withUnsafeBytes { Data($0) }, Data(repeating: 1, count: keys.count)])
+                for key in keys { try db.execute(sql: "INSERT INTO event_keys (key, doc) VALUES (?, ?)", arguments: [key, doc]) }
+            }
+            try db.execute(sql: "INSERT INTO event_key_counts (key, documents) VALUES (10, 70), (20, 1), (30, 0)")
+        }
+        try migrator.migrate(database)
+        func postings() throws -> [Int64: (documents: Int, recent: [Int64])] {
+            try database.read { db in
+                var all: [Int64: (Int, [Int64])] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, documents, recent FROM event_postings") {
+                    let recent: Data = row[2]
+                    all[row[0]] = (row[1], recent.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) })
+                }
+                return all
+            }
+        }
+        let migrated = try postings()
+        #expect(migrated.keys.sorted() == [10, 20], "a key no story holds has no row")
+        #expect(migrated[10]?.documents == 70 && migrated[10]?.recent == Array((7...70).reversed()), "the most recent \(EventIndex.recentPerKey), newest first")
+        #expect(migrated[20]?.documents == 1 && migrated[20]?.recent == [5])
+        #expect(try database.read { try !$0.tableExists("event_keys") && !$0.tableExists("event_key_counts") })
+
+        let removed = try database.write { try EventIndex().compact(in: $0, before: Date(timeIntervalSince1970: 10)) }
+        #expect(removed == 9)
+        let compacted = try postings()
+        #expect(compacted.keys.sorted() == [10], "key 20's only story left the window: the key went with it")
+        #expect(compacted[10]?.documents == 61 && compacted[10]?.recent == Array((10...70).reversed()))
     }
 }
 
