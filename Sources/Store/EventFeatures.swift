@@ -102,19 +102,21 @@ public struct EventFeatures: Sendable {
                 continue
             }
             guard !token.sentenceInitial, token.letters >= 3, !Self.notNames.contains(token.lowered) else { continue }
-            scratch.removeAll(keepingCapacity: true)
-            if token.isASCII {
-                for byte in bytes[token.range] where byte != 0x5F { scratch.append(byte | 0x20) }
+            func skeletons(_ letters: UnsafeBufferPointer<UInt8>) -> (common: NameSkeleton?, own: NameSkeleton?) {
+                (NameSkeleton(letters: letters, reading: common), reading.differs ? NameSkeleton(letters: letters, reading: reading) : nil)
+            }
+            let readings: (common: NameSkeleton?, own: NameSkeleton?)
+            if token.isASCII, token.letters == token.range.count {
+                readings = skeletons(UnsafeBufferPointer(rebasing: bytes[token.range]))  // letters only, as they are
             } else {
+                scratch.removeAll(keepingCapacity: true)
                 var index = token.range.lowerBound
                 while index < token.range.upperBound {
                     guard let (scalar, length) = Self.scalar(bytes, at: index) else { index += 1; continue }
                     NameSkeleton.appendLetters(of: scalar, to: &scratch)
                     index += length
                 }
-            }
-            let readings = scratch.withUnsafeBufferPointer { letters in
-                (common: NameSkeleton(letters: letters, reading: common), own: reading.differs ? NameSkeleton(letters: letters, reading: reading) : nil)
+                readings = scratch.withUnsafeBufferPointer(skeletons)
             }
             guard let name = readings.common else { continue }
             add(key(.name, name), at: position)

@@ -255,7 +255,15 @@ public final class EventIndex {
             for doc in try postings(key, in: db).recent { hits[doc, default: 0] += weight }
             for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
         }
-        let chosen = hits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(settings.candidateLimit)
+        // The best few of a few hundred: kept in order as they come, not sorted all.
+        var chosen: [(doc: Int64, weight: Double)] = []
+        chosen.reserveCapacity(settings.candidateLimit + 1)
+        for (doc, weight) in hits {
+            guard chosen.count < settings.candidateLimit || Self.ranksBefore((doc, weight), chosen[chosen.count - 1]) else { continue }
+            let place = chosen.firstIndex { Self.ranksBefore((doc, weight), $0) } ?? chosen.count
+            chosen.insert((doc, weight), at: place)
+            if chosen.count > settings.candidateLimit { chosen.removeLast() }
+        }
         let read = try db.cachedStatement(sql: "SELECT event, event_label, published, language, norm, features, mentions FROM event_documents WHERE doc = ?")
         var found: [Candidate] = []
         for (doc, _) in chosen {
@@ -266,6 +274,11 @@ public final class EventIndex {
             }
         }
         return found
+    }
+
+    /// Candidates by the weight of the lookups they hold, the most recent first among equals.
+    private static func ranksBefore(_ first: (doc: Int64, weight: Double), _ second: (doc: Int64, weight: Double)) -> Bool {
+        first.weight != second.weight ? first.weight > second.weight : first.doc > second.doc
     }
 
     // MARK: - The window

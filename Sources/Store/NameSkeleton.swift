@@ -48,7 +48,7 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
         self = skeleton
     }
 
-    /// The skeleton of lower-case ASCII letters (see `appendLetters(of:to:)`), or nil as above.
+    /// The skeleton of ASCII letters in either case (see `appendLetters(of:to:)`), or nil as above.
     /// Packed in an integer, not a string: names are most of the words an article's features
     /// are read from.
     init?(letters: UnsafeBufferPointer<UInt8>, reading: Reading) {
@@ -62,14 +62,14 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
             last = sound
         }
         var index = 0
-        func at(_ offset: Int) -> UInt8 { index + offset < letters.count ? letters[index + offset] : 0 }
+        func at(_ offset: Int) -> UInt8 { index + offset < letters.count ? letters[index + offset] | 0x20 : 0 }
         func isVowel(_ letter: UInt8) -> Bool { "aeiouyj".utf8.contains(letter) }
         if at(0) == UInt8(ascii: "t"), at(1) == UInt8(ascii: "s") {
             append(UInt8(ascii: "t"))
             index = 2
         }
         while index < letters.count, count < Self.length {
-            let letter = letters[index]
+            let letter = letters[index] | 0x20
             var consumed = 1
             var sound: UInt8?
             switch letter {
@@ -79,7 +79,7 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
                 sound = reading.jIsKh ? UInt8(ascii: "K") : nil
             case UInt8(ascii: "u"):
                 // Belarusian Ў, written u: Tsikhanouskaya, Taraykouski
-                sound = index > 0 && isVowel(letters[index - 1]) && at(1) == UInt8(ascii: "s") ? UInt8(ascii: "v") : nil
+                sound = index > 0 && isVowel(letters[index - 1] | 0x20) && at(1) == UInt8(ascii: "s") ? UInt8(ascii: "v") : nil
             case UInt8(ascii: "w"), UInt8(ascii: "v"): sound = UInt8(ascii: "v")
             case UInt8(ascii: "s"):
                 if at(1) == UInt8(ascii: "c"), at(2) == UInt8(ascii: "h") { consumed = 3 } else if "hjz".utf8.contains(at(1)) { consumed = 2 }
