@@ -40,8 +40,8 @@ public struct EventPlacement: Equatable, Sendable {
     public var score: Double?
 }
 
-/// The event index: each story's features (see `EventFeatures`), the stories holding each
-/// feature, and how many do, in SQLite beside the dedup index.
+/// The event index: each story's features (see `EventFeatures`) and, per feature, how many
+/// stories hold it and the most recent of them, in SQLite beside the dedup index.
 ///
 /// A new story looks up its rarest features only, reading a bounded number of stories for each,
 /// verifies the few stories that share most of them, and joins the best one's event when their
@@ -120,8 +120,8 @@ public final class EventIndex {
             .run(key, Int64(postings.documents), blob: postings.recent, in: db)
     }
 
-    /// Places stories inside the caller's write transaction; the batch's keys and counts are
-    /// written, sorted, when `body` returns.
+    /// Places stories inside the caller's write transaction; the postings of the batch's keys are
+    /// written, in key order, when `body` returns.
     func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
         defer {
             pendingDocs.removeAll(keepingCapacity: true)
