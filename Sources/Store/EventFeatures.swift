@@ -128,41 +128,15 @@ public struct EventFeatures: Sendable {
         return (ranked.map(\.key), ranked.map { Int($0.count) })
     }
 
-    /// The features counted so far: open addressing by the key's own bits (a key is a hash
-    /// already), never more than half full. `Dictionary` hashed each key again with SipHash,
-    /// a tenth of the time spent reading features.
+    /// The features counted so far, with the position of each one's first mention.
     private struct Counts {
-        /// 0 marks an empty slot: no key is 0, its low bits are its kind.
-        private var slots: [(key: Int64, count: Int32, first: Int32)]
-
-        private var mask = 255
-        private var filled = 0
-
-        init() { slots = Array(repeating: (0, 0, 0), count: mask + 1) }
+        private var counts = Int64Map<(count: Int32, first: Int32)>(capacity: 128)
 
         mutating func add(_ key: Int64, at position: Int) {
-            var index = Int(truncatingIfNeeded: key >> 3) & mask
-            while slots[index].key != 0, slots[index].key != key { index = (index + 1) & mask }
-            if slots[index].key == 0 {
-                slots[index] = (key, 0, Int32(truncatingIfNeeded: position))
-                filled += 1
-            }
-            slots[index].count += 1
-            if filled * 2 > slots.count { grow() }
+            counts.update(key, initial: (0, Int32(truncatingIfNeeded: position))) { $0.count += 1 }
         }
 
-        private mutating func grow() {
-            let old = slots
-            slots = Array(repeating: (0, 0, 0), count: old.count * 2)
-            mask = slots.count - 1
-            for slot in old where slot.key != 0 {
-                var index = Int(truncatingIfNeeded: slot.key >> 3) & mask
-                while slots[index].key != 0 { index = (index + 1) & mask }
-                slots[index] = slot
-            }
-        }
-
-        var features: [(key: Int64, count: Int32, first: Int32)] { slots.filter { $0.key != 0 } }
+        var features: [(key: Int64, count: Int32, first: Int32)] { counts.entries.map { ($0.key, $0.value.count, $0.value.first) } }
     }
 
     // MARK: - Tokens

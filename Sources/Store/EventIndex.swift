@@ -56,11 +56,13 @@ public struct EventPlacement: Equatable, Sendable {
 public final class EventIndex {
     public let settings: EventSettings
     /// The stories of the current batch holding each key, not yet written.
-    private var pendingDocs: [Int64: [Int64]] = [:]
+    private var pendingDocs = Int64Map<[Int64]>()
     private var pendingDocuments = 0
     /// The stored postings of the keys the batch has looked up: they change only when the batch
     /// is written, and the common keys (weekdays, a country's name) recur in most stories.
-    private var stored: [Int64: Postings] = [:]
+    private var stored = Int64Map<Postings>()
+    /// A story's candidates with the lookup weight they hold: reused from story to story.
+    private var hits = Int64Map<Double>(capacity: 1024)
 
     /// Stories kept per key: its most recent. A story's candidates are found through its rarest
     /// keys, which few stories hold; a common key's recent stories are enough to find a story of
@@ -124,15 +126,15 @@ public final class EventIndex {
     /// written, in key order, when `body` returns.
     func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
         defer {
-            pendingDocs.removeAll(keepingCapacity: true)
-            stored.removeAll(keepingCapacity: true)
+            pendingDocs.removeAll()
+            stored.removeAll()
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
         // too): a scale for the weights, read in two steps of the primary key, not a scan.
         let indexed = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(doc) - MIN(doc) + 1, 0) FROM event_documents") ?? 0
         let result = try body(Batch(index: self, db: db, indexed: indexed))
-        for (key, docs) in pendingDocs.sorted(by: { $0.key < $1.key }) {
+        for (key, docs) in pendingDocs.entries.sorted(by: { $0.key < $1.key }) {
             var postings = try self.postings(key, in: db)
             postings.documents += docs.count
             postings.recent = Array((docs + postings.recent).sorted(by: >).prefix(Self.recentPerKey))
@@ -206,7 +208,7 @@ public final class EventIndex {
             INSERT INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, code, norm,
                                  keys.withUnsafeBytes { Data($0) }, Data(mentions)])
-        for key in keys { pendingDocs[key, default: []].append(doc) }
+        for key in keys { pendingDocs.update(key, initial: []) { $0.append(doc) } }
         pendingDocuments += 1
         return placement
     }
@@ -218,7 +220,7 @@ public final class EventIndex {
         try db.cachedStatement(sql: "SELECT documents, recent FROM event_postings WHERE key = ?").run(key, in: db) { row in
             postings = Postings(documents: Int(sqlite3_column_int64(row, 0)), recent: row.integers(column: 1))
         }
-        stored[key] = postings
+        stored.set(key, postings)
         return postings
     }
 
@@ -249,17 +251,16 @@ public final class EventIndex {
         let held = keys.indices.filter { counts[$0] > 0 }
         let lookups = held.sorted { rarity[$0] > rarity[$1] }.prefix(settings.lookups).map { (key: keys[$0], weight: rarity[$0]) }
         guard !lookups.isEmpty else { return [] }
-        var hits: [Int64: Double] = [:]
-        hits.reserveCapacity(settings.lookups * Self.recentPerKey)
+        hits.removeAll()
         for (key, weight) in lookups {
-            for doc in try postings(key, in: db).recent { hits[doc, default: 0] += weight }
-            for doc in pendingDocs[key] ?? [] { hits[doc, default: 0] += weight }
+            for doc in try postings(key, in: db).recent { hits.update(doc, initial: 0) { $0 += weight } }
+            for doc in pendingDocs[key] ?? [] { hits.update(doc, initial: 0) { $0 += weight } }
         }
         // The best few of a few hundred: kept in order as they come, not sorted all.
         var chosen: [(doc: Int64, weight: Double)] = []
         chosen.reserveCapacity(settings.candidateLimit + 1)
-        for (doc, weight) in hits {
-            guard chosen.count < settings.candidateLimit || Self.ranksBefore((doc, weight), chosen[chosen.count - 1]) else { continue }
+        hits.forEach { doc, weight in
+            guard chosen.count < settings.candidateLimit || Self.ranksBefore((doc, weight), chosen[chosen.count - 1]) else { return }
             let place = chosen.firstIndex { Self.ranksBefore((doc, weight), $0) } ?? chosen.count
             chosen.insert((doc, weight), at: place)
             if chosen.count > settings.candidateLimit { chosen.removeLast() }
@@ -305,8 +306,8 @@ public final class EventIndex {
                 postings.documents -= docs.count
                 postings.recent.removeAll { docs.contains($0) }
                 if postings.documents <= 0 { try deletePostings.run(key, in: db) } else { try Self.writePostings(key, postings, in: db) }
-                stored[key] = nil
             }
+            stored.removeAll()
             for row in rows { try deleteDocument.execute(arguments: [row[0] as Int64]) }
             removed += rows.count
         }
