@@ -154,16 +154,12 @@ public final class EventIndex {
         /// `label` names the story to the caller; the placement carries the label of the event's
         /// first story. A story already recorded keeps its placement.
         func place(doc: Int64, features: EventFeatures, language: String?, published: Date, time: Date, label: String? = nil) throws -> EventPlacement {
-            if let placed = try event(of: doc) { return placed }
-            return try index.place(doc: doc, features: features, language: language, published: published, time: time, label: label,
-                                   indexed: indexed, in: db)
+            try index.place(doc: doc, features: features, language: language, published: published, time: time, label: label,
+                            indexed: indexed, in: db)
         }
 
         /// The event of a story in the index.
-        func event(of doc: Int64) throws -> EventPlacement? {
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT event, event_label FROM event_documents WHERE doc = ?"), arguments: [doc])
-                .map { EventPlacement(event: $0[0], eventLabel: $0[1]) }
-        }
+        func event(of doc: Int64) throws -> EventPlacement? { try index.event(of: doc, in: db) }
     }
 
     private func place(doc: Int64, features: EventFeatures, language: String?, published: Date, time: Date, label: String?, indexed: Int,
@@ -205,11 +201,32 @@ public final class EventIndex {
             ?? EventPlacement(event: doc, eventLabel: label)
         let mentions = features.mentions.map { UInt8(min($0, 255)) }
         try db.cachedStatement(sql: """
-            INSERT INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [doc, placement.event, placement.eventLabel, time.timeIntervalSince1970, published.timeIntervalSince1970, code, norm,
-                                 keys.withUnsafeBytes { Data($0) }, Data(mentions)])
+            INSERT OR IGNORE INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run(in: db, binding: { statement in
+                statement.bind(1, doc)
+                statement.bind(2, placement.event)
+                statement.bind(3, text: placement.eventLabel)
+                statement.bind(4, time.timeIntervalSince1970)
+                statement.bind(5, published.timeIntervalSince1970)
+                statement.bind(6, text: code)
+                statement.bind(7, norm)
+                statement.bind(8, blob: keys)
+                statement.bind(9, blob: mentions)
+            })
+        // A story placed before keeps its first placement: found here, when the insert is
+        // ignored, rather than looked up for every story.
+        if sqlite3_changes(db.sqliteConnection) == 0, let placed = try event(of: doc, in: db) { return placed }
         for key in keys { pendingDocs.update(key, initial: []) { $0.append(doc) } }
         pendingDocuments += 1
+        return placement
+    }
+
+    /// The event of a story in the index.
+    private func event(of doc: Int64, in db: Database) throws -> EventPlacement? {
+        var placement: EventPlacement?
+        try db.cachedStatement(sql: "SELECT event, event_label FROM event_documents WHERE doc = ?").run(doc, in: db) { row in
+            placement = EventPlacement(event: sqlite3_column_int64(row, 0), eventLabel: row.text(column: 1))
+        }
         return placement
     }
 

@@ -7,27 +7,29 @@ import GRDBSQLite
 extension Statement {
     /// Binds `first` and `second` (when given), steps through every row, handing each to `row`.
     func run(_ first: Int64, _ second: Int64? = nil, in db: Database, row: (OpaquePointer) throws -> Void = { _ in }) throws {
-        let handle = sqliteStatement
-        sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, first)
-        if let second { sqlite3_bind_int64(handle, 2, second) }
-        try step(in: db, row: row)
+        try run(in: db, binding: { statement in
+            statement.bind(1, first)
+            if let second { statement.bind(2, second) }
+        }, row: row)
     }
 
     /// Binds `first`, `second` and the 8-byte integers of `blob` (as `integers(column:)` reads
     /// them back), and runs the statement.
     func run(_ first: Int64, _ second: Int64, blob: [Int64], in db: Database) throws {
+        try run(in: db, binding: { statement in
+            statement.bind(1, first)
+            statement.bind(2, second)
+            statement.bind(3, blob: blob)
+        })
+    }
+
+    /// Binds the arguments with `binding` (the `bind` calls below), steps through every row,
+    /// handing each to `row`.
+    func run(in db: Database, binding: (OpaquePointer) -> Void, row: (OpaquePointer) throws -> Void = { _ in }) throws {
         let handle = sqliteStatement
         sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, first)
-        sqlite3_bind_int64(handle, 2, second)
-        blob.withUnsafeBytes { bytes in
-            // SQLITE_TRANSIENT: SQLite copies the bytes before `withUnsafeBytes` returns. A null
-            // pointer would bind NULL, not an empty blob.
-            guard let start = bytes.baseAddress, !bytes.isEmpty else { sqlite3_bind_zeroblob(handle, 3, 0); return }
-            sqlite3_bind_blob(handle, 3, start, Int32(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-        }
-        try step(in: db) { _ in }
+        binding(handle)
+        try step(in: db, row: row)
     }
 
     /// Steps through every row of the bound statement, handing each to `row`, and resets it.
@@ -66,6 +68,28 @@ extension Database {
 }
 
 extension OpaquePointer {
+    /// Binds argument `index` (from 1) of a statement.
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(self, index, value) }
+
+    func bind(_ index: Int32, _ value: Double) { sqlite3_bind_double(self, index, value) }
+
+    /// Binds a text, or NULL for nil.
+    func bind(_ index: Int32, text: String?) {
+        guard let text else { sqlite3_bind_null(self, index); return }
+        sqlite3_bind_text(self, index, text, -1, Self.transient)
+    }
+
+    /// Binds the bytes of `blob` (an empty blob when it has none: a null pointer would bind NULL).
+    func bind<Element>(_ index: Int32, blob: [Element]) {
+        blob.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress, !bytes.isEmpty else { sqlite3_bind_zeroblob(self, index, 0); return }
+            sqlite3_bind_blob(self, index, start, Int32(bytes.count), Self.transient)
+        }
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies a text or blob before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
     /// A blob column of the current row as 8-byte integers.
     func integers(column: Int32) -> [Int64] {
         let count = Int(sqlite3_column_bytes(self, column)) / 8

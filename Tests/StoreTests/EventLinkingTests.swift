@@ -120,6 +120,28 @@ extension EventLinkingTests {
         #expect(try store.article(id: first[0].id)?.event == first[0].id)
     }
 
+    @Test("a story placed again keeps its first placement, whatever it says the second time")
+    func placedTwice() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+        let index = EventIndex()
+        let day = Date(timeIntervalSince1970: 1_762_280_000)
+        func place(_ doc: Int64, _ text: String, _ language: String) throws -> EventPlacement {
+            try database.write { db in
+                try index.batch(in: db) { batch in
+                    try batch.place(doc: doc, features: EventFeatures(text: text, language: language), language: language, published: day, time: day)
+                }
+            }
+        }
+        _ = try place(1, EventStories.accidentDE, "de")
+        let linked = try place(2, EventStories.accidentEN, "en")
+        #expect(linked.event == 1)
+        let again = try place(2, EventStories.unrelatedEN, "en")
+        #expect(again.event == 1 && again.matched == nil, "the recorded placement, not a new one: \(again)")
+        #expect(try place(3, EventStories.unrelatedEN, "en").event == 3)
+    }
+
     @Test("an event index of the first layout keeps its stories: each key's count and most recent stories move to one row; compaction then forgets a key with its last story")
     func postingsMigration() throws {
         let directory = try TemporaryDirectory()
