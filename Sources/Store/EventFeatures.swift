@@ -85,9 +85,8 @@ public struct EventFeatures: Sendable {
             defer { previous = token.lowered }
             if token.isNumber {
                 // What follows a number says what it is: read ahead on a copy of the reader.
-                var ahead = reader
-                let following = [ahead.next(), ahead.next(), ahead.next()].compactMap { $0 }
-                if let key = Self.numberFeature(token, previous: previous, following: following, in: bytes, scratch: &scratch) { add(key, at: position) }
+                var following = Following(reader: reader)
+                if let key = Self.numberFeature(token, previous: previous, following: &following, in: bytes, scratch: &scratch) { add(key, at: position) }
                 continue
             }
             if let weekday = Self.weekdays[token.lowered] {
@@ -309,15 +308,10 @@ public struct EventFeatures: Sendable {
     /// A day of the month beside a month name, else a number that says something specific:
     /// decimals, percentages, whole numbers from 10 up that are not years. `value` is scratch
     /// space for the number as compared (`4.5`, `100000`, `80%`).
-    /// `previous` is the hash of the word before (0 for none), `following` the next three
-    /// tokens (fewer at the end).
-    private static func numberFeature(_ token: Token, previous: UInt64, following: [Token], in bytes: UnsafeBufferPointer<UInt8>,
+    /// `previous` is the hash of the word before (0 for none), `following` what comes after.
+    private static func numberFeature(_ token: Token, previous: UInt64, following: inout Following, in bytes: UnsafeBufferPointer<UInt8>,
                                       scratch value: inout [UInt8]) -> Int64? {
-        let next = following.first?.lowered ?? 0
-        // `10th of August`, `el 10 de agosto`: the month after an ordinal ending and a preposition.
-        var monthAfter = 0
-        while monthAfter < following.count, monthAfter <= 1, Self.betweenDayAndMonth.contains(following[monthAfter].lowered) { monthAfter += 1 }
-        let month = monthAfter < following.count ? following[monthAfter].lowered : 0
+        let next = following[0]?.lowered ?? 0
         // The digit groups (the first two as ranges) and what separates them.
         var groups = 0
         var first = 0..<0
@@ -338,7 +332,7 @@ public struct EventFeatures: Sendable {
             if groups > 1, index - start != 3 { laterAllThree = false }
         }
         func digits(_ range: Range<Int>) -> Slice<UnsafeBufferPointer<UInt8>> { bytes[range] }
-        if groups == 1, first.count <= 2, let month = months[month] ?? months[previous] {
+        if groups == 1, first.count <= 2, let month = months[Self.monthAfter(&following)] ?? months[previous] {
             let day = digits(first).reduce(0) { $0 * 10 + Int($1 - 0x30) }
             if (1...31).contains(day) { return key(.day, "\(month)-\(day)".utf8) }
         }
@@ -361,7 +355,7 @@ public struct EventFeatures: Sendable {
             return nil
         }
         let percent = token.percentSign || percentWords.contains(next)
-            || Self.percentBefore.contains(next) && following.count > 1 && Self.startsWithCent(bytes[following[1].range])
+            || Self.percentBefore.contains(next) && following[1].map { Self.startsWithCent(bytes[$0.range]) } == true
         if percent {
             value.append(0x25)
             return key(.number, value)
@@ -371,6 +365,40 @@ public struct EventFeatures: Sendable {
             if whole < 10 || (1900...2100).contains(whole) { return nil }
         }
         return value.isEmpty ? nil : key(.number, value)
+    }
+
+    /// The three tokens after a number, each read when first asked for, from a copy of the
+    /// reader: most numbers need only the next word.
+    struct Following {
+        private var reader: TokenReader
+        private var tokens: (Token?, Token?, Token?) = (nil, nil, nil)
+        private var read = 0
+
+        init(reader: TokenReader) { self.reader = reader }
+
+        /// The token `offset` (0 to 2) places after the number, nil past the end of the text.
+        subscript(offset: Int) -> Token? {
+            mutating get {
+                while read <= offset {
+                    let token = reader.next()
+                    switch read {
+                    case 0: tokens.0 = token
+                    case 1: tokens.1 = token
+                    default: tokens.2 = token
+                    }
+                    read += 1
+                }
+                return offset == 0 ? tokens.0 : offset == 1 ? tokens.1 : tokens.2
+            }
+        }
+    }
+
+    /// The hash of the word that would be a day's month after it: `10th of August`, `el 10 de
+    /// agosto` put an ordinal ending and a preposition between.
+    private static func monthAfter(_ following: inout Following) -> UInt64 {
+        var offset = 0
+        while offset <= 1, let between = following[offset], betweenDayAndMonth.contains(between.lowered) { offset += 1 }
+        return following[offset]?.lowered ?? 0
     }
 
     /// Whether a word starts with `cent`, in any case.
