@@ -11,7 +11,7 @@
 #     articles all dated within one day: a dense stream.
 #  3. Cost: `store dedup` and `store dedup --events` on the synthesized corpora of
 #     Benchmarks/dedup_corpus.py (100 000 and 1 000 000 documents, all within one window, so the
-#     index holds every one), on one core: µs per document (the fastest of three runs in turn up
+#     index holds every one), on one core: µs per document (the fastest of five runs in turn up
 #     to 100 000), and what linking adds.
 # Usage: Benchmarks/events.sh [--sizes "100000 1000000"]
 # Parts 1 (background) to 3 read the dev sets beside the repository (../shared/data); without
@@ -89,8 +89,8 @@ for size in $sizes; do
         mv "$corpus.partial" "$corpus"
     fi
     # This machine's timings drift by a tenth from run to run: up to 100 000 documents the two
-    # modes run in turn three times and the fastest of each counts (a million takes minutes: once).
-    runs=1; [[ $size -le 100000 ]] && runs=3
+    # modes run in turn five times and the fastest of each counts (a million takes minutes: once).
+    runs=1; [[ $size -le 100000 ]] && runs=5
     rm -f "$work/time-plain.txt" "$work/time-events.txt"
     for run in $(seq "$runs"); do
         for mode in plain events; do
