@@ -61,10 +61,6 @@ public final class EventIndex {
     /// The stored postings of the keys the batch has looked up: they change only when the batch
     /// is written, and the common keys (weekdays, a country's name) recur in most stories.
     private var stored = Int64Map<Postings>()
-    /// The stories the batch has verified as candidates, as read: a story's row never changes
-    /// while it is in the index, and the same few stories are candidates for most of a batch's
-    /// (four reads in five on `store dedup`'s benchmark corpus).
-    private var candidateRows = Int64Map<Candidate>()
     /// A story's candidates with the lookup weight they hold: reused from story to story.
     private var hits = Int64Map<Double>(capacity: 1024)
 
@@ -132,7 +128,6 @@ public final class EventIndex {
         defer {
             pendingDocs.removeAll()
             stored.removeAll()
-            candidateRows.removeAll()
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
@@ -290,16 +285,10 @@ public final class EventIndex {
         let read = try db.cachedStatement(sql: "SELECT event, event_label, published, language, norm, features, mentions FROM event_documents WHERE doc = ?")
         var found: [Candidate] = []
         for (doc, _) in chosen {
-            if let known = candidateRows[doc] {
-                found.append(known)
-                continue
-            }
             try read.run(doc, in: db) { row in
-                let candidate = Candidate(doc: doc, event: sqlite3_column_int64(row, 0), eventLabel: row.text(column: 1),
-                                          published: sqlite3_column_double(row, 2), language: row.text(column: 3), norm: sqlite3_column_double(row, 4),
-                                          keys: row.integers(column: 5), mentions: row.bytes(column: 6))
-                candidateRows.set(doc, candidate)
-                found.append(candidate)
+                found.append(Candidate(doc: doc, event: sqlite3_column_int64(row, 0), eventLabel: row.text(column: 1),
+                                       published: sqlite3_column_double(row, 2), language: row.text(column: 3), norm: sqlite3_column_double(row, 4),
+                                       keys: row.integers(column: 5), mentions: row.bytes(column: 6)))
             }
         }
         return found
