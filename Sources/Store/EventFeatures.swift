@@ -73,10 +73,13 @@ public struct EventFeatures: Sendable {
 
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, reading: NameSkeleton.Reading) -> (keys: [Int64], mentions: [Int]) {
         let common = NameSkeleton.Reading(language: nil)
-        var counts = Counts()
-        /// A word's letters, lower-case ASCII, and a number's normalized digits: reused.
+        /// Each feature's mentions and the position of its first.
+        var counts = Int64Map<(count: Int32, first: Int32)>(capacity: 128)
+        /// A non-ASCII name's letters as lower-case ASCII, and a number's normalized digits: reused.
         var scratch: [UInt8] = []
-        func add(_ key: Int64, at position: Int) { counts.add(key, at: position) }
+        func add(_ key: Int64, at position: Int) {
+            counts.update(key, initial: (0, Int32(truncatingIfNeeded: position))) { $0.count += 1 }
+        }
         var reader = TokenReader(bytes: bytes)
         var position = -1
         var previous: UInt64 = 0
@@ -123,19 +126,9 @@ public struct EventFeatures: Sendable {
             // names as they are: `Loukachenko`, but `Aschbacher`. Both readings then count.
             if let own = readings.own, own != name { add(key(.name, own), at: position) }
         }
-        let ranked = counts.features.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }.prefix(Self.limit)
-        return (ranked.map(\.key), ranked.map { Int($0.count) })
-    }
-
-    /// The features counted so far, with the position of each one's first mention.
-    private struct Counts {
-        private var counts = Int64Map<(count: Int32, first: Int32)>(capacity: 128)
-
-        mutating func add(_ key: Int64, at position: Int) {
-            counts.update(key, initial: (0, Int32(truncatingIfNeeded: position))) { $0.count += 1 }
-        }
-
-        var features: [(key: Int64, count: Int32, first: Int32)] { counts.entries.map { ($0.key, $0.value.count, $0.value.first) } }
+        let ranked = counts.entries.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first }
+            .prefix(Self.limit)
+        return (ranked.map(\.key), ranked.map { Int($0.value.count) })
     }
 
     // MARK: - Tokens
@@ -331,9 +324,8 @@ public struct EventFeatures: Sendable {
             if groups == 1 { first = start..<index } else if groups == 2 { second = start..<index }
             if groups > 1, index - start != 3 { laterAllThree = false }
         }
-        func digits(_ range: Range<Int>) -> Slice<UnsafeBufferPointer<UInt8>> { bytes[range] }
         if groups == 1, first.count <= 2, let month = months[Self.monthAfter(&following)] ?? months[previous] {
-            let day = digits(first).reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            let day = bytes[first].reduce(0) { $0 * 10 + Int($1 - 0x30) }
             if (1...31).contains(day) { return key(.day, "\(month)-\(day)".utf8) }
         }
         value.removeAll(keepingCapacity: true)
@@ -343,9 +335,9 @@ public struct EventFeatures: Sendable {
         } else if spaced {
             return nil  // digits beside digits, not a number written with spaces
         } else if groups == 2 {
-            value.append(contentsOf: digits(first).drop { $0 == 0x30 })
+            value.append(contentsOf: bytes[first].drop { $0 == 0x30 })
             if value.isEmpty { value.append(0x30) }
-            var fraction = digits(second)
+            var fraction = bytes[second]
             while fraction.last == 0x30 { fraction = fraction.dropLast() }
             if !fraction.isEmpty {
                 value.append(0x2E)

@@ -118,8 +118,11 @@ public final class EventIndex {
     }
 
     private static func writePostings(_ key: Int64, _ postings: Postings, in db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO event_postings (key, documents, recent) VALUES (?, ?, ?)")
-            .run(key, Int64(postings.documents), blob: postings.recent, in: db)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO event_postings (key, documents, recent) VALUES (?, ?, ?)").run(in: db, binding: { statement in
+            statement.bind(1, key)
+            statement.bind(2, Int64(postings.documents))
+            statement.bind(3, blob: postings.recent)
+        })
     }
 
     /// Places stories inside the caller's write transaction; the postings of the batch's keys are

@@ -1,9 +1,9 @@
 import GRDB
 import GRDBSQLite
 
-/// Cached statements run through SQLite's own calls, with integer arguments: for the index
-/// lookups and inserts that a store makes dozens of times per article, GRDB's general argument
-/// binding and row decoding cost more than the B-tree step itself (measured on `store dedup`).
+/// Cached statements run through SQLite's own calls: for the index lookups and inserts that a
+/// store makes dozens of times per article, GRDB's general argument binding and row decoding
+/// cost more than the B-tree step itself (measured on `store dedup`).
 extension Statement {
     /// Binds `first` and `second` (when given), steps through every row, handing each to `row`.
     func run(_ first: Int64, _ second: Int64? = nil, in db: Database, row: (OpaquePointer) throws -> Void = { _ in }) throws {
@@ -11,16 +11,6 @@ extension Statement {
             statement.bind(1, first)
             if let second { statement.bind(2, second) }
         }, row: row)
-    }
-
-    /// Binds `first`, `second` and the 8-byte integers of `blob` (as `integers(column:)` reads
-    /// them back), and runs the statement.
-    func run(_ first: Int64, _ second: Int64, blob: [Int64], in db: Database) throws {
-        try run(in: db, binding: { statement in
-            statement.bind(1, first)
-            statement.bind(2, second)
-            statement.bind(3, blob: blob)
-        })
     }
 
     /// Binds the arguments with `binding` (the `bind` calls below), steps through every row,
@@ -47,15 +37,6 @@ extension Statement {
             }
         }
     }
-
-    /// The first column of the first row as an integer, or nil when there is no row.
-    func integer(_ first: Int64, _ second: Int64? = nil, in db: Database) throws -> Int64? {
-        var value: Int64?
-        try run(first, second, in: db) { row in
-            if value == nil { value = sqlite3_column_int64(row, 0) }
-        }
-        return value
-    }
 }
 
 extension Database {
@@ -79,7 +60,8 @@ extension OpaquePointer {
         sqlite3_bind_text(self, index, text, -1, Self.transient)
     }
 
-    /// Binds the bytes of `blob` (an empty blob when it has none: a null pointer would bind NULL).
+    /// Binds the bytes of `blob` (an empty blob when it has none: a null pointer would bind NULL);
+    /// `integers(column:)` and `bytes(column:)` read them back.
     func bind<Element>(_ index: Int32, blob: [Element]) {
         blob.withUnsafeBytes { bytes in
             guard let start = bytes.baseAddress, !bytes.isEmpty else { sqlite3_bind_zeroblob(self, index, 0); return }
