@@ -2,7 +2,8 @@ import Foundation
 import Model
 
 /// A calendar day as a page shows it to readers: `07.11.2023`, `7. November 2023`,
-/// `November 7, 2023`, `7 nov. 2023`, `3 de marzo de 2020`, `2023-11-07`, `11/07/2023`.
+/// `November 7, 2023`, `7 nov. 2023`, `3 de marzo de 2020`, `15 августа 2016`, `2023-11-07`,
+/// `11/07/2023`, `2023年11月7日`, `2023년 11월 7일`.
 ///
 /// Read by a small tokenizer instead of regular expressions: it runs on the short texts of a
 /// page's date-like elements, and a year is looked for before anything else.
@@ -72,6 +73,8 @@ struct DateText: Equatable {
         case month(Int)
         /// "de", "del", "di", "of": between the parts of `3 de marzo de 2020`.
         case joiner
+        /// 年, 月, 日 (년, 월, 일 in Korean) after the year, the month and the day.
+        case unit(Character)
         case word
         case mark(Character)
     }
@@ -99,7 +102,11 @@ struct DateText: Equatable {
             wordFollowsDigits = false
         }
         for character in text {
-            if character.isASCII, character.isNumber {
+            if let unit = units[character] {
+                flushDigits()
+                flushWord()
+                tokens.append(.unit(unit))
+            } else if character.isASCII, character.isNumber {
                 flushWord()
                 digits.append(character)
             } else if character.isLetter {
@@ -151,8 +158,18 @@ struct DateText: Equatable {
             return DateText(year: y, month: m, day: d)
         }
 
-        // 2023-11-07, 2023/11/07
+        func unit(_ expected: Character) -> Bool {
+            guard i < t.count, case .unit(expected) = t[i] else { return false }
+            i += 1
+            return true
+        }
+
+        // 2023-11-07, 2023/11/07, 2023年11月7日
         if let y = year() {
+            if unit("年") {
+                if let m = number(maxDigits: 2), unit("月"), let d = number(maxDigits: 2), unit("日") { return made(y, m, d) }
+                return nil
+            }
             for separator: Character in ["-", "/", "."] where mark(separator) {
                 if let m = number(maxDigits: 2), mark(separator), let d = number(maxDigits: 2) { return made(y, m, d) }
                 return nil
@@ -204,22 +221,42 @@ struct DateText: Equatable {
     private static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th", "er", "e"]
     private static let joiners: Set<String> = ["de", "del", "di", "of"]
 
+    /// The characters that follow a year, a month and a day in Chinese and Japanese, and their
+    /// Korean counterparts, as the former.
+    private static let units: [Character: Character] = ["年": "年", "月": "月", "日": "日", "년": "年", "월": "月", "일": "日"]
+
     /// Month names and their usual abbreviations in the languages most news is written in
-    /// (English, German, Dutch, French, Spanish, Italian, Portuguese, the Scandinavian languages).
+    /// (English, German, Dutch, French, Spanish, Italian, Portuguese, the Scandinavian languages,
+    /// Finnish, Polish, Czech, Romanian, Turkish, Russian, Ukrainian, Greek), in the forms a date
+    /// uses: `15 августа`, `5 października`, `3. května`, `12 Μαΐου` (the genitive).
+    /// Serbo-Croatian is left out: its `listopad` is October, Polish's and Czech's November.
     static let monthNames: [String: Int] = {
         let names: [[String]] = [
-            ["january", "jan", "januar", "jänner", "janvier", "januari", "enero", "ene", "gennaio", "gen", "janeiro"],
-            ["february", "feb", "febr", "februar", "février", "fevrier", "févr", "februari", "febrero", "febbraio", "fevereiro", "fev"],
-            ["march", "mar", "märz", "maerz", "mrz", "mars", "maart", "mrt", "marzo", "março", "marco", "marts"],
-            ["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
-            ["may", "mai", "mei", "mayo", "maggio", "mag", "maio", "maj"],
-            ["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"],
-            ["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"],
-            ["august", "aug", "août", "aout", "augustus", "agosto", "ago"],
-            ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro"],
-            ["october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre", "ott", "outubro", "out"],
-            ["november", "nov", "novembre", "noviembre", "novembro"],
-            ["december", "dec", "dez", "dezember", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro", "des"],
+            ["january", "jan", "januar", "jänner", "janvier", "januari", "enero", "ene", "gennaio", "gen", "janeiro", "tammikuuta",
+             "stycznia", "styczeń", "ledna", "ianuarie", "ocak", "января", "январь", "янв", "січня", "ιανουαρίου"],
+            ["february", "feb", "febr", "februar", "février", "fevrier", "févr", "februari", "febrero", "febbraio", "fevereiro", "fev",
+             "helmikuuta", "lutego", "luty", "února", "februarie", "şubat", "февраля", "февраль", "фев", "лютого", "φεβρουαρίου"],
+            ["march", "mar", "märz", "maerz", "mrz", "mars", "maart", "mrt", "marzo", "março", "marco", "marts", "maaliskuuta", "marca",
+             "marzec", "března", "martie", "mart", "марта", "март", "березня", "μαρτίου"],
+            ["april", "apr", "avril", "avr", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "kwiecień", "dubna", "aprilie", "nisan",
+             "апреля", "апрель", "квітня", "απριλίου"],
+            ["may", "mai", "mei", "mayo", "maggio", "mag", "maio", "maj", "toukokuuta", "maja", "května", "mayıs", "мая", "май", "травня",
+             "μαΐου"],
+            ["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "kesäkuuta", "czerwca", "czerwiec", "června", "iunie",
+             "haziran", "июня", "июнь", "червня", "ιουνίου"],
+            ["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "heinäkuuta", "lipca", "lipiec", "července",
+             "iulie", "temmuz", "июля", "июль", "липня", "ιουλίου"],
+            ["august", "aug", "août", "aout", "augustus", "agosto", "ago", "augusti", "elokuuta", "sierpnia", "sierpień", "srpna",
+             "ağustos", "августа", "август", "авг", "серпня", "αυγούστου"],
+            ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro", "syyskuuta", "września", "wrzesień",
+             "září", "septembrie", "eylül", "сентября", "сентябрь", "сен", "вересня", "σεπτεμβρίου"],
+            ["october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "lokakuuta", "października",
+             "październik", "října", "octombrie", "ekim", "октября", "октябрь", "жовтня", "οκτωβρίου"],
+            ["november", "nov", "novembre", "noviembre", "novembro", "marraskuuta", "listopada", "listopad", "listopadu", "noiembrie",
+             "kasım", "ноября", "ноябрь", "ноя", "листопада", "νοεμβρίου"],
+            ["december", "dec", "dez", "dezember", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro", "des",
+             "desember", "joulukuuta", "grudnia", "grudzień", "prosince", "decembrie", "aralık", "декабря", "декабрь", "дек", "грудня",
+             "δεκεμβρίου"],
         ]
         var table: [String: Int] = [:]
         for (index, words) in names.enumerated() {

@@ -185,17 +185,20 @@ extension MetadataReader {
 /// Layout wrappers take such words too (`layout has-sidebar`, `sticky-sidebar-parent`,
 /// `comments-open` on `<body>`), so an element that holds the page's headline (or, on a page
 /// without one, half of its text) is never chrome: neither the headline nor most of the page is
-/// in a sidebar.
+/// in a sidebar. Nor is an element flagged only by words the headline's own elements carry: a
+/// site that builds its article header from the parts of its teasers (`<h1>` holding a
+/// `teaser__kicker`, then a `teaser__metadata` byline) marks no chrome with that word.
 final class DatedElsewhere {
     static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
                                          "ticker", "calendar", "archive", "event"])
 
     private let document: HTMLDocument
     private let title: String?
-    /// The article's headline: the first `<h1>`, else, on a page without one, the first `<h2>`
-    /// to `<h4>` that the page's title holds (or that holds it). Found on first use, like the
+    /// The article's headline: the first `<h1>` that the page's title holds (or that holds it),
+    /// else the first `<h1>` (a site's name, a cookie banner's greeting may come before the
+    /// headline), else the first `<h2>` to `<h4>` the title names. Found on first use, like the
     /// rest: a page whose date comes from its metadata never walks for it.
-    private(set) lazy var headline: HTMLNode? = document.first(.h1) ?? titledHeading()
+    private(set) lazy var headline: HTMLNode? = document.first(.h1).map { first in titledHeading([.h1]) ?? first } ?? titledHeading([.h2, .h3, .h4])
     private lazy var holdsHeadline: Set<xmlNodePtr> = {
         var holders: Set<xmlNodePtr> = []
         var at = headline?.parent
@@ -205,6 +208,19 @@ final class DatedElsewhere {
         }
         return holders
     }()
+    /// The words of `words` in the class names of the headline and the elements inside it.
+    private lazy var headlineWords: [[UInt8]] = {
+        guard let headline else { return [] }
+        var found = Self.words.filter { ClassNames(headline).contains($0) }
+        headline.walk { node in
+            if node.isElement, node.hasAttributes {
+                let names = ClassNames(node)
+                found += Self.words.filter { word in !found.contains(word) && names.contains(word) }
+            }
+            return node.isElement
+        }
+        return found
+    }()
     /// Counted only when a flagged element is met on a page without a headline.
     private lazy var halfTheText = (document.first(.body)?.visibleTextLength ?? 0) / 2
 
@@ -213,10 +229,10 @@ final class DatedElsewhere {
         self.title = title
     }
 
-    private func titledHeading() -> HTMLNode? {
+    private func titledHeading(_ tags: [Tag]) -> HTMLNode? {
         guard let title = title?.lowercased(), title.count >= 10 else { return nil }
         return document.root?.firstDescendant { node in
-            guard node.tag == .h2 || node.tag == .h3 || node.tag == .h4 else { return false }
+            guard tags.contains(node.tag) else { return false }
             let text = node.textContent.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             return text.count >= 10 && (title.contains(text) || text.contains(title))
         }
@@ -226,7 +242,9 @@ final class DatedElsewhere {
     func holdsHeadline(_ node: HTMLNode) -> Bool { holdsHeadline.contains(node.pointer) }
 
     func contains(_ node: HTMLNode) -> Bool {
-        guard node.hasAttributes, !holdsHeadline.contains(node.pointer), ClassNames(node).containsAny(Self.words) else { return false }
+        guard node.hasAttributes, !holdsHeadline.contains(node.pointer) else { return false }
+        let names = ClassNames(node)
+        guard Self.words.contains(where: { word in names.contains(word) && !headlineWords.contains(word) }) else { return false }
         // On a page with a headline its holders are the layout; without one, size tells.
         return !holdsHeadline.isEmpty || node.visibleTextLength < halfTheText
     }
@@ -253,12 +271,15 @@ enum VisibleDate {
         var source: String
     }
 
-    /// The first date in a date-like element (or after a publication label) after the headline,
-    /// else before it, else in the `justBeforeHeadline` characters above it, else in the first
-    /// `nearHeadline` characters after it; nil when none is shown.
+    /// The date in a date-like element just before the headline (in the element before it: a
+    /// dateline above a headline), else the first in a date-like element (or after a publication
+    /// label) after the headline, else before it, else in the `justBeforeHeadline` characters
+    /// above it, else in the first `nearHeadline` characters after it; nil when none is shown.
     static func find(in document: HTMLDocument, chrome: DatedElsewhere, monthFirst: Bool?) -> Found? {
         guard let root = document.root else { return nil }
         var beforeHeadline: DateText?, afterHeadline: DateText?, nearHeadline: DateText?
+        // The last date in a date-like element before the headline, and the text node it is in.
+        var lastShownBefore: (date: DateText, node: HTMLNode)?
         var textAfterHeadline: Int?
         // The last date in the text before the headline, and the characters of text since.
         var lastBeforeHeadline: (date: DateText, textSince: Int)?
@@ -268,7 +289,12 @@ enum VisibleDate {
             if node.isText {
                 guard let parent = node.parent else { return false }
                 if let date = date(shownBy: node, in: parent, monthFirst: monthFirst) {
-                    if textAfterHeadline != nil { afterHeadline = date } else if beforeHeadline == nil { beforeHeadline = date }
+                    if textAfterHeadline != nil {
+                        afterHeadline = date
+                    } else {
+                        if beforeHeadline == nil { beforeHeadline = date }
+                        lastShownBefore = (date, node)
+                    }
                 } else if let seen = textAfterHeadline {
                     if seen < Self.nearHeadline, nearHeadline == nil {
                         if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
@@ -290,6 +316,10 @@ enum VisibleDate {
                 return chrome.holdsHeadline(node)
             case .h1, .h2, .h3, .h4:
                 if textAfterHeadline == nil, node.pointer == chrome.headline?.pointer {
+                    if let last = lastShownBefore, Self.isInElement(before: node, last.node) {
+                        afterHeadline = last.date
+                        return false
+                    }
                     textAfterHeadline = -node.visibleTextLength
                     if let last = lastBeforeHeadline, last.textSince <= Self.justBeforeHeadline { justBeforeHeadline = last.date }
                 }
@@ -300,6 +330,24 @@ enum VisibleDate {
         }
         if let date = afterHeadline ?? beforeHeadline { return Found(date: date, source: "text") }
         return (justBeforeHeadline ?? nearHeadline).map { Found(date: $0, source: "text:near-headline") }
+    }
+
+    /// The element before `node` among its siblings, past text between them.
+    private static func previousElement(of node: HTMLNode) -> HTMLNode? {
+        var previous = node.pointer.pointee.prev
+        while let sibling = previous, sibling.pointee.type != XML_ELEMENT_NODE { previous = sibling.pointee.prev }
+        return previous.map(HTMLNode.init)
+    }
+
+    /// Whether `node` is inside the element just before `headline` (its previous sibling element).
+    private static func isInElement(before headline: HTMLNode, _ node: HTMLNode) -> Bool {
+        guard let element = previousElement(of: headline)?.pointer else { return false }
+        var at: HTMLNode? = node
+        while let current = at, current.pointer != headline.parent?.pointer {
+            if current.pointer == element { return true }
+            at = current.parent
+        }
+        return false
     }
 
     /// The date a text node shows, when it or one of its three nearest elements is date-like:
@@ -317,6 +365,10 @@ enum VisibleDate {
                 break
             }
             element = at.parent
+        }
+        // `von <a class="author">…</a>, 8.5.12`: the text right after a byline's element.
+        if !dateLikeContext, let byline = previousElement(of: text), byline.hasAttributes {
+            dateLikeContext = ClassNames(byline, ["class", "id", "itemprop"]).containsAny(dateLike)
         }
         guard dateLikeContext else { return labeledDate(shownBy: parent, monthFirst: monthFirst) }
         var around: HTMLNode? = parent
@@ -336,7 +388,7 @@ extension VisibleDate {
     /// (lower case): "Veröffentlicht am", "Erstellt am: 30.01.2022", "Mise en ligne 23 mai 2019",
     /// a label `<span>Datum</span>` beside its value.
     static let publicationLabels = ["published", "posted", "veröffentlicht", "erstellt am", "erschienen", "publiziert", "datum",
-                                    "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato", "gepubliceerd",
+                                    "wurde am", "publié", "mis en ligne", "mise en ligne", "publicado", "pubblicato", "gepubliceerd",
                                     "geplaatst", "publicerad", "publisert", "udgivet", "date:", "fecha:"]
 
     private static let publicationLabelBytes = ClassNames.bytes(publicationLabels)

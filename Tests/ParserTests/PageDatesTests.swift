@@ -13,6 +13,10 @@ struct PageDatesTests {
         ("11/07/2023", true, "2023-11-07"), ("11/07/2023", false, "2023-07-11"), ("11/07/2023", nil, nil), ("25/12/2023", nil, "2023-12-25"),
         ("© 2023 City Post", false, nil), ("30.02.2023", false, nil), ("29.02.2024", false, "2024-02-29"), ("29.02.2023", false, nil),
         ("Ausgabe 12/2023", false, nil), ("07.11.23", false, nil), ("1234567.11.2023", false, nil), ("", false, nil),
+        ("15 августа 2016, 13:43", false, "2016-08-15"), ("3 листопада 2021", false, "2021-11-03"), ("5 października 2019", false, "2019-10-05"),
+        ("3. května 2020", false, "2020-05-03"), ("12 Μαΐου 2020", false, "2020-05-12"), ("14 Şubat 2020", false, "2020-02-14"),
+        ("5. tammikuuta 2020", false, "2020-01-05"), ("2 augusti 2021", false, "2021-08-02"), ("2020年1月5日", nil, "2020-01-05"),
+        ("2020年 12月 25日 10:00", nil, "2020-12-25"), ("2020년 1월 5일", nil, "2020-01-05"), ("2020年13月5日", nil, nil), ("2020年1月", nil, nil),
     ] as [(String, Bool?, String?)])
     func dateText(text: String, monthFirst: Bool?, expected: String?) {
         #expect(DateText.first(in: text, monthFirst: monthFirst)?.iso == expected, "\(text)")
@@ -57,6 +61,9 @@ struct PageDatesTests {
         // an article's own footer dates it; d.m.yy in a date-like element
         ("", #"<div class="post-footer"><span class="date">14.12.2015</span></div>"#, "2015-12-14", "text"),
         ("", #"<span class="post-created"> 28.01.22</span>"#, "2022-01-28", "text"),
+        // the text right after an author's link; a date after "wurde am"
+        ("", #"<p>von <a class="author url fn" href="/author/k">Klaus Schöppner</a>, 8.5.12</p>"#, "2012-05-08", "text"),
+        ("", #"<div class="post-footer">Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von <a>Jan</a> geschrieben.</div>"#, "2015-12-14", "text"),
     ] as [(String, String, String?, String?)])
     func sources(head: String, byline: String, published: String?, source: String?) throws {
         let html = Data("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\(head)</head><body><article><h1>Der Titel</h1>\(byline)\(story())</article></body></html>".utf8)
@@ -92,6 +99,16 @@ struct PageDatesTests {
         let earlier = #"<span class="date">01.01.2020</span>"#
         #expect(try extract(page("\(earlier)<div class=\"beitrag\"><h2>Neuer Cheftrainer für Dormagen</h2><div class=\"meta\">Peter Grimm / 07.11.2023</div>\(story())</div>")).published
                 == "2023-11-07", "without an <h1>, the heading the title names is the headline, and the date after it is the article's")
+        let named = Data(("<!DOCTYPE html><html lang=\"de\"><head><meta property=\"og:title\" content=\"Neuer Cheftrainer für Dormagen\"></head><body>"
+                          + "<div class=\"modal\"><h1>Liebe Fans,</h1></div><figure class=\"teaser\"><span class=\"date\">02.02.2022</span>"
+                          + "<h1>Neuer Cheftrainer für Dormagen</h1></figure>\(story())<p class=\"date\">Stand: 05.02.2022</p></body></html>").utf8)
+        #expect(try extract(named).published == "2022-02-02", "of several <h1>, the headline is the one the title names; a date-like element just above it is its date")
+        let teaserParts = #"<h1><span class="teaser-small__kicker">Dormagen</span> Neuer Cheftrainer für Dormagen</h1><div class="teaser-small__metadata">"#
+            + #"<p class="byline__author">VON <a>MORITZ GATHMANN</a> am 21. April 2020</p></div>"#
+        #expect(try extract(page(teaserParts + story() + #"<div class="teaser"><span class="date">12.11.2023</span></div>"#)).published == "2020-04-21",
+                "a headline built of a teaser's parts: the word marks no chrome on its page")
+        #expect(try extract(page("<p class=\"teaser\"><span class=\"date\">01.02.2022</span></p><h1>Neuer Cheftrainer für Dormagen</h1><p class=\"date\">02.02.2022</p>\(story())")).published
+                == "2022-02-02", "a teaser's date just above the headline is not its date")
         let form = #"<form id="aspnetForm"><h1>Come Together</h1><p class="date">06.05.2018</p>"#
         #expect(try extract(page(form + story() + "</form>")).published == "2018-05-06")
     }
