@@ -211,12 +211,15 @@ final class DatedElsewhere {
     /// The words of `words` in the class names of the headline and the elements inside it.
     private lazy var headlineWords: [[UInt8]] = {
         guard let headline else { return [] }
-        var found = Self.words.filter { ClassNames(headline).contains($0) }
+        var found: [[UInt8]] = []
+        func add(_ node: HTMLNode) {
+            guard node.isElement, node.hasAttributes else { return }
+            let names = ClassNames(node)
+            found += Self.words.filter { word in !found.contains(word) && names.contains(word) }
+        }
+        add(headline)
         headline.walk { node in
-            if node.isElement, node.hasAttributes {
-                let names = ClassNames(node)
-                found += Self.words.filter { word in !found.contains(word) && names.contains(word) }
-            }
+            add(node)
             return node.isElement
         }
         return found
