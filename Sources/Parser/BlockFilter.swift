@@ -168,6 +168,8 @@ enum BlockFilter {
         var seen = Set<String>()
         var kept: [TextBlock] = []
         let linkDense = blocks.map { $0.linkDensity > 0.5 }
+        // The last paragraph of the story's length, before which a list may be the story's.
+        let lastStoryParagraph = blocks.indices.last { blocks[$0].kind == .paragraph && !linkDense[$0] && blocks[$0].length >= 150 } ?? -1
         var afterBoxTitle = false
         for (index, original) in blocks.enumerated() {
             guard let block = withoutCommentFormNotices(original) else { continue }
@@ -177,10 +179,13 @@ enum BlockFilter {
             }
             if !boilerplate.isEmpty, let fingerprint = fingerprint(block), boilerplate.contains(fingerprint) { continue }
             // Link lists and "Read more: …" lines go; a long paragraph that is mostly links,
-            // between paragraphs of prose, is part of the story.
+            // between paragraphs of prose, is part of the story, and so is a list the story
+            // goes on after whose items say something of their own beside their link (a
+            // roundup's deals, a review's picks): related-story lists stand after the story.
             let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
             let storyParagraph = block.kind == .paragraph && inProse && block.length >= 150
-            if linkDense[index] && block.kind != .heading && !storyParagraph {
+            let describedItem = block.kind == .listItem && block.length - block.linkChars >= 25 && block.linkDensity < 0.8 && index < lastStoryParagraph
+            if linkDense[index] && block.kind != .heading && !storyParagraph && !describedItem {
                 // The heading of a link list ("Read also", "Mehr zum Thema") goes with the list.
                 if kept.last?.kind == .heading && index > 0 && blocks[index - 1].kind == .heading { kept.removeLast() }
                 continue

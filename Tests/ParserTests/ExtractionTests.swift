@@ -88,6 +88,16 @@ struct ExtractionTests {
             """)
     }
 
+    @Test("a list of links the story describes, between its paragraphs, stays; the same list after the story goes")
+    func describedLinks() throws {
+        let deals = #"<ul><li><a href="/a">2TB portable hard drive for $161.99 with free shipping</a> (normally $180, use the coupon code at checkout)</li>"#
+            + #"<li><a href="/b">A 15-inch laptop with 8GB RAM and a 256GB SSD for $2,059.95</a> (normally $2,199 at the same store)</li></ul>"#
+        let within = try extract(page(body: "<article><h1>This week's deals</h1>\(story(Array(storyParagraphs.prefix(1))))\(deals)\(story(Array(storyParagraphs.dropFirst())))</article>"))
+        #expect(within.text.contains("- 2TB portable hard drive for $161.99 with free shipping (normally $180"), "\(within.text)")
+        let after = try extract(page(body: "<article><h1>This week's deals</h1>\(story())\(deals)</article>"))
+        #expect(after.text == storyParagraphs.joined(separator: "\n\n"), "\(after.text)")
+    }
+
     @Test("a short closing line written with the story stays; one in a box after the story goes")
     func closingLines() throws {
         let body = "<div class=\"post\">\(story())<p>Euer Hans</p></div><div class=\"box\"><p>Weitere Informationen</p></div>"
