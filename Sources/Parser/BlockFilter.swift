@@ -164,12 +164,35 @@ enum BlockFilter {
         return TextBlock(kind: block.kind, text: text, linkChars: block.linkChars, container: block.container)
     }
 
+    /// For each block, whether it is an item of a list that stands between two paragraphs of
+    /// prose written together (in one element; a heading may come between the list and the
+    /// second): the story goes on around the list. Each list is looked at once.
+    static func listsAmidProse(_ blocks: [TextBlock], linkDense: [Bool]) -> [Bool] {
+        func storyParagraph(_ at: Int) -> Bool { at >= 0 && at < blocks.count && blocks[at].kind == .paragraph && !linkDense[at] && isProse(blocks[at]) }
+        var amid = [Bool](repeating: false, count: blocks.count)
+        var start = 0
+        while start < blocks.count {
+            guard blocks[start].kind == .listItem else { start += 1; continue }
+            var end = start
+            while end < blocks.count, blocks[end].kind == .listItem { end += 1 }
+            var after = end
+            while after < blocks.count, blocks[after].kind == .heading { after += 1 }
+            let before = start - 1
+            if storyParagraph(before), storyParagraph(after), blocks[before].container == blocks[after].container {
+                for index in start..<end { amid[index] = true }
+            }
+            start = end
+        }
+        return amid
+    }
+
     static func prose(_ blocks: [TextBlock], boilerplate: Set<Int64> = []) -> [TextBlock] {
         var seen = Set<String>()
         var kept: [TextBlock] = []
         let linkDense = blocks.map { $0.linkDensity > 0.5 }
         // The last paragraph of the story's length, before which a list may be the story's.
         let lastStoryParagraph = blocks.indices.last { blocks[$0].kind == .paragraph && !linkDense[$0] && blocks[$0].length >= 150 } ?? -1
+        let amidProse = listsAmidProse(blocks, linkDense: linkDense)
         var afterBoxTitle = false
         for (index, original) in blocks.enumerated() {
             guard let block = withoutCommentFormNotices(original) else { continue }
@@ -179,12 +202,15 @@ enum BlockFilter {
             }
             if !boilerplate.isEmpty, let fingerprint = fingerprint(block), boilerplate.contains(fingerprint) { continue }
             // Link lists and "Read more: …" lines go; a long paragraph that is mostly links,
-            // between paragraphs of prose, is part of the story, and so is a list the story
-            // goes on after whose items say something of their own beside their link (a
-            // roundup's deals, a review's picks): related-story lists stand after the story.
+            // between paragraphs of prose, is part of the story. So is a list whose items say
+            // something of their own beside their link (a roundup's deals, a review's picks),
+            // when the story goes on after it, or goes on around it (`– 15.7%`, `by Eden Litt`):
+            // related-story lists stand after the story or under a heading of their own.
             let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
             let storyParagraph = block.kind == .paragraph && inProse && block.length >= 150
-            let describedItem = block.kind == .listItem && block.length - block.linkChars >= 25 && block.linkDensity < 0.8 && index < lastStoryParagraph
+            let describedItem = block.kind == .listItem
+                && (block.length - block.linkChars >= 25 && block.linkDensity < 0.8 && index < lastStoryParagraph
+                    || block.length - block.linkChars >= 5 && block.linkDensity < 0.9 && amidProse[index])
             if linkDense[index] && block.kind != .heading && !storyParagraph && !describedItem {
                 // The heading of a link list ("Read also", "Mehr zum Thema") goes with the list.
                 if kept.last?.kind == .heading && index > 0 && blocks[index - 1].kind == .heading { kept.removeLast() }

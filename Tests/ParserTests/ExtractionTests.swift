@@ -88,7 +88,7 @@ struct ExtractionTests {
             """)
     }
 
-    @Test("a list of links the story describes, between its paragraphs, stays; the same list after the story goes")
+    @Test("a list of links the story describes, or that it goes on around, stays; the same list after the story goes")
     func describedLinks() throws {
         let deals = #"<ul><li><a href="/a">2TB portable hard drive for $161.99 with free shipping</a> (normally $180, use the coupon code at checkout)</li>"#
             + #"<li><a href="/b">A 15-inch laptop with 8GB RAM and a 256GB SSD for $2,059.95</a> (normally $2,199 at the same store)</li></ul>"#
@@ -96,6 +96,9 @@ struct ExtractionTests {
         #expect(within.text.contains("- 2TB portable hard drive for $161.99 with free shipping (normally $180"), "\(within.text)")
         let after = try extract(page(body: "<article><h1>This week's deals</h1>\(story())\(deals)</article>"))
         #expect(after.text == storyParagraphs.joined(separator: "\n\n"), "\(after.text)")
+        let rates = #"<ul><li><a href="/a">Copywriting ebook giveaway</a> – 15.7%</li><li><a href="/b">Why we love bookmarks</a> – 17.1%</li></ul>"#
+        let told = try extract(page(body: "<article><h1>Open rates</h1><div>\(story(Array(storyParagraphs.prefix(1))))\(rates)<h2>What they share</h2>\(story(Array(storyParagraphs.dropFirst())))</div></article>"))
+        #expect(told.text.contains("- Copywriting ebook giveaway – 15.7%\n- Why we love bookmarks – 17.1%"), "a list the story goes on around: \(told.text)")
     }
 
     @Test("a short closing line written with the story stays; one in a box after the story goes")
