@@ -188,7 +188,9 @@ struct BodyFinder {
             candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
         }
         scores = candidates
-        guard var top = candidates.max(by: { $0.value < $1.value }).map({ HTMLNode(pointer: $0.key) }) else { return nil }
+        // Of equal scores the first in the page: `Dictionary`'s order changes from run to run.
+        guard var top = candidates.max(by: { $0.value != $1.value ? $0.value < $1.value : position[$0.key, default: 0] > position[$1.key, default: 0] })
+            .map({ HTMLNode(pointer: $0.key) }) else { return nil }
 
         // Several strong candidates under one ancestor: the body is that ancestor (pages that
         // split the article into blocks around ads and pictures).

@@ -85,7 +85,9 @@ enum PageDecoder {
         var at = lower.startIndex
         while let meta = firstIndex(of: metaTag, in: lower, from: at) {
             let tagEnd = lower[meta...].firstIndex(of: UInt8(ascii: ">")) ?? lower.endIndex
-            if let charset = firstIndex(of: charsetWord + [UInt8(ascii: "=")], in: lower, from: meta), charset < tagEnd {
+            // Looked for inside the tag only: a page's many other `<meta>` tags each searched
+            // the rest of the 4 KB before.
+            if let charset = firstIndex(of: charsetAssignment, in: lower, from: meta, before: tagEnd) {
                 let value = lower[(charset + charsetWord.count + 1)..<tagEnd].drop { $0 == 0x22 || $0 == 0x27 || $0 == 0x20 }
                 let label = value.prefix { !"\"'; />".utf8.contains($0) }
                 if !label.isEmpty { return String(decoding: label, as: UTF8.self) }
@@ -96,11 +98,13 @@ enum PageDecoder {
     }
 
     private static let metaTag = Array("<meta".utf8)
+    private static let charsetAssignment = charsetWord + Array("=".utf8)
 
-    /// The index where `needle` starts in `bytes` at or after `from`.
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
-        for index in from...(bytes.count - needle.count) where bytes[index] == needle[0] && bytes[index..<index + needle.count].elementsEqual(needle) {
+    /// The index where `needle` starts in `bytes` at or after `from`, ending before `end`.
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from: Int, before end: Int? = nil) -> Int? {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard end >= needle.count, from <= end - needle.count else { return nil }
+        for index in from...(end - needle.count) where bytes[index] == needle[0] && bytes[index..<index + needle.count].elementsEqual(needle) {
             return index
         }
         return nil

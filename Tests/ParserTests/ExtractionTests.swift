@@ -101,6 +101,14 @@ struct ExtractionTests {
         #expect(told.text.contains("- Copywriting ebook giveaway – 15.7%\n- Why we love bookmarks – 17.1%"), "a list the story goes on around: \(told.text)")
     }
 
+    @Test("of two bodies that score the same, the first in the page is the article, in every run")
+    func equalCandidates() throws {
+        // The same letters count, word for word: both score alike.
+        let other = storyParagraphs.map { String($0.map { $0 == "a" ? "o" : $0 == "e" ? "i" : $0 }) }
+        let article = try extract(page(body: "<div><div>\(story())</div></div><section><div>\(story(other))</div></section>"))
+        #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(article.text)")
+    }
+
     @Test("a short closing line written with the story stays; one in a box after the story goes")
     func closingLines() throws {
         let body = "<div class=\"post\">\(story())<p>Euer Hans</p></div><div class=\"box\"><p>Weitere Informationen</p></div>"
