@@ -171,7 +171,7 @@ enum BlockFilter {
     /// prose written together (in one element; a heading may come between the list and the
     /// second): the story goes on around the list. Each list is looked at once.
     static func listsAmidProse(_ blocks: [TextBlock], linkDense: [Bool]) -> [Bool] {
-        func storyParagraph(_ at: Int) -> Bool { at >= 0 && at < blocks.count && blocks[at].kind == .paragraph && !linkDense[at] && isProse(blocks[at]) }
+        func proseParagraph(_ at: Int) -> Bool { at >= 0 && at < blocks.count && blocks[at].kind == .paragraph && !linkDense[at] && isProse(blocks[at]) }
         var amid = [Bool](repeating: false, count: blocks.count)
         var start = 0
         while start < blocks.count {
@@ -181,7 +181,7 @@ enum BlockFilter {
             var after = end
             while after < blocks.count, blocks[after].kind == .heading { after += 1 }
             let before = start - 1
-            if storyParagraph(before), storyParagraph(after), blocks[before].container == blocks[after].container {
+            if proseParagraph(before), proseParagraph(after), blocks[before].container == blocks[after].container {
                 for index in start..<end { amid[index] = true }
             }
             start = end

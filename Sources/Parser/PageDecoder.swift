@@ -83,12 +83,11 @@ enum PageDecoder {
         let lower = bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         guard ClassNames.find(charsetWord, in: lower[...]) else { return nil }
         var at = lower.startIndex
-        while let meta = firstIndex(of: metaTag, in: lower, from: at) {
+        while let meta = ClassNames.end(of: metaTag, in: lower[at...]) {
             let tagEnd = lower[meta...].firstIndex(of: UInt8(ascii: ">")) ?? lower.endIndex
-            // Looked for inside the tag only: a page's many other `<meta>` tags each searched
-            // the rest of the 4 KB before.
-            if let charset = firstIndex(of: charsetAssignment, in: lower, from: meta, before: tagEnd) {
-                let value = lower[(charset + charsetWord.count + 1)..<tagEnd].drop { $0 == 0x22 || $0 == 0x27 || $0 == 0x20 }
+            // Looked for inside the tag only, not in the rest of the 4 KB after each `<meta>`.
+            if let assigned = ClassNames.end(of: charsetAssignment, in: lower[meta..<tagEnd]) {
+                let value = lower[assigned..<tagEnd].drop { $0 == 0x22 || $0 == 0x27 || $0 == 0x20 }
                 let label = value.prefix { !"\"'; />".utf8.contains($0) }
                 if !label.isEmpty { return String(decoding: label, as: UTF8.self) }
             }
@@ -99,16 +98,6 @@ enum PageDecoder {
 
     private static let metaTag = Array("<meta".utf8)
     private static let charsetAssignment = charsetWord + Array("=".utf8)
-
-    /// The index where `needle` starts in `bytes` at or after `from`, ending before `end`.
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from: Int, before end: Int? = nil) -> Int? {
-        let end = min(end ?? bytes.count, bytes.count)
-        guard end >= needle.count, from <= end - needle.count else { return nil }
-        for index in from...(end - needle.count) where bytes[index] == needle[0] && bytes[index..<index + needle.count].elementsEqual(needle) {
-            return index
-        }
-        return nil
-    }
 
     /// UTF-8 validation in place (no string is built): ASCII eight bytes at a time, then the
     /// well-formed sequences of the Unicode standard (table 3-7).
