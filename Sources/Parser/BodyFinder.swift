@@ -65,7 +65,7 @@ struct BodyFinder {
     /// Whether the element's class, id or itemprop names it as the article's lead.
     static func isNamedLead(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes else { return false }
-        return ClassNames(node, ["class", "id", "itemprop"]).words.contains { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
+        return ClassNames(node, [.class, .id, .itemprop]).words.contains { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
     }
 
     /// The article's lead paragraph when it sits in the article header, outside the body: an
@@ -110,7 +110,7 @@ struct BodyFinder {
         guard let parent = top.parent else { return [top] }
         let topScore = score(top)
         let threshold = max(10, topScore * 0.2)
-        let topClass = top.attribute("class")
+        let topClass = top.attribute(.class)
         var chosen: [HTMLNode] = []
         for sibling in parent.elementChildren {
             if sibling.pointer == top.pointer {
@@ -118,7 +118,7 @@ struct BodyFinder {
                 continue
             }
             var siblingScore = scores[sibling.pointer] ?? -1
-            if let topClass, !topClass.isEmpty, sibling.attribute("class") == topClass { siblingScore += topScore * 0.2 }
+            if let topClass, !topClass.isEmpty, sibling.attribute(.class) == topClass { siblingScore += topScore * 0.2 }
             if siblingScore >= threshold {
                 chosen.append(sibling)
             } else if [.p, .blockquote, .ul, .ol].contains(sibling.tag) {
@@ -138,7 +138,7 @@ struct BodyFinder {
     /// Whether the page marks `node` as an article body (`itemprop=articleBody`, a CMS body class).
     static func isMarkedBody(_ node: HTMLNode, _ names: ClassNames) -> Bool {
         names.containsAny(bodyHintCores) && names.containsAny(bodyContainerHints)
-            || node.attributeValue("itemprop") != nil && ClassNames(node, ["itemprop"]).contains(articleBodyName)
+            || node.attributeValue(.itemprop) != nil && ClassNames(node, [.itemprop]).contains(articleBodyName)
     }
 
     /// Every body container hint holds one of these: six scans rule out most elements' names
@@ -262,9 +262,9 @@ struct BodyFinder {
 
     static func classWeight(_ node: HTMLNode) -> Double {
         var weight: Double = 0
-        if ClassNames(node, ["itemprop"]).contains(articleBodyName) { weight += 50 }
+        if ClassNames(node, [.itemprop]).contains(articleBodyName) { weight += 50 }
         if node.tag == .article { weight += 10 }
-        for attribute: StaticString in ["class", "id"] {
+        for attribute: Attribute in [.class, .id] {
             let value = ClassNames(node, [attribute])
             guard !value.isEmpty else { continue }
             if value.containsAny(bodyContainerHints) { weight += 30 }

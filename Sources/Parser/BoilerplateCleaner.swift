@@ -100,15 +100,15 @@ enum BoilerplateCleaner {
         if (tag == .figure || tag == .figcaption) && node.visibleTextLength < 150 { return true }  // captions and credits
         if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) && !holdsLead(node) { return true }
         guard node.hasAttributes else { return false }
-        if node.attributeValue("hidden") != nil { return true }
-        let style = ClassNames(node, ["style"]).bytes.filter { $0 != 0x20 }
+        if node.attributeValue(.hidden) != nil { return true }
+        let style = ClassNames(node, [.style]).bytes.filter { $0 != 0x20 }
         if ClassNames.find(displayNone, in: style[...]) || ClassNames.find(visibilityHidden, in: style[...]) { return true }
-        if let role = node.attribute("role")?.lowercased(), chromeRoles.contains(role) {
+        if let role = node.attribute(.role)?.lowercased(), chromeRoles.contains(role) {
             return !wrappers.contains(node.pointer) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
         if tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
-        let names = ClassNames(node, textTags.contains(tag) ? ["class"] : ["class", "id"])
+        let names = ClassNames(node, textTags.contains(tag) ? [.class] : [.class, .id])
         let words = names.words
         // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
         // Gentle cleaning, for pages whose article is short, still drops the comments: readers'

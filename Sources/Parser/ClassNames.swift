@@ -8,7 +8,7 @@ import Glibc
 struct ClassNames {
     let bytes: [UInt8]
 
-    init(_ node: HTMLNode, _ attributes: [StaticString] = ["class", "id"]) {
+    init(_ node: HTMLNode, _ attributes: [Attribute] = [.class, .id]) {
         var bytes: [UInt8] = []
         for attribute in attributes {
             guard let value = node.attributeValue(attribute) else { continue }

@@ -88,18 +88,18 @@ public enum FeedReader {
             for channel in children(root, "channel") {
                 ttl = children(channel, "ttl").first.flatMap { Double($0.textContent.trimmingCharacters(in: .whitespaces)) }.map { $0 * 60 }
                 for item in children(channel, "item") {
-                    let permalink = children(item, "guid").first { $0.attribute("isPermaLink")?.lowercased() != "false" && $0.textContent.contains("://") }
+                    let permalink = children(item, "guid").first { $0.attribute(.isPermaLink)?.lowercased() != "false" && $0.textContent.contains("://") }
                     add(children(item, "link").first?.textContent ?? permalink?.textContent)
                 }
             }
             return FeedListing(format: .rss, links: links, linkKind: .page, timeToLive: ttl)
         case "RDF":
-            for item in children(root, "item") { add(children(item, "link").first?.textContent ?? item.attribute("about")) }
+            for item in children(root, "item") { add(children(item, "link").first?.textContent ?? item.attribute(.about)) }
             return FeedListing(format: .rdf, links: links, linkKind: .page, timeToLive: nil)
         case "feed":
             for entry in children(root, "entry") {
-                let alternates = children(entry, "link").filter { ($0.attribute("rel") ?? "alternate") == "alternate" }
-                add(alternates.first?.attribute("href"))
+                let alternates = children(entry, "link").filter { ($0.attribute(.rel) ?? "alternate") == "alternate" }
+                add(alternates.first?.attribute(.href))
             }
             return FeedListing(format: .atom, links: links, linkKind: .page, timeToLive: nil)
         case "urlset":

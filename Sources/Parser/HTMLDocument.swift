@@ -80,14 +80,14 @@ struct HTMLNode {
     /// The element children only.
     var elementChildren: [HTMLNode] { children.filter(\.isElement) }
 
-    func attribute(_ name: StaticString) -> String? {
+    func attribute(_ name: Attribute) -> String? {
         attributeValue(name).map { String(cString: $0) }
     }
 
     /// An attribute's value as libxml2 stores it (no copy); "" for an attribute without a value.
     /// Scans the element's attribute list directly: `xmlGetProp` would allocate a copy per call.
-    func attributeValue(_ name: StaticString) -> UnsafePointer<xmlChar>? {
-        let wanted = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    func attributeValue(_ name: Attribute) -> UnsafePointer<xmlChar>? {
+        let wanted = UnsafeRawPointer(name.name.utf8Start).assumingMemoryBound(to: CChar.self)
         var attribute = pointer.pointee.properties
         while let current = attribute {
             if let attributeName = current.pointee.name, strcmp(wanted, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) == 0 {

@@ -103,7 +103,7 @@ struct MetadataReader {
         result.published = publishedDate(into: &result)
         result.modified = modifiedDate(into: &result)
         result.language = take("language", [
-            (document.root?.attribute("lang"), "html-lang"), (meta["content-language"], "meta:http-equiv"),
+            (document.root?.attribute(.lang), "html-lang"), (meta["content-language"], "meta:http-equiv"),
             (meta["og:locale"], "meta:og"), (jsonLDValue("inLanguage") as? String, "json-ld"),
         ]).map(Self.languageCode)
         result.canonicalURL = take("canonical_url", [(links["canonical"], "link"), (meta["og:url"], "meta:og")])
@@ -127,8 +127,8 @@ struct MetadataReader {
             guard node.isElement else { return false }
             switch node.tag {
             case .meta:
-                let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop") ?? node.attribute("http-equiv"))?.lowercased()
-                if let key, let content = node.attribute("content") ?? node.attribute("datetime") {
+                let key = (node.attribute(.property) ?? node.attribute(.name) ?? node.attribute(.itemprop) ?? node.attribute(.httpEquiv))?.lowercased()
+                if let key, let content = node.attribute(.content) ?? node.attribute(.datetime) {
                     if key == "article:tag" {
                         tags[key, default: []].append(content)
                     } else if meta[key] == nil {
@@ -136,18 +136,18 @@ struct MetadataReader {
                     }
                 }
             case .link:
-                if let rel = node.attribute("rel")?.lowercased(), let href = node.attribute("href") {
+                if let rel = node.attribute(.rel)?.lowercased(), let href = node.attribute(.href) {
                     if links[rel] == nil { links[rel] = href }
-                    let type = node.attribute("type")?.lowercased() ?? ""
+                    let type = node.attribute(.type)?.lowercased() ?? ""
                     if rel.split(separator: " ").contains("alternate"), type.contains("rss") || type.contains("atom") || type.contains("feed+json") {
                         advertisedFeeds.append(href)
                     }
                 }
             case .a:
-                if node.visibleTextLength >= 20, let href = node.attribute("href") { headlineLinkTargets.append(href) }
+                if node.visibleTextLength >= 20, let href = node.attribute(.href) { headlineLinkTargets.append(href) }
                 return true  // a permalink may hold the article's <time itemprop="datePublished">
             case .script:
-                if let type = node.attribute("type")?.lowercased() {
+                if let type = node.attribute(.type)?.lowercased() {
                     if type.contains("ld+json") { jsonLD += Self.jsonLDObjects(node.textContent) }
                 } else {
                     // Some CMSs (Plone) leave out the type of their JSON-LD script; the stripper
@@ -157,22 +157,22 @@ struct MetadataReader {
                 }
                 return false
             case .time:
-                if namedDateMarkup == nil, node.attribute("pubdate") != nil { namedDateMarkup = node.attribute("datetime") }
+                if namedDateMarkup == nil, node.attribute(.pubdate) != nil { namedDateMarkup = node.attribute(.datetime) }
                 fallthrough
             default:
-                if let itemprop = node.attribute("itemprop")?.lowercased(), ["datepublished", "datemodified"].contains(itemprop) {
-                    if let value = node.attribute("content") ?? node.attribute("datetime") {
+                if let itemprop = node.attribute(.itemprop)?.lowercased(), ["datepublished", "datemodified"].contains(itemprop) {
+                    if let value = node.attribute(.content) ?? node.attribute(.datetime) {
                         if meta[itemprop] == nil { meta[itemprop] = value }
                     } else if shownItempropDates[itemprop] == nil {
                         shownItempropDates[itemprop] = node.textContent
                     }
                 }
                 // RDFa, as Drupal writes it: `<span property="schema:dateCreated" content="…">`.
-                if let property = node.attribute("property")?.lowercased(), Self.rdfaDates.contains(property), node.attribute("content") != nil {
+                if let property = node.attribute(.property)?.lowercased(), Self.rdfaDates.contains(property), node.attribute(.content) != nil {
                     rdfaDateElements.append(node)
                 }
-                if namedDateMarkup == nil, node.tag == .abbr || node.tag == .span, let title = node.attribute("title"),
-                   node.attribute("class")?.lowercased().split(separator: " ").contains("published") == true {
+                if namedDateMarkup == nil, node.tag == .abbr || node.tag == .span, let title = node.attribute(.title),
+                   node.attribute(.class)?.lowercased().split(separator: " ").contains("published") == true {
                     namedDateMarkup = title
                 }
             }

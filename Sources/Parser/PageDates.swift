@@ -91,7 +91,7 @@ extension MetadataReader {
                 at = node.parent
             }
             return true
-        }?.attribute("content")
+        }?.attribute(.content)
     }
 
     /// The day an `itemprop` element shows in its text, in the forms of `DateText`.
@@ -105,7 +105,7 @@ extension MetadataReader {
     /// `a/b/yyyy` is month/day on pages in American English, day/month in other languages, and
     /// unreadable in English of no stated country.
     private var readsMonthFirst: Bool? {
-        let language = (document.root?.attribute("lang") ?? document.root?.attribute("xml:lang") ?? meta["og:locale"] ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
+        let language = (document.root?.attribute(.lang) ?? document.root?.attribute(.xmlLang) ?? meta["og:locale"] ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
         if language == "en-us" { return true }
         return language == "en" || language.isEmpty ? nil : false
     }
@@ -149,7 +149,7 @@ extension MetadataReader {
             switch node.tag {
             case .nav, .aside, .footer, .script, .style: return false
             case .time:
-                found = node.attribute("datetime")
+                found = node.attribute(.datetime)
                 return false
             default:
                 // Byte tests, and only on elements that have attributes: this walks every element
@@ -363,7 +363,7 @@ enum VisibleDate {
         var dateLikeContext = false
         for _ in 0..<3 {
             guard let at = element, at.isElement else { break }
-            if at.tag == .time || (at.hasAttributes && ClassNames(at, ["class", "id", "itemprop"]).containsAny(dateLike)) {
+            if at.tag == .time || (at.hasAttributes && ClassNames(at, [.class, .id, .itemprop]).containsAny(dateLike)) {
                 dateLikeContext = true
                 break
             }
@@ -371,7 +371,7 @@ enum VisibleDate {
         }
         // `von <a class="author">…</a>, 8.5.12`: the text right after a byline's element.
         if !dateLikeContext, let byline = previousElement(of: text), byline.hasAttributes {
-            dateLikeContext = ClassNames(byline, ["class", "id", "itemprop"]).containsAny(dateLike)
+            dateLikeContext = ClassNames(byline, [.class, .id, .itemprop]).containsAny(dateLike)
         }
         guard dateLikeContext else { return labeledDate(shownBy: parent, monthFirst: monthFirst) }
         var around: HTMLNode? = parent

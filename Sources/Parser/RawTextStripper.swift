@@ -50,7 +50,7 @@ enum RawTextStripper {
     private static let scriptName = Array("script".utf8), styleName = Array("style".utf8), svgName = Array("svg".utf8)
 
     /// The element when the tag name at `at` is one that is emptied (case-insensitive).
-    private static func rawTextElement(_ base: UnsafePointer<UInt8>, _ count: Int, _ at: Int) -> Element? {
+    static func rawTextElement(_ base: UnsafePointer<UInt8>, _ count: Int, _ at: Int) -> Element? {
         if matches(scriptName, base, count, at) { return .script }
         if matches(styleName, base, count, at) { return .style }
         if matches(svgName, base, count, at) { return .svg }
@@ -76,7 +76,7 @@ enum RawTextStripper {
     }
 
     /// Offset of the `<` of the closing tag of `element` at or after `from`.
-    private static func closingTag(_ element: Element, _ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int? {
+    static func closingTag(_ element: Element, _ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int? {
         let name = switch element {
         case .script: scriptName
         case .style: styleName
