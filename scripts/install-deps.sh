@@ -3,7 +3,7 @@
 # Swift itself (6.3, at /opt/swift on our machines) is expected to be installed.
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev zlib1g-dev libzstd-dev libidn2-dev libcurl4-openssl-dev libssl-dev libxml2-dev libcld2-dev util-linux python3)
+packages=(pkg-config libsqlite3-dev zlib1g-dev libzstd-dev libidn2-dev libcurl4-openssl-dev libssl-dev libxml2-dev libcld2-dev libmimalloc-dev util-linux python3)
 
 missing=()
 for package in "${packages[@]}"; do
