@@ -29,7 +29,7 @@ enum BoilerplateCleaner {
     ]
 
     /// Class and id words (split at spaces, `-` and `_`; trailing digits dropped) that name chrome.
-    static let chromeWords: Set<[UInt8]> = Set(ClassNames.bytes([
+    static let chromeWords = ClassNames.WordSet(ClassNames.bytes([
         "ad", "ads", "adslot", "adunit", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "combx",
         "community", "gdpr", "cookie", "cookies", "consent", "legends",
         "related", "remark", "rss", "shoutbox", "sidebar", "skyscraper", "social", "socials",
@@ -52,7 +52,7 @@ enum BoilerplateCleaner {
     /// The chrome words and stems of readers' comments, part of the lists above, which gentle
     /// cleaning drops too.
     private static let commentWordList = ClassNames.bytes(["comment", "comments", "commentlist", "disqus", "replies"])
-    static let commentWords: Set<[UInt8]> = Set(commentWordList)
+    static let commentWords = ClassNames.WordSet(commentWordList)
     static let commentStems = ClassNames.bytes(["comment", "kommentar"])
 
     /// Beginnings of class and id words that say content, in the languages the pipeline meets
@@ -101,8 +101,10 @@ enum BoilerplateCleaner {
         if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) && !holdsLead(node) { return true }
         guard node.hasAttributes else { return false }
         if node.attributeValue(.hidden) != nil { return true }
-        let style = ClassNames(node, [.style]).bytes.filter { $0 != 0x20 }
-        if ClassNames.find(displayNone, in: style[...]) || ClassNames.find(visibilityHidden, in: style[...]) { return true }
+        if node.attributeValue(.style) != nil {
+            let style = ClassNames(node, [.style]).bytes.filter { $0 != 0x20 }
+            if ClassNames.find(displayNone, in: style[...]) || ClassNames.find(visibilityHidden, in: style[...]) { return true }
+        }
         if let role = node.attribute(.role)?.lowercased(), chromeRoles.contains(role) {
             return !wrappers.contains(node.pointer) && !holdsProse(node, paragraphs: 3)  // a whole page marked up as a banner
         }
@@ -114,8 +116,8 @@ enum BoilerplateCleaner {
         // Gentle cleaning, for pages whose article is short, still drops the comments: readers'
         // comments under a one-paragraph post outweigh it, yet are never the article.
         let isChrome = { (word: ArraySlice<UInt8>) in
-            if gentle { return commentWords.contains(Array(word)) || commentStems.contains { ClassNames.hasPrefix(word, $0) } }
-            return chromeWords.contains(Array(word))
+            if gentle { return commentWords.contains(word) || commentStems.contains { ClassNames.hasPrefix(word, $0) } }
+            return chromeWords.contains(word)
                 || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
         }
         guard words.contains(where: isChrome) else { return false }

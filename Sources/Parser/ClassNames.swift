@@ -66,6 +66,22 @@ struct ClassNames {
         word.count >= prefix.count && word.prefix(prefix.count).elementsEqual(prefix)
     }
 
+    /// Words looked up by length, so a class word is tested where it lies, without the array a
+    /// `Set<[UInt8]>` lookup would build for every word of every element.
+    struct WordSet: Sendable {
+        private let byLength: [[[UInt8]]]
+
+        init(_ words: [[UInt8]]) {
+            var byLength = Array(repeating: [[UInt8]](), count: (words.map(\.count).max() ?? 0) + 1)
+            for word in words { byLength[word.count].append(word) }
+            self.byLength = byLength
+        }
+
+        func contains(_ word: ArraySlice<UInt8>) -> Bool {
+            word.count < byLength.count && byLength[word.count].contains { $0.elementsEqual(word) }
+        }
+    }
+
     /// Lists of words as bytes, built once.
     static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 }

@@ -90,7 +90,7 @@ struct HTMLNode {
         let wanted = UnsafeRawPointer(name.name.utf8Start).assumingMemoryBound(to: CChar.self)
         var attribute = pointer.pointee.properties
         while let current = attribute {
-            if let attributeName = current.pointee.name, strcmp(wanted, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) == 0 {
+            if let attributeName = current.pointee.name, attributeName.pointee == UInt8(bitPattern: wanted.pointee), strcmp(wanted, UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) == 0 {
                 if let text = current.pointee.children, let content = text.pointee.content { return UnsafePointer(content) }
                 return Self.emptyValue
             }

@@ -80,7 +80,8 @@ enum PageDecoder {
 
     /// The charset a `<meta>` tag declares in the first 4 KiB, as browsers pre-scan.
     static func metaCharset(_ bytes: Data) -> String? {
-        let lower = bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        // Mapped through the raw bytes: `Data`'s own element-wise `map` was 2% of the parser's time.
+        let lower = bytes.prefix(4096).withUnsafeBytes { raw in raw.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
         guard ClassNames.find(charsetWord, in: lower[...]) else { return nil }
         var at = lower.startIndex
         while let meta = ClassNames.end(of: metaTag, in: lower[at...]) {
