@@ -17,9 +17,15 @@ command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null ||
 work="${WIREROOM_DEPLOY_DIR:-/var/tmp/wireroom-deploy}"
 machine="$work/root"
 mkdir -p "$work"
+# The binaries' runtime libraries; a root kept from a run that predates one of them is made anew.
+runtime=(libcurl4 libxml2 libcld2-0 libsqlite3-0 libzstd1 libidn2-0 libmimalloc2.0)
+for package in "${runtime[@]}"; do
+    [[ ! -d "$machine/var/lib/dpkg" ]] || dpkg-query --admindir="$machine/var/lib/dpkg" -W -f='${Status}' "$package" 2>/dev/null |
+        grep -q "install ok installed" || { rm -rf "$machine"; break; }
+done
 if [[ ! -x "$machine/lib/systemd/systemd" ]]; then
     echo "== debootstrap: Debian 12 with systemd in $machine"
-    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libcurl4,libxml2,libcld2-0,libsqlite3-0,libzstd1,libidn2-0,openssl,python3,procps,iproute2 \
+    debootstrap --variant=minbase --include="systemd,systemd-sysv,dbus,$(IFS=,; echo "${runtime[*]}"),openssl,python3,procps,iproute2" \
         bookworm "$machine" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 ||
         { tail -5 "$work/debootstrap.log" >&2; echo "deploy-test: skipped: debootstrap could not make a Debian root here" >&2; rm -rf "$machine"; exit 0; }
 fi
