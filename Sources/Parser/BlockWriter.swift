@@ -36,7 +36,7 @@ struct TextBlock: Equatable {
 /// Turns the body elements into text blocks: block elements start new blocks, inline elements
 /// and text join the current one, `<br>` breaks a line, whitespace runs collapse to one space.
 struct BlockWriter {
-    static let blockTags: Set<Tag> = [
+    static let blockTags: TagSet = [
         .p, .div, .section, .article, .main, .header, .h1, .h2, .h3, .h4, .h5, .h6, .ul, .ol, .li, .dl, .dt,
         .dd, .blockquote, .pre, .table, .thead, .tbody, .tfoot, .tr, .td, .th, .figure, .figcaption, .address,
         .hr, .center, .details, .summary, .caption, .body, .html, .form, .fieldset,

@@ -32,7 +32,7 @@ struct BodyFinder {
     private var scores: [xmlNodePtr: Double] = [:]
 
     /// Tags whose text is scored as a paragraph.
-    static let scoredTags: Set<Tag> = [.p, .pre, .td, .blockquote, .h2, .h3, .h4, .h5, .h6, .section, .dd, .li]
+    static let scoredTags: TagSet = [.p, .pre, .td, .blockquote, .h2, .h3, .h4, .h5, .h6, .section, .dd, .li]
 
     static let positiveWords = ClassNames.bytes(["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"])
     static let negativeWords = ClassNames.bytes([
@@ -228,20 +228,26 @@ struct BodyFinder {
 
     /// Counts characters (non-space) and commas of every element, and the characters inside
     /// links, bottom up: one pass over the tree serves every later question about text amounts.
+    /// Only elements are asked about, so only they get entries; text counts for its element.
     private mutating func measure(_ root: HTMLNode) {
-        var order: [HTMLNode] = [root]
+        var elements: [HTMLNode] = [root]
         root.walk { node in
-            order.append(node)
+            if node.isElement { elements.append(node) }
             return node.isElement
         }
-        for (index, node) in order.enumerated() { position[node.pointer] = index }
-        for node in order.reversed() {
+        position.reserveCapacity(elements.count)
+        stats.reserveCapacity(elements.count + 1)
+        for (index, node) in elements.enumerated() { position[node.pointer] = index }
+        for node in elements.reversed() {
             var own = stats[node.pointer] ?? TextStats()
-            if node.isText {
-                (own.chars, own.commas) = node.ownTextMetrics
-            } else if node.tag == .a {
-                own.linkChars = own.chars
+            var child = node.pointer.pointee.children
+            while let current = child {
+                let text = HTMLNode(pointer: current).ownTextMetrics
+                own.chars += text.chars
+                own.commas += text.commas
+                child = current.pointee.next
             }
+            if node.tag == .a { own.linkChars = own.chars }
             stats[node.pointer] = own
             if let parent = node.pointer.pointee.parent {
                 stats[parent, default: TextStats()].add(own)
@@ -293,7 +299,7 @@ struct BodyFinder {
     }
 
     /// Inline elements that wrap a div's prose (links do not: a list of them is no prose).
-    static let textWrappers: Set<Tag> = [.span, .font, .b, .strong, .i, .em, .u]
+    static let textWrappers: TagSet = [.span, .font, .b, .strong, .i, .em, .u]
 
     static func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
         var current = node.pointer.pointee.parent

@@ -13,14 +13,14 @@ import Foundation
 /// text.
 enum BoilerplateCleaner {
     /// Tags removed with everything inside them.
-    static let neverContent: Set<Tag> = [
+    static let neverContent: TagSet = [
         .script, .style, .template, .iframe, .object, .embed, .svg, .canvas, .math,
         .button, .input, .select, .textarea, .option, .nav, .aside, .footer, .link, .meta,
         .map, .audio, .video, .source, .track, .dialog, .menu, .title, .base, .rt, .rp, .picture,
     ]
 
     /// Chrome tags that can wrap the whole page when the parser misnests them.
-    static let structuralChrome: Set<Tag> = [.nav, .aside, .footer, .menu]
+    static let structuralChrome: TagSet = [.nav, .aside, .footer, .menu]
 
     /// Roles of page chrome (WAI-ARIA landmarks and widgets).
     static let chromeRoles: Set<String> = [
@@ -126,7 +126,7 @@ enum BoilerplateCleaner {
 
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)
 
-    static let textTags: Set<Tag> = [.p, .h1, .h2, .h3, .h4, .h5, .h6, .blockquote, .pre, .li]
+    static let textTags: TagSet = [.p, .h1, .h2, .h3, .h4, .h5, .h6, .blockquote, .pre, .li]
 
     /// Whether a header holds the article's lead in an element named for it (`div.summary`).
     private static func holdsLead(_ node: HTMLNode) -> Bool {

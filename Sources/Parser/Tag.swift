@@ -5,6 +5,22 @@ import CLibXML2
 /// are packed into integers (little-endian, the first eight bytes and the rest) and switched on.
 /// Every other name is `.other`. A new case needs its constant in `of(_:)`; a test reads every
 /// case's name back through it.
+/// A set of tags as a 128-bit mask. The cleaner, the body finder and the block writer test every
+/// element against theirs, and a `Set<Tag>` would hash the tag each time.
+struct TagSet: ExpressibleByArrayLiteral, Sendable {
+    private var low: UInt64 = 0, high: UInt64 = 0
+
+    init(arrayLiteral tags: Tag...) {
+        for tag in tags {
+            if tag.rawValue < 64 { low |= 1 << UInt64(tag.rawValue) } else { high |= 1 << UInt64(tag.rawValue - 64) }
+        }
+    }
+
+    func contains(_ tag: Tag) -> Bool {
+        tag.rawValue < 64 ? low & (1 << UInt64(tag.rawValue)) != 0 : high & (1 << UInt64(tag.rawValue - 64)) != 0
+    }
+}
+
 enum Tag: UInt8, CaseIterable {
     case other
     case a

@@ -20,4 +20,16 @@ struct TagTests {
         }
         #expect(Parser.Tag.of(nil) == .other)
     }
+
+    @Test("a TagSet holds exactly the tags it was made of, whichever half of its mask they fall in")
+    func tagSet() {
+        #expect(Parser.Tag.allCases.count <= 128, "TagSet's mask has 128 bits")
+        let all = Parser.Tag.allCases
+        let chosen = all.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+        let set = TagSet(arrayLiteral: chosen[0], chosen[1], chosen[2], chosen[chosen.count - 1], chosen[chosen.count - 2])
+        let members = [chosen[0], chosen[1], chosen[2], chosen[chosen.count - 1], chosen[chosen.count - 2]]
+        for tag in all { #expect(set.contains(tag) == members.contains(tag), "\(tag)") }
+        let empty: TagSet = [], paragraphs: TagSet = [.p]
+        #expect(!empty.contains(.a) && paragraphs.contains(.p))
+    }
 }
