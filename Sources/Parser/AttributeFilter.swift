@@ -55,28 +55,11 @@ enum AttributeFilter {
     static let defaultLimit = 256
 
     static func filter(_ page: Data, limit: Int = defaultLimit) -> Data {
-        page.withUnsafeBytes { raw -> Data in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return page }
-            let count = raw.count
-            var output = Data(capacity: count)
-            var copied = 0  // bytes before this offset are in `output`
-            var at = 0
-            while at < count, let found = memchr(base + at, 0x3C, count - at) {  // '<'
-                let open = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                guard open + 1 < count, isLetter(base[open + 1]) else {
-                    at = open + 1
-                    continue
-                }
-                at = scanTag(base, count, from: open + 1, limit: limit) { start, end in
-                    output.append(base + copied, count: start - copied)
-                    copied = end
-                }
-                if at < count, let element = RawTextStripper.rawTextElement(base, count, open + 1) {
-                    at = RawTextStripper.closingTag(element, base, count, from: at) ?? count
-                }
-            }
-            if copied < count { output.append(base + copied, count: count - copied) }
-            return output
+        MarkupPass.rewrite(page) { base, count, open, drop in
+            guard open + 1 < count, isLetter(base[open + 1]) else { return open + 1 }
+            let end = scanTag(base, count, from: open + 1, limit: limit, drop: drop)
+            guard end < count, let element = RawTextStripper.rawTextElement(base, count, open + 1) else { return end }
+            return RawTextStripper.closingTag(element, base, count, from: end) ?? count
         }
     }
 
