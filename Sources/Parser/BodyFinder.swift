@@ -65,7 +65,7 @@ struct BodyFinder {
     /// Whether the element's class, id or itemprop names it as the article's lead.
     static func isNamedLead(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes else { return false }
-        return ClassNames(node, [.class, .id, .itemprop]).words.contains { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
+        return ClassNames(node, [.class, .id, .itemprop]).containsWord { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
     }
 
     /// The article's lead paragraph when it sits in the article header, outside the body: an

@@ -111,7 +111,6 @@ enum BoilerplateCleaner {
         if tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
         let names = ClassNames(node, textTags.contains(tag) ? [.class] : [.class, .id])
-        let words = names.words
         // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
         // Gentle cleaning, for pages whose article is short, still drops the comments: readers'
         // comments under a one-paragraph post outweigh it, yet are never the article.
@@ -120,8 +119,8 @@ enum BoilerplateCleaner {
             return chromeWords.contains(word)
                 || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
         }
-        guard words.contains(where: isChrome) else { return false }
-        return !words.contains { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrappers.contains(node.pointer)
+        guard names.containsWord(where: isChrome) else { return false }
+        return !names.containsWord { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrappers.contains(node.pointer)
     }
 
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)

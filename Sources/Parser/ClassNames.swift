@@ -26,14 +26,22 @@ struct ClassNames {
 
     var isEmpty: Bool { bytes.allSatisfy { $0 == 0x20 } }
 
-    /// The words: split at spaces, `-` and `_`, trailing digits dropped (`ad-slot-3` → ad, slot).
-    var words: [ArraySlice<UInt8>] {
-        bytes.split { $0 == 0x20 || $0 == 0x2D || $0 == 0x5F || $0 == 0x09 || $0 == 0x0A }.map { word in
-            var end = word.endIndex
-            while end > word.startIndex, (0x30...0x39).contains(word[end - 1]) { end -= 1 }
-            return word[word.startIndex..<end]
+    /// Whether a word satisfies `test`. Words are split at spaces, `-` and `_`, trailing digits
+    /// dropped (`ad-slot-3` → ad, slot; `123` → an empty word). Read in place: the cleaner asks
+    /// this of every element, and an array of the words cost more than the test.
+    func containsWord(where test: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || Self.separatesWords(bytes[end]) {
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            var wordEnd = end
+            while wordEnd > start, bytes[wordEnd - 1] &- 0x30 < 10 { wordEnd -= 1 }
+            if test(bytes[start..<wordEnd]) { return true }
         }
+        return false
     }
+
+    private static func separatesWords(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2D || byte == 0x5F || byte == 0x09 || byte == 0x0A }
 
     func contains(_ needle: [UInt8]) -> Bool { Self.find(needle, in: bytes[...]) }
 
