@@ -72,9 +72,13 @@ enum AttributeFilter {
         var plain = at < count && (isSpace(base[at]) || base[at] == 0x3E || base[at] == 0x2F)
         while at < count, !isSpace(base[at]), base[at] != 0x3E, base[at] != 0x2F { at += 1 }
         var kept = 0
+        var cutFrom: Int?  // the first attribute over the limit: from there to the tag's end goes
         while at < count {
             let byte = base[at]
-            if byte == 0x3E { return at + 1 }
+            if byte == 0x3E {
+                if let cutFrom { drop(cutFrom, at) }
+                return at + 1
+            }
             if isSpace(byte) || byte == 0x2F {
                 if byte == 0x2F, at + 1 < count, base[at + 1] != 0x3E { plain = false }
                 at += 1
@@ -85,17 +89,17 @@ enum AttributeFilter {
             while at < count, !isSpace(base[at]), base[at] != 0x3E, base[at] != 0x3D, base[at] != 0x2F { at += 1 }
             let nameEnd = at
             at = valueEnd(base, count, from: at)
+            guard cutFrom == nil else { continue }
             if !isPlainName(base, start, nameEnd) { plain = false }
             let wanted = !plain || isKept(base, start, nameEnd)
             if wanted { kept += 1 }
             if kept > limit {
-                // Everything from here to the tag's end goes.
-                let end = tagEnd(base, count, from: start)
-                drop(start, end)
-                return min(end + 1, count)
+                cutFrom = start
+            } else if !wanted {
+                drop(start, at)
             }
-            if !wanted { drop(start, at) }
         }
+        if let cutFrom { drop(cutFrom, count) }
         return count
     }
 
@@ -114,15 +118,6 @@ enum AttributeFilter {
         }
         while at < count, !isSpace(base[at]), base[at] != 0x3E { at += 1 }
         return at
-    }
-
-    /// The offset of the `>` that ends the tag whose attributes go on at `from` (or the page's end).
-    private static func tagEnd(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
-        var at = from
-        while at < count, base[at] != 0x3E {
-            at = base[at] == 0x3D ? valueEnd(base, count, from: at) : at + 1
-        }
-        return min(at, count)
     }
 
     /// Whether the name is one of `Attribute`'s; `| 0x20` lowers letters and leaves every other
