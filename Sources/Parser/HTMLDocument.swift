@@ -1,11 +1,12 @@
 import CLibXML2
 import Foundation
 
-/// A page parsed by libxml2's recovering HTML parser, from UTF-8 bytes (see `PageDecoder`).
+/// A page parsed into libxml2's HTML tree, from UTF-8 bytes (see `PageDecoder`).
 ///
-/// The parser runs with no network access and no entity loading; libxml2 caps the nesting it
-/// builds, so a 100 000-deep page yields a bounded tree. Nodes (`HTMLNode`) point into this
-/// document and must not outlive it: they never leave the extractor.
+/// `HTMLTreeBuilder` builds the tree libxml2's recovering HTML parser would build; nothing is
+/// fetched and no entity is loaded, and the nesting is capped, so a 100 000-deep page yields a
+/// bounded tree. Nodes (`HTMLNode`) point into this document and must not outlive it: they never
+/// leave the extractor.
 final class HTMLDocument {
     enum Failure: Error, Equatable, CustomStringConvertible {
         case empty
@@ -14,22 +15,17 @@ final class HTMLDocument {
         var description: String {
             switch self {
             case .empty: "the page is empty"
-            case .unparseable: "libxml2 could not build a document from the page"
+            case .unparseable: "libxml2 could not allocate a document for the page"
             }
         }
     }
 
     let pointer: htmlDocPtr
 
-    private static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
-
     /// Parses `utf8`, which must already be UTF-8 (NUL bytes removed).
     init(utf8: Data) throws {
         guard !utf8.isEmpty else { throw Failure.empty }
-        let document = utf8.withUnsafeBytes { bytes in
-            htmlReadMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", Self.options)
-        }
+        let document = utf8.withUnsafeBytes { HTMLTreeBuilder.build($0.bindMemory(to: UInt8.self)) }
         guard let document else { throw Failure.unparseable }
         pointer = document
     }
