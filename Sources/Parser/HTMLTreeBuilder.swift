@@ -25,6 +25,15 @@ struct HTMLTreeBuilder {
     private typealias Element = HTMLElementRules.Element
 
     /// An element being filled: its node, its interned name and what the rules say of it.
+    /// An attribute's name and where its value is: none, the page's bytes, or `attributeBytes`.
+    private struct PendingAttribute {
+        enum Value { case none, page, decoded }
+        let name: UnsafePointer<xmlChar>
+        let value: Value
+        let start: Int
+        let length: Int
+    }
+
     private struct Open {
         let node: xmlNodePtr
         let name: UnsafePointer<xmlChar>
@@ -43,15 +52,23 @@ struct HTMLTreeBuilder {
     private var pastHead = false, openedBody = false
     /// Misplaced `html`/`head`/`body` start tags ignored, whose end tags are then ignored too.
     private var ignoredStructuralTags = 0
+    /// The document holds a node before its root (a doctype, a leading comment or processing
+    /// instruction): libxml2 then puts a later top-level element beside the root, not inside it.
+    private var rootHasPredecessor = false
     private var sawDoctype = false
     /// An HTML 4 strict doctype: white space directly in `body` is dropped.
     private var strictDoctype = false
-    /// Text read but not yet in the tree, and the element it belongs to.
+    /// Text read but not yet in the tree, and the element it belongs to: a run of the page's own
+    /// bytes (`borrowed`) until a second piece joins it, then a copy (`text`).
     private var text: [UInt8] = []
+    private var borrowed: UnsafeBufferPointer<UInt8>?
     private var textParent: xmlNodePtr?
+    /// The attributes of the start tag being read; decoded values are kept in `attributeBytes`.
+    private var attributes: [PendingAttribute] = []
+    private var attributeBytes: [UInt8] = []
     /// What the rules say of each name seen in this page, by interned name.
     private var elementOfName: [UnsafePointer<xmlChar>: Element] = [:]
-    private var nameBuffer = [UInt8](repeating: 0, count: 101)
+    private var nameBuffer = [UInt8](repeating: 0, count: 100)
     private let htmlName, headName, bodyName, pName: UnsafePointer<xmlChar>
 
     /// The tree of `bytes` (UTF-8, without NUL bytes), or nil when libxml2 cannot allocate one.
@@ -79,6 +96,12 @@ struct HTMLTreeBuilder {
     private mutating func run() {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { at = 3 }
         skipBlanks()
+        leadingCommentsAndInstructions()
+        if at + 1 < count, base[at + 1] == 0x21, startsDoctype() {
+            doctype()
+            skipBlanks()
+        }
+        leadingCommentsAndInstructions()
         while at < count {
             let byte = base[at]
             if byte == 0x3C {  // '<'
@@ -89,15 +112,20 @@ struct HTMLTreeBuilder {
                     rawText()
                 } else if next == 0x21, startsDoctype() {  // '!'
                     doctype()
-                } else if next == 0x21, at + 3 < count, base[at + 2] == 0x2D, base[at + 3] == 0x2D {
+                    // libxml2 reads what follows a doctype inside the page without looking for
+                    // an end tag or another doctype: such a '<' is text.
+                    if at + 1 < count, base[at] == 0x3C, !Self.isLetter(base[at + 1]), base[at + 1] != 0x3F, !startsComment {
+                        characters(base + at, 1, fromPage: true)
+                        at += 1
+                    }
+                } else if next == 0x21, startsComment {
                     comment()
-                } else if next == 0x3F {  // '?': a processing instruction, up to '>'
-                    flushText()
-                    at = (find(0x3E, from: at + 2) ?? count - 1) + 1
+                } else if next == 0x3F {  // '?'
+                    processingInstruction()
                 } else if Self.isLetter(next) {
                     startTag()
                 } else {
-                    characters(base + at, 1)
+                    characters(base + at, 1, fromPage: true)
                     at += 1
                 }
             } else if let top = open.last, top.element.isRawText {
@@ -131,23 +159,24 @@ struct HTMLTreeBuilder {
             }
         }
         skipBlanks()
-        var attributes: [(name: UnsafePointer<xmlChar>, value: [UInt8]?)] = []
+        attributes.removeAll(keepingCapacity: true)
+        attributeBytes.removeAll(keepingCapacity: true)
         while at < count, base[at] != 0x3E, !atSelfClosingEnd {
             if let attributeName = readName() {
                 skipBlanks()
-                var value: [UInt8]?
+                var attribute = PendingAttribute(name: attributeName, value: .none, start: 0, length: 0)
                 if at < count, base[at] == 0x3D {  // '='
                     at += 1
                     skipBlanks()
-                    value = attributeValue()
+                    attribute = attributeValue(of: attributeName)
                 }
-                if !attributes.contains(where: { $0.name == attributeName }) { attributes.append((attributeName, value)) }
+                if !attributes.contains(where: { $0.name == attributeName }) { attributes.append(attribute) }
             } else {
                 while at < count, !Self.isBlank(base[at]), base[at] != 0x3E, !atSelfClosingEnd { at += 1 }
             }
             skipBlanks()
         }
-        let opened = !discarded && push(name, element, attributes: attributes)
+        let opened = !discarded && push(name, element, withAttributes: true)
         // What follows the tag applies to the current element, as in libxml2, also when the tag
         // itself was ignored; but not when it was too deep to open.
         if !opened && !discarded {
@@ -187,15 +216,15 @@ struct HTMLTreeBuilder {
     /// Opens the `html`, `head` or `body` that the tag `name` implies, as libxml2 does.
     private mutating func addImpliedElements(for name: UnsafePointer<xmlChar>) {
         if name == htmlName { return }
-        if open.isEmpty { push(htmlName, element(htmlName), attributes: []) }
+        if open.isEmpty { push(htmlName, element(htmlName)) }
         if name == bodyName || name == headName { return }
         let element = self.element(name)
         if open.count <= 1, element.isHeadContent {
             if pastHead { return }
-            push(headName, self.element(headName), attributes: [])
+            push(headName, self.element(headName))
         } else if !element.isFrames {
             if openedBody || open.contains(where: { $0.name == bodyName || $0.name == headName }) { return }
-            push(bodyName, self.element(bodyName), attributes: [])
+            push(bodyName, self.element(bodyName))
         }
     }
 
@@ -205,23 +234,23 @@ struct HTMLTreeBuilder {
         let paragraph = element(pName)
         autoClose(for: paragraph)
         addImpliedElements(for: pName)
-        push(pName, paragraph, attributes: [])
+        push(pName, paragraph)
     }
 
     // MARK: - The tree
 
     /// Opens an element; false when it is too deep to open (or libxml2 cannot allocate it).
     @discardableResult
-    private mutating func push(_ name: UnsafePointer<xmlChar>, _ element: Element, attributes: [(name: UnsafePointer<xmlChar>, value: [UInt8]?)]) -> Bool {
+    private mutating func push(_ name: UnsafePointer<xmlChar>, _ element: Element, withAttributes: Bool = false) -> Bool {
         if name == headName { pastHead = true }
         if name == bodyName { (pastHead, openedBody) = (true, true) }
         guard open.count < Self.maximumDepth else { return false }
         flushText()
         guard let node = xmlNewDocNodeEatName(document, nil, UnsafeMutablePointer(mutating: localName(name)), nil) else { return false }
-        for attribute in attributes { addAttribute(attribute.name, attribute.value, to: node) }
+        if withAttributes { for attribute in attributes { addAttribute(attribute, to: node) } }
         if let parent = open.last?.node {
             append(node, to: parent)
-        } else if let first = document.pointee.children, sawDoctype {
+        } else if let first = document.pointee.children, rootHasPredecessor {
             // libxml2 puts a second top-level element after the doctype, or else inside the first.
             var last = first
             while let next = last.pointee.next { last = next }
@@ -263,15 +292,21 @@ struct HTMLTreeBuilder {
         parent.pointee.last = node
     }
 
-    private func addAttribute(_ name: UnsafePointer<xmlChar>, _ value: [UInt8]?, to node: xmlNodePtr) {
-        guard let attribute = xmlNewNsPropEatName(node, nil, UnsafeMutablePointer(mutating: name), nil) else { return }
+    private func addAttribute(_ pending: PendingAttribute, to node: xmlNodePtr) {
+        guard let attribute = xmlNewNsPropEatName(node, nil, UnsafeMutablePointer(mutating: pending.name), nil) else { return }
         let text: xmlNodePtr?
-        if let value {
-            text = value.withUnsafeBufferPointer { xmlNewDocTextLen(document, $0.baseAddress, Int32(strnlen(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count))) }
-        } else if htmlIsBooleanAttr(name) != 0 {
-            text = xmlNewDocText(document, name)  // `checked` means checked="checked"
-        } else {
-            text = nil
+        switch pending.value {
+        case .page:
+            text = xmlNewDocTextLen(document, base + pending.start, Int32(pending.length))
+        case .decoded:
+            // A reference to no valid character was written as a NUL, which ends the value in libxml2.
+            text = attributeBytes.withUnsafeBufferPointer { bytes in
+                let start = bytes.baseAddress! + pending.start
+                let length = UnsafeBufferPointer(start: start, count: pending.length).firstIndex(of: 0) ?? pending.length
+                return xmlNewDocTextLen(document, start, Int32(length))
+            }
+        case .none:
+            text = htmlIsBooleanAttr(pending.name) != 0 ? xmlNewDocText(document, pending.name) : nil  // `checked` means checked="checked"
         }
         guard let text else { return }
         text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
@@ -280,20 +315,39 @@ struct HTMLTreeBuilder {
     }
 
     /// Text for the current element; consecutive pieces become one text node.
-    private mutating func characters(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+    /// `bytes` must stay valid until the text is flushed: the page itself, or copied at once.
+    private mutating func characters(_ bytes: UnsafePointer<UInt8>, _ length: Int, fromPage: Bool) {
         guard let parent = open.last?.node, length > 0 else { return }
         if textParent != parent {
             flushText()
             textParent = parent
         }
+        if fromPage && borrowed == nil && text.isEmpty {
+            borrowed = UnsafeBufferPointer(start: bytes, count: length)
+            return
+        }
+        if let run = borrowed {
+            text.append(contentsOf: run)
+            borrowed = nil
+        }
         text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }
 
+    private var hasPendingText: Bool { borrowed != nil || !text.isEmpty }
+
     private mutating func flushText() {
         defer { textParent = nil }
-        guard let parent = textParent, !text.isEmpty else { return }
-        let node = text.withUnsafeBufferPointer { xmlNewDocTextLen(document, $0.baseAddress, Int32($0.count)) }
-        text.removeAll(keepingCapacity: true)
+        guard let parent = textParent else { return }
+        let node: xmlNodePtr?
+        if let run = borrowed {
+            node = xmlNewDocTextLen(document, run.baseAddress, Int32(run.count))
+            borrowed = nil
+        } else if !text.isEmpty {
+            node = text.withUnsafeBufferPointer { xmlNewDocTextLen(document, $0.baseAddress, Int32($0.count)) }
+            text.removeAll(keepingCapacity: true)
+        } else {
+            return
+        }
         if let node { append(node, to: parent) }
     }
 
@@ -302,17 +356,21 @@ struct HTMLTreeBuilder {
     /// Text up to the next `<` or `&`. White space alone is dropped where libxml2 drops it.
     private mutating func charData() {
         let start = at
-        var blank = true
+        var blank = true  // over the characters kept
         var clean = true
         while at < count {
             let byte = base[at]
             if byte == 0x3C || byte == 0x26 { break }
-            if !Self.isBlank(byte) { blank = false }
-            if Self.isInvalid(base, at, count) { clean = false }
+            if byte <= 0x20 {
+                if byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { clean = false }
+            } else {
+                blank = false
+                if byte == 0xEF, Self.invalidLength(base, at, count) != nil { clean = false }
+            }
             at += 1
         }
         if clean {
-            emitCharData(base + start, at - start, blank: blank)
+            emitCharData(base + start, at - start, blank: blank, fromPage: true)
         } else {
             var kept: [UInt8] = []
             var index = start
@@ -321,16 +379,16 @@ struct HTMLTreeBuilder {
                 kept.append(base[index])
                 index += 1
             }
-            kept.withUnsafeBufferPointer { emitCharData($0.baseAddress!, $0.count, blank: blank) }
+            kept.withUnsafeBufferPointer { emitCharData($0.baseAddress!, $0.count, blank: blank, fromPage: false) }
         }
     }
 
-    private mutating func emitCharData(_ bytes: UnsafePointer<UInt8>, _ length: Int, blank: Bool) {
+    private mutating func emitCharData(_ bytes: UnsafePointer<UInt8>, _ length: Int, blank: Bool, fromPage: Bool) {
         guard length > 0 else { return }
         // libxml2 judges white space in pieces of 1 000 bytes; a longer run is kept.
         if blank && length <= 1000 && isIgnorableWhiteSpace() { return }
         addImpliedParagraph()
-        characters(bytes, length)
+        characters(bytes, length, fromPage: fromPage)
     }
 
     /// libxml2's `areBlanks` for white space that ends at `at`.
@@ -340,7 +398,7 @@ struct HTMLTreeBuilder {
         guard let top = open.last else { return true }
         if top.name == htmlName || top.name == headName { return true }
         if top.name == bodyName && strictDoctype { return true }
-        if textParent == top.node && !text.isEmpty { return false }
+        if textParent == top.node && hasPendingText { return false }
         guard let last = top.node.pointee.last else { return !top.element.keepsWhiteSpace }
         if last.pointee.type == XML_TEXT_NODE { return false }
         return !element(UnsafePointer(last.pointee.name)).keepsWhiteSpace
@@ -376,7 +434,7 @@ struct HTMLTreeBuilder {
         var decoded: [UInt8] = []
         guard readReference(into: &decoded) else { return }
         addImpliedParagraph()
-        decoded.withUnsafeBufferPointer { characters($0.baseAddress!, $0.count) }
+        decoded.withUnsafeBufferPointer { characters($0.baseAddress!, $0.count, fromPage: false) }
     }
 
     /// Reads the reference at `at` (an `&`) into `output`: its character, or the text as written
@@ -450,11 +508,31 @@ struct HTMLTreeBuilder {
         output.append(contentsOf: UTF8.encode(scalar)!)
     }
 
-    /// A quoted or unquoted attribute value, references decoded.
-    private mutating func attributeValue() -> [UInt8] {
-        var value: [UInt8] = []
+    /// A quoted or unquoted attribute value: the page's bytes, or decoded when it holds a reference.
+    private mutating func attributeValue(of name: UnsafePointer<xmlChar>) -> PendingAttribute {
         let quote: UInt8? = at < count && (base[at] == 0x22 || base[at] == 0x27) ? base[at] : nil
         if quote != nil { at += 1 }
+        let start = at
+        var hasReference = false
+        if let quote {
+            let end = find(quote, from: at) ?? count
+            hasReference = memchr(base + at, 0x26, end - at) != nil
+            if !hasReference { at = end }
+        } else {
+            while at < count, base[at] != 0x3E, !Self.isBlank(base[at]) {
+                if base[at] == 0x26 { hasReference = true; break }
+                at += 1
+            }
+        }
+        guard hasReference else {
+            let length = at - start
+            if quote != nil, at < count { at += 1 }
+            return PendingAttribute(name: name, value: .page, start: start, length: length)
+        }
+        at = start
+        var decoded = attributeBytes  // moved out while `readReference` advances `at`
+        attributeBytes = []
+        let decodedStart = decoded.count
         while at < count {
             let byte = base[at]
             if let quote {
@@ -466,20 +544,39 @@ struct HTMLTreeBuilder {
                 if at + 1 < count, base[at + 1] == 0x23 {
                     // libxml2 writes an invalid reference as a NUL, which ends the value.
                     let character = readCharacterReference()
-                    if character == 0 { value.append(0) } else { Self.appendUTF8(character, to: &value) }
+                    if character == 0 { decoded.append(0) } else { Self.appendUTF8(character, to: &decoded) }
                 } else {
-                    _ = readReference(into: &value)
+                    _ = readReference(into: &decoded)
                 }
                 continue
             }
-            value.append(byte)
+            decoded.append(byte)
             at += 1
         }
         if quote != nil, at < count { at += 1 }
-        return value
+        attributeBytes = decoded
+        return PendingAttribute(name: name, value: .decoded, start: decodedStart, length: decoded.count - decodedStart)
     }
 
     // MARK: - Declarations
+
+    private var startsComment: Bool { at + 3 < count && base[at + 1] == 0x21 && base[at + 2] == 0x2D && base[at + 3] == 0x2D }
+
+    private mutating func leadingCommentsAndInstructions() {
+        while at + 1 < count, base[at] == 0x3C, startsComment || base[at + 1] == 0x3F {
+            if startsComment { comment() } else { processingInstruction() }
+            rootHasPredecessor = true
+            skipBlanks()
+        }
+    }
+
+    /// `<?target …>`, left out of the tree; without a target, the `<?` alone is dropped.
+    private mutating func processingInstruction() {
+        at += 2
+        guard at < count, Self.isLetter(base[at]) || base[at] == 0x5F || base[at] == 0x3A else { return }
+        flushText()
+        at = min(count, (find(0x3E, from: at) ?? count - 1) + 1)
+    }
 
     private func startsDoctype() -> Bool {
         guard at + 9 <= count else { return false }
@@ -496,6 +593,7 @@ struct HTMLTreeBuilder {
                 .contains { declaration.contains($0) } && declaration.contains("public")
         }
         sawDoctype = true
+        rootHasPredecessor = true
         at = min(count, end + 1)
     }
 
@@ -521,15 +619,25 @@ struct HTMLTreeBuilder {
         guard at < count else { return nil }
         let first = base[at]
         guard Self.isLetter(first) || first == 0x5F || first == 0x3A || first == 0x2E else { return nil }
-        var length = 0
-        while at < count, length < 100 {
+        let start = at
+        let dictionary = self.dictionary
+        var upperCase = false
+        while at < count, at - start < 100 {
             let byte = base[at]
             guard Self.isLetter(byte) || (0x30...0x39).contains(byte) || byte == 0x3A || byte == 0x2D || byte == 0x5F || byte == 0x2E else { break }
-            nameBuffer[length] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-            length += 1
+            if byte <= 0x5A && byte >= 0x41 { upperCase = true }
             at += 1
         }
-        return nameBuffer.withUnsafeBufferPointer { xmlDictLookup(dictionary, $0.baseAddress, Int32(length)) }
+        let length = at - start
+        guard upperCase else { return xmlDictLookup(dictionary, base + start, Int32(length)) }
+        let base = self.base
+        return nameBuffer.withUnsafeMutableBufferPointer { buffer in
+            for offset in 0..<length {
+                let byte = base[start + offset]
+                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            }
+            return xmlDictLookup(dictionary, buffer.baseAddress, Int32(length))
+        }
     }
 
     private mutating func element(_ name: UnsafePointer<xmlChar>) -> Element {
@@ -553,10 +661,6 @@ struct HTMLTreeBuilder {
     private static func startsEntityName(_ byte: UInt8) -> Bool { isLetter(byte) || byte == 0x5F || byte == 0x3A || byte >= 0x80 }
     private static func continuesEntityName(_ byte: UInt8) -> Bool {
         startsEntityName(byte) || (0x30...0x39).contains(byte) || byte == 0x2E || byte == 0x2D
-    }
-
-    private static func isInvalid(_ base: UnsafePointer<UInt8>, _ at: Int, _ count: Int) -> Bool {
-        invalidLength(base, at, count) != nil
     }
 
     /// The length of a character libxml2 drops from text at `at` (control characters, U+FFFE,

@@ -83,12 +83,15 @@ struct HTMLTreeBuilderTests {
         "<div> <p>a</p> <p>b</p> </div>", "<p><b>a</b> <i>b</i></p>", "<table> <tr> <td> a </td> </tr> </table>",
         "<ul>\n<li>a</li>\n<li>b</li>\n</ul>", "<div><span></span> </div>", "<div><img src=a> <br> </div>", "<body> <div>x</div> </body>",
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\"><body> <div>x</div> </body>",
-        "<div>a</div>   ", "<p>a &amp; <b>b</b></p>", "<div>\u{0C}<p>x</p></div>", "<p>a\u{01}b\u{0B}c</p>",
+        "<div>a</div>   ", "<p>a &amp; <b>b</b></p>", "<div>\u{0C}<p>x</p></div>", "<p>a\u{01}b\u{0B}c</p>", "<table> \u{0C} <tr>",
+        "<p>a\u{FFFE}b\u{FFFF}c</p>",
         // Raw text.
         "<script>if (a < b && c) { x = \"</div>\"; }</script><p>x", "<style>p { x: 1 }</style>t", "<script type=\"application/ld+json\">{\"a\":1}</script>",
         "<script></script>x", "<script>unclosed <p>text", "<script>a</SCRIPT>b", "<title>a <b>b</b></title>",
         // Comments and the doctype.
         "<!-- c --><p>x<!-- d -->y</p>", "x<!-- unterminated <p>y", "<!DOCTYPE html><p>x", "a<!---->b", "a<!--x--!>b",
+        "<!DOCTYPE html>  </p><p>x", "<p>a</p><!DOCTYPE html><!DOCTYPE html>b", "<p>a<!DOCTYPE html></p>b", "a<?>b", "a<? x>b", "a<?x y>b",
+        "<?xml version=\"1.0\"?><html><body>x</body></html><p>y</p>", "<!-- lead --><html><body>x</body></html><p>y</p>",
         // Byte order mark, empty and white-space-only pages.
         "\u{FEFF}<p>x</p>", " ", "\n\n<p>x</p>\n\n",
     ]
@@ -109,6 +112,8 @@ struct HTMLTreeBuilderTests {
             "<title>", "</title>", "<meta name=a content=b>", "<script>x<y</script>", "<font>", "</font>", "<dl>", "<dt>", "<dd>",
             "text", "more words", " ", "\n", "&amp;", "&nbsp;", "&#65;", "&x", "<", "a < b", "</x>", "<nav>", "</nav>", "<pre>", "</pre>",
             "<tbody>", "<th>", "<caption>", "<center>", "<noscript>", "</noscript>", "<iframe>", "<object>", "<param>", "<embed>",
+            "<DIV CLASS=Lead>", "</DIV>", "<P>", "<a href=\"a&amp;b&#0;c\" title='x&lt;y'>", "<input checked>", "<o:p>", "</o:p>",
+            "<!DOCTYPE html>", "<div/>", "<span/>", "\t", "\u{0C}", "&#xA9;", "&nosuch;",
         ]
         var generator = SeededGenerator(seed: 0x5EED)
         for _ in 0..<3000 {
