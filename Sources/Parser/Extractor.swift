@@ -50,7 +50,7 @@ public struct Extractor: Sendable {
     /// (recurring blocks learnt from the host's other pages).
     func extractPage(_ page: Data, url: String?, httpCharset: String?, boilerplate: Set<Int64> = [], now: Date = Date()) throws -> ExtractedPage {
         let decoded = PageDecoder.decode(page.prefix(configuration.maxBytes), httpCharset: httpCharset)
-        let html = AttributeFilter.filter(RawTextStripper.strip(decoded.utf8))
+        let html = RawTextStripper.strip(decoded.utf8)
         let document = try HTMLDocument(utf8: html)
         let reader = MetadataReader(document: document, url: url, now: now)
         var metadata = reader.read()

@@ -70,6 +70,8 @@ struct HTMLTreeBuilder {
     private var elementOfName: [UnsafePointer<xmlChar>: Element] = [:]
     private var nameBuffer = [UInt8](repeating: 0, count: 100)
     private let htmlName, headName, bodyName, pName: UnsafePointer<xmlChar>
+    /// `Attribute`'s names, interned: the only attributes put in the tree.
+    private let readAttributeNames: [UnsafePointer<xmlChar>]
 
     /// The tree of `bytes` (UTF-8, without NUL bytes), or nil when libxml2 cannot allocate one.
     static func build(_ bytes: UnsafeBufferPointer<UInt8>) -> htmlDocPtr? {
@@ -87,6 +89,7 @@ struct HTMLTreeBuilder {
         self.count = count
         func intern(_ name: String) -> UnsafePointer<xmlChar> { xmlDictLookup(dictionary, name, Int32(name.utf8.count)) }
         (htmlName, headName, bodyName, pName) = (intern("html"), intern("head"), intern("body"), intern("p"))
+        readAttributeNames = Attribute.htmlNames.map(intern)
         text.reserveCapacity(4096)
         open.reserveCapacity(64)
     }
@@ -164,13 +167,16 @@ struct HTMLTreeBuilder {
         while at < count, base[at] != 0x3E, !atSelfClosingEnd {
             if let attributeName = readName() {
                 skipBlanks()
+                // Only attributes the extractor reads are kept (at most one of each name), so a tag
+                // with 300 000 attributes costs one pass.
+                let kept = readAttributeNames.contains(attributeName) && !attributes.contains(where: { $0.name == attributeName })
                 var attribute = PendingAttribute(name: attributeName, value: .none, start: 0, length: 0)
                 if at < count, base[at] == 0x3D {  // '='
                     at += 1
                     skipBlanks()
-                    attribute = attributeValue(of: attributeName)
+                    attribute = attributeValue(of: attributeName, decoding: kept)
                 }
-                if !attributes.contains(where: { $0.name == attributeName }) { attributes.append(attribute) }
+                if kept { attributes.append(attribute) }
             } else {
                 while at < count, !Self.isBlank(base[at]), base[at] != 0x3E, !atSelfClosingEnd { at += 1 }
             }
@@ -508,19 +514,20 @@ struct HTMLTreeBuilder {
         output.append(contentsOf: UTF8.encode(scalar)!)
     }
 
-    /// A quoted or unquoted attribute value: the page's bytes, or decoded when it holds a reference.
-    private mutating func attributeValue(of name: UnsafePointer<xmlChar>) -> PendingAttribute {
+    /// A quoted or unquoted attribute value: the page's bytes, or decoded when it holds a reference
+    /// (when `decoding`; otherwise the value is only passed over).
+    private mutating func attributeValue(of name: UnsafePointer<xmlChar>, decoding: Bool) -> PendingAttribute {
         let quote: UInt8? = at < count && (base[at] == 0x22 || base[at] == 0x27) ? base[at] : nil
         if quote != nil { at += 1 }
         let start = at
-        var hasReference = false
+        var hasReference = false  // references never hold a quote, a blank or '>': the end is the same
         if let quote {
             let end = find(quote, from: at) ?? count
-            hasReference = memchr(base + at, 0x26, end - at) != nil
+            hasReference = decoding && memchr(base + at, 0x26, end - at) != nil
             if !hasReference { at = end }
         } else {
             while at < count, base[at] != 0x3E, !Self.isBlank(base[at]) {
-                if base[at] == 0x26 { hasReference = true; break }
+                if decoding && base[at] == 0x26 { hasReference = true; break }
                 at += 1
             }
         }

@@ -12,7 +12,7 @@ import Glibc
 /// otherwise: the metadata reader needs them.
 enum RawTextStripper {
     static func strip(_ page: Data, keepingJSONLD: Bool = true) -> Data {
-        MarkupPass.rewrite(page) { base, count, open, drop in
+        rewrite(page) { base, count, open, drop in
             if open + 3 < count, base[open + 1] == 0x21, base[open + 2] == 0x2D, base[open + 3] == 0x2D {  // <!--
                 let end = commentEnd(base, count, from: open + 4)
                 drop(open, end)
@@ -30,12 +30,34 @@ enum RawTextStripper {
         }
     }
 
-    enum Element { case script, style, svg }
+    /// The page without the byte ranges `visit` drops. `visit` gets the page's bytes, their count,
+    /// the offset of a `<` and a `drop(start, end)` for ranges at or after the last one dropped,
+    /// and returns the offset to look for the next `<` from.
+    private static func rewrite(_ page: Data, _ visit: (_ base: UnsafePointer<UInt8>, _ count: Int, _ open: Int, _ drop: (Int, Int) -> Void) -> Int) -> Data {
+        page.withUnsafeBytes { raw -> Data in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return page }
+            let count = raw.count
+            var output = Data(capacity: count)
+            var copied = 0  // bytes before this offset are in `output`
+            var at = 0
+            while at < count, let found = memchr(base + at, 0x3C, count - at) {  // '<'
+                let open = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                at = visit(base, count, open) { start, end in
+                    output.append(base + copied, count: start - copied)
+                    copied = end
+                }
+            }
+            if copied < count { output.append(base + copied, count: count - copied) }
+            return output
+        }
+    }
+
+    private enum Element { case script, style, svg }
 
     private static let scriptName = Array("script".utf8), styleName = Array("style".utf8), svgName = Array("svg".utf8)
 
     /// The element when the tag name at `at` is one that is emptied (case-insensitive).
-    static func rawTextElement(_ base: UnsafePointer<UInt8>, _ count: Int, _ at: Int) -> Element? {
+    private static func rawTextElement(_ base: UnsafePointer<UInt8>, _ count: Int, _ at: Int) -> Element? {
         if matches(scriptName, base, count, at) { return .script }
         if matches(styleName, base, count, at) { return .style }
         if matches(svgName, base, count, at) { return .svg }
@@ -61,7 +83,7 @@ enum RawTextStripper {
     }
 
     /// Offset of the `<` of the closing tag of `element` at or after `from`.
-    static func closingTag(_ element: Element, _ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int? {
+    private static func closingTag(_ element: Element, _ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int? {
         let name = switch element {
         case .script: scriptName
         case .style: styleName

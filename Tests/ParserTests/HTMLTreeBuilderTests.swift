@@ -6,9 +6,9 @@ import Testing
 /// The tree builder against libxml2's own HTML parser: the same input must give the same tree.
 @Suite("HTML tree builder")
 struct HTMLTreeBuilderTests {
-    /// The tree as text: elements with their attributes, text nodes in brackets, CDATA in braces.
-    /// Comments, processing instructions and the doctype are left out (neither tree keeps them
-    /// for the extractor); text nodes they separate stay separate.
+    /// The tree as text: elements with the attributes the extractor reads (the builder keeps no
+    /// others), text nodes in brackets, CDATA in braces. Comments, processing instructions and the
+    /// doctype are left out (the builder keeps none of them); text nodes they separate stay separate.
     static func serialized(_ document: htmlDocPtr) -> String {
         var output = ""
         func visit(_ first: xmlNodePtr?) {
@@ -18,10 +18,14 @@ struct HTMLTreeBuilderTests {
                 case XML_ELEMENT_NODE:
                     output += "<" + String(cString: current.pointee.name)
                     var attribute = current.pointee.properties
+                    while let at = attribute, !Attribute.htmlNames.contains(String(cString: at.pointee.name)) { attribute = at.pointee.next }
                     while let at = attribute {
+                        defer {
+                            attribute = at.pointee.next
+                            while let next = attribute, !Attribute.htmlNames.contains(String(cString: next.pointee.name)) { attribute = next.pointee.next }
+                        }
                         let value = at.pointee.children.flatMap { $0.pointee.content }.map { String(cString: $0) }
                         output += " " + String(cString: at.pointee.name) + (value.map { "=\"\($0)\"" } ?? "")
-                        attribute = at.pointee.next
                     }
                     output += ">"
                     visit(current.pointee.children)
