@@ -284,8 +284,9 @@ enum VisibleDate {
         // The last date in a date-like element before the headline, and the text node it is in.
         var lastShownBefore: (date: DateText, node: HTMLNode)?
         var textAfterHeadline: Int?
-        // The last date in the text before the headline, and the characters of text since.
-        var lastBeforeHeadline: (date: DateText, textSince: Int)?
+        // The text nodes just before the headline that may hold the date above it (read only when
+        // the headline is reached: most pages' years are in text far from it).
+        var aboveHeadline = TextJustAbove()
         var justBeforeHeadline: DateText?
         root.walk { node in
             guard afterHeadline == nil else { return false }
@@ -303,11 +304,8 @@ enum VisibleDate {
                         if DateText.mayHoldYear(node.ownTextBytes) { nearHeadline = DateText.first(in: node.content, monthFirst: monthFirst) }
                         textAfterHeadline = seen + node.ownTextMetrics.chars
                     }
-                } else if DateText.mayHoldYear(node.ownTextBytes) || DateText.mayHoldShortYear(node.ownTextBytes),
-                          let date = DateText.first(in: node.content, monthFirst: monthFirst, shortYears: true) {
-                    lastBeforeHeadline = (date, 0)
-                } else {
-                    lastBeforeHeadline?.textSince += node.ownTextMetrics.chars
+                } else if chrome.headline != nil {
+                    aboveHeadline.append(node)
                 }
                 return false
             }
@@ -324,7 +322,7 @@ enum VisibleDate {
                         return false
                     }
                     textAfterHeadline = -node.visibleTextLength
-                    if let last = lastBeforeHeadline, last.textSince <= Self.justBeforeHeadline { justBeforeHeadline = last.date }
+                    justBeforeHeadline = aboveHeadline.lastDate(monthFirst: monthFirst)
                 }
                 return node.tag == .h1 || !chrome.contains(node)
             default:
@@ -333,6 +331,34 @@ enum VisibleDate {
         }
         if let date = afterHeadline ?? beforeHeadline { return Found(date: date, source: "text") }
         return (justBeforeHeadline ?? nearHeadline).map { Found(date: $0, source: "text:near-headline") }
+    }
+
+    /// The last text nodes before a point, as many as can hold a date with at most
+    /// `justBeforeHeadline` characters of text after it.
+    struct TextJustAbove {
+        private var nodes: [(node: HTMLNode, chars: Int, mayHoldDate: Bool)] = []
+        private var chars = 0
+
+        mutating func append(_ node: HTMLNode) {
+            let own = node.ownTextMetrics.chars
+            guard own > 0 else { return }  // white space: no date, no length; the window stays under 42 nodes
+            let bytes = node.ownTextBytes
+            nodes.append((node, own, DateText.mayHoldYear(bytes) || DateText.mayHoldShortYear(bytes)))
+            chars += own
+            // The first node cannot be the one any more once the text after it is too long.
+            while let first = nodes.first, chars - first.chars > VisibleDate.justBeforeHeadline {
+                chars -= first.chars
+                nodes.removeFirst()
+            }
+        }
+
+        /// The date of the last node that shows one.
+        func lastDate(monthFirst: Bool?) -> DateText? {
+            for entry in nodes.reversed() where entry.mayHoldDate {
+                if let date = DateText.first(in: entry.node.content, monthFirst: monthFirst, shortYears: true) { return date }
+            }
+            return nil
+        }
     }
 
     /// The element before `node` among its siblings, past text between them.
