@@ -256,20 +256,10 @@ struct HTMLTreeBuilder {
         if withAttributes { for attribute in attributes { addAttribute(attribute, to: node) } }
         if let parent = open.last?.node {
             append(node, to: parent)
-        } else if let first = document.pointee.children, rootHasPredecessor {
-            // libxml2 puts a second top-level element after the doctype, or else inside the first.
-            var last = first
-            while let next = last.pointee.next { last = next }
-            last.pointee.next = node
-            node.pointee.prev = last
-            node.pointee.parent = UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
-            document.pointee.last = node
-        } else if let first = document.pointee.children {
-            append(node, to: first)
+        } else if let first = document.pointee.children, !rootHasPredecessor, first.pointee.type == XML_ELEMENT_NODE {
+            append(node, to: first)  // libxml2 puts a second top-level element inside the first
         } else {
-            document.pointee.children = node
-            document.pointee.last = node
-            node.pointee.parent = UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
+            appendToDocument(node)  // or after the doctype (or whatever precedes the root)
         }
         open.append(Open(node: node, name: name, element: element))
         return true
@@ -285,6 +275,17 @@ struct HTMLTreeBuilder {
     private func localName(_ name: UnsafePointer<xmlChar>) -> UnsafePointer<xmlChar> {
         guard name.pointee != 0x3A, let colon = strchr(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), 0x3A), colon[1] != 0 else { return name }
         return xmlDictLookup(dictionary, UnsafeRawPointer(colon + 1).assumingMemoryBound(to: xmlChar.self), -1)
+    }
+
+    private func appendToDocument(_ node: xmlNodePtr) {
+        node.pointee.parent = UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
+        if let last = document.pointee.last {
+            last.pointee.next = node
+            node.pointee.prev = last
+        } else {
+            document.pointee.children = node
+        }
+        document.pointee.last = node
     }
 
     private func append(_ node: xmlNodePtr, to parent: xmlNodePtr) {
@@ -577,12 +578,23 @@ struct HTMLTreeBuilder {
         }
     }
 
-    /// `<?target …>`, left out of the tree; without a target, the `<?` alone is dropped.
+    /// `<?target …>`, up to the next `>`, as a processing-instruction node (libxml2 keeps white
+    /// space after one only where it would after an element of that name); without a target, the
+    /// `<?` alone is dropped.
     private mutating func processingInstruction() {
         at += 2
-        guard at < count, Self.isLetter(base[at]) || base[at] == 0x5F || base[at] == 0x3A else { return }
-        flushText()
+        let start = at
+        guard at < count, Self.startsEntityName(base[at]) else { return }
+        while at < count, Self.continuesEntityName(base[at]) { at += 1 }
+        let target = xmlDictLookup(dictionary, base + start, Int32(at - start))
         at = min(count, (find(0x3E, from: at) ?? count - 1) + 1)
+        flushText()
+        guard let node = xmlNewDocPI(document, target, nil) else { return }
+        if let parent = open.last?.node {
+            append(node, to: parent)
+        } else {
+            appendToDocument(node)
+        }
     }
 
     private func startsDoctype() -> Bool {

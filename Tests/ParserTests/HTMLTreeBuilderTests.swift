@@ -94,7 +94,8 @@ struct HTMLTreeBuilderTests {
         "<script></script>x", "<script>unclosed <p>text", "<script>a</SCRIPT>b", "<title>a <b>b</b></title>",
         // Comments and the doctype.
         "<!-- c --><p>x<!-- d -->y</p>", "x<!-- unterminated <p>y", "<!DOCTYPE html><p>x", "a<!---->b", "a<!--x--!>b",
-        "<!DOCTYPE html>  </p><p>x", "<p>a</p><!DOCTYPE html><!DOCTYPE html>b", "<p>a<!DOCTYPE html></p>b", "a<?>b", "a<? x>b", "a<?x y>b",
+        "<!DOCTYPE html>  </p><p>x", "<p>a</p><!DOCTYPE html><!DOCTYPE html>b", "<p>a<!DOCTYPE html></p>b", "a<?>b", "a<? x>b", "a<?x y>b", "a<?php x>y>b",
+        "<div><div>x</div> <?php// x ?> <div>y</div></div>", "<div><div>x</div> <?p x ?> <div>y</div></div>",
         "<?xml version=\"1.0\"?><html><body>x</body></html><p>y</p>", "<!-- lead --><html><body>x</body></html><p>y</p>",
         // Byte order mark, empty and white-space-only pages.
         "\u{FEFF}<p>x</p>", " ", "\n\n<p>x</p>\n\n",
