@@ -3,7 +3,7 @@
 # dev set, `parser extract` beside trafilatura 2.3.1 (standard, and without comments) and
 # htmldate 1.11 in the same run, Resiliparse 2.0.1 as the speed reference, all on one core, each
 # difference with its paired bootstrap standard error (Benchmarks/quality.py).
-# Usage: Benchmarks/quality.sh [quality.py options: --sets, --sample, --save, --before]
+# Usage: Benchmarks/quality.sh [quality.py options: --sets, --sample, --save, --before, --timing-runs]
 # Reads the evaluation data beside the repository (../shared/data) or $WIREROOM_EVAL_DATA.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

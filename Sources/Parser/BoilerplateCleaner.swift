@@ -75,10 +75,7 @@ enum BoilerplateCleaner {
         }
         var doomed: [HTMLNode] = []
         root.walk { node in
-            guard node.isElement else {
-                if node.pointer.pointee.type == XML_COMMENT_NODE { doomed.append(node) }
-                return false
-            }
+            guard node.isElement else { return false }  // `HTMLTreeBuilder` keeps no comments
             if isChrome(node, gentle: gentle, wrappers: wrappers) {
                 doomed.append(node)
                 return false

@@ -49,7 +49,17 @@ struct HTMLNode {
     var isText: Bool { pointer.pointee.type == XML_TEXT_NODE || pointer.pointee.type == XML_CDATA_SECTION_NODE }
 
     /// The element's tag (`.other` for names the parser does not tell apart, and for non-elements).
-    var tag: Tag { isElement ? Tag.of(pointer.pointee.name) : .other }
+    /// `HTMLTreeBuilder` writes it into the node's spare `extra` field (with `tagMark`) once per
+    /// element, as the walks ask for it again and again; a feed's tree has the name read instead.
+    var tag: Tag {
+        guard isElement else { return .other }
+        let extra = pointer.pointee.extra
+        if extra & Self.tagMark != 0, let tag = Tag(rawValue: UInt8(truncatingIfNeeded: extra)) { return tag }
+        return Tag.of(pointer.pointee.name)
+    }
+
+    /// The bit of `xmlNode.extra` that says the rest is a `Tag`.
+    static let tagMark: UInt16 = 0x8000
 
     /// The tag name, lower case as libxml2's HTML parser stores it.
     var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }

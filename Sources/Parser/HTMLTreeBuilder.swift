@@ -66,8 +66,9 @@ struct HTMLTreeBuilder {
     /// The attributes of the start tag being read; decoded values are kept in `attributeBytes`.
     private var attributes: [PendingAttribute] = []
     private var attributeBytes: [UInt8] = []
-    /// What the rules say of each name seen in this page, by interned name.
+    /// What the rules say of each name seen in this page, and the node names' tags, by interned name.
     private var elementOfName: [UnsafePointer<xmlChar>: Element] = [:]
+    private var tagOfName: [UnsafePointer<xmlChar>: Tag] = [:]
     private var nameBuffer = [UInt8](repeating: 0, count: 100)
     private let htmlName, headName, bodyName, pName: UnsafePointer<xmlChar>
     /// `Attribute`'s names, interned: the only attributes put in the tree.
@@ -252,7 +253,9 @@ struct HTMLTreeBuilder {
         if name == bodyName { (pastHead, openedBody) = (true, true) }
         guard open.count < Self.maximumDepth else { return false }
         flushText()
-        guard let node = xmlNewDocNodeEatName(document, nil, UnsafeMutablePointer(mutating: localName(name)), nil) else { return false }
+        let nodeName = localName(name)
+        guard let node = xmlNewDocNodeEatName(document, nil, UnsafeMutablePointer(mutating: nodeName), nil) else { return false }
+        node.pointee.extra = HTMLNode.tagMark | UInt16(tag(of: nodeName).rawValue)
         if withAttributes { for attribute in attributes { addAttribute(attribute, to: node) } }
         if let parent = open.last?.node {
             append(node, to: parent)
@@ -657,6 +660,13 @@ struct HTMLTreeBuilder {
             }
             return xmlDictLookup(dictionary, buffer.baseAddress, Int32(length))
         }
+    }
+
+    private mutating func tag(of name: UnsafePointer<xmlChar>) -> Tag {
+        if let known = tagOfName[name] { return known }
+        let tag = Tag.of(name)
+        tagOfName[name] = tag
+        return tag
     }
 
     private mutating func element(_ name: UnsafePointer<xmlChar>) -> Element {
