@@ -280,15 +280,10 @@ struct HTMLTreeBuilder {
         return xmlDictLookup(dictionary, UnsafeRawPointer(colon + 1).assumingMemoryBound(to: xmlChar.self), -1)
     }
 
+    /// A child of the document itself. libxml2's document starts with the same fields as a node
+    /// (its own `xmlAddChild` takes one as a node).
     private func appendToDocument(_ node: xmlNodePtr) {
-        node.pointee.parent = UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
-        if let last = document.pointee.last {
-            last.pointee.next = node
-            node.pointee.prev = last
-        } else {
-            document.pointee.children = node
-        }
-        document.pointee.last = node
+        append(node, to: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self))
     }
 
     private func append(_ node: xmlNodePtr, to parent: xmlNodePtr) {

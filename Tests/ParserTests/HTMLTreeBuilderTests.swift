@@ -1,6 +1,7 @@
 import CLibXML2
 import Foundation
 import Testing
+import TestSupport
 @testable import Parser
 
 /// The tree builder against libxml2's own HTML parser: the same input must give the same tree.
@@ -120,7 +121,7 @@ struct HTMLTreeBuilderTests {
             "<DIV CLASS=Lead>", "</DIV>", "<P>", "<a href=\"a&amp;b&#0;c\" title='x&lt;y'>", "<input checked>", "<o:p>", "</o:p>",
             "<!DOCTYPE html>", "<div/>", "<span/>", "\t", "\u{0C}", "&#xA9;", "&nosuch;",
         ]
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for _ in 0..<3000 {
             let page = (0..<Int.random(in: 1...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(Self.byBuilder(page) == Self.byLibXML2(page), "\(page)")
@@ -162,18 +163,5 @@ struct HTMLTreeBuilderTests {
         let p = rules.indexOfName["p"]!, div = rules.indexOfName["div"]!
         #expect(rules.startTag(p, closes: p) && rules.startTag(div, closes: p) && !rules.startTag(p, closes: div))
         #expect(rules.element(named: "br").isVoid && !rules.element(named: "div").isVoid)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing random page can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

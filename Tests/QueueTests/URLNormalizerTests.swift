@@ -1,5 +1,6 @@
 import Model
 import Testing
+import TestSupport
 @testable import Queue
 
 @Suite("URL normalization")
@@ -102,18 +103,5 @@ struct URLNormalizerTests {
             _ = normalizer.normalize(raw, relativeTo: "https://example.com/a/b")
             _ = normalizer.hostKey(raw)
         }
-    }
-}
-
-/// A small seeded generator, so a failing random case can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
