@@ -24,7 +24,6 @@ struct HTMLTreeBuilder {
 
     private typealias Element = HTMLElementRules.Element
 
-    /// An element being filled: its node, its interned name and what the rules say of it.
     /// An attribute's name and where its value is: none, the page's bytes, or `attributeBytes`.
     private struct PendingAttribute {
         enum Value { case none, page, decoded }
@@ -34,6 +33,7 @@ struct HTMLTreeBuilder {
         let length: Int
     }
 
+    /// An element being filled: its node, its interned name and what the rules say of it.
     private struct Open {
         let node: xmlNodePtr
         let name: UnsafePointer<xmlChar>
@@ -101,7 +101,7 @@ struct HTMLTreeBuilder {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { at = 3 }
         skipBlanks()
         leadingCommentsAndInstructions()
-        if at + 1 < count, base[at + 1] == 0x21, startsDoctype() {
+        if at + 1 < count, base[at] == 0x3C, base[at + 1] == 0x21, startsDoctype() {
             doctype()
             skipBlanks()
         }
