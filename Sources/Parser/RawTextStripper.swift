@@ -12,42 +12,35 @@ import Glibc
 /// otherwise: the metadata reader needs them.
 enum RawTextStripper {
     static func strip(_ page: Data, keepingJSONLD: Bool = true) -> Data {
-        rewrite(page) { base, count, open, drop in
-            if open + 3 < count, base[open + 1] == 0x21, base[open + 2] == 0x2D, base[open + 3] == 0x2D {  // <!--
-                let end = commentEnd(base, count, from: open + 4)
-                drop(open, end)
-                return end
-            }
-            guard let name = rawTextElement(base, count, open + 1) else { return open + 1 }
-            guard let tagEnd = find(0x3E, base, count, from: open + 1) else { return count }  // '>' of the start tag
-            if keepingJSONLD && name == .script && (isJSONLD(base, open, tagEnd) || isUntypedJSONLD(base, count, open, tagEnd)) {
-                return tagEnd + 1
-            }
-            let contentStart = tagEnd + 1
-            let contentEnd = closingTag(name, base, count, from: contentStart) ?? count
-            drop(contentStart, contentEnd)
-            return contentEnd
-        }
-    }
-
-    /// The page without the byte ranges `visit` drops. `visit` gets the page's bytes, their count,
-    /// the offset of a `<` and a `drop(start, end)` for ranges at or after the last one dropped,
-    /// and returns the offset to look for the next `<` from.
-    private static func rewrite(_ page: Data, _ visit: (_ base: UnsafePointer<UInt8>, _ count: Int, _ open: Int, _ drop: (Int, Int) -> Void) -> Int) -> Data {
         page.withUnsafeBytes { raw -> Data in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return page }
             let count = raw.count
             var output = Data(capacity: count)
             var copied = 0  // bytes before this offset are in `output`
             var at = 0
-            while at < count, let found = memchr(base + at, 0x3C, count - at) {  // '<'
+            while at < count, let found = memchr(base + at, 0x3C, count - at) {
                 let open = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                at = visit(base, count, open) { start, end in
-                    output.append(base + copied, count: start - copied)
+                at = open + 1
+                if open + 3 < count, base[open + 1] == 0x21, base[open + 2] == 0x2D, base[open + 3] == 0x2D {  // <!--
+                    let end = commentEnd(base, count, from: open + 4)
+                    output.append(base + copied, count: open - copied)
                     copied = end
+                    at = end
+                    continue
                 }
+                guard let name = rawTextElement(base, count, open + 1) else { continue }
+                guard let tagEnd = find(0x3E, base, count, from: open + 1) else { break }  // '>' of the start tag
+                if keepingJSONLD && name == .script && (isJSONLD(base, open, tagEnd) || isUntypedJSONLD(base, count, open, tagEnd)) {
+                    at = tagEnd + 1
+                    continue
+                }
+                let contentStart = tagEnd + 1
+                let contentEnd = closingTag(name, base, count, from: contentStart) ?? count
+                output.append(base + copied, count: contentStart - copied)
+                copied = contentEnd
+                at = contentEnd
             }
-            if copied < count { output.append(base + copied, count: count - copied) }
+            output.append(base + copied, count: count - copied)
             return output
         }
     }
