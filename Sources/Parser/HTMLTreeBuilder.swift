@@ -33,6 +33,14 @@ struct HTMLTreeBuilder {
         let length: Int
     }
 
+    /// A tag name as the builder uses it: what the rules say of it, the name its nodes get (libxml2
+    /// drops a prefix: `o:p` is a `p` in the tree, `o:p` for the rules) and that name's `Tag`.
+    private struct Name {
+        let element: Element
+        let nodeName: UnsafePointer<xmlChar>
+        let tag: Tag
+    }
+
     /// An element being filled: its node, its interned name and what the rules say of it.
     private struct Open {
         let node: xmlNodePtr
@@ -66,9 +74,8 @@ struct HTMLTreeBuilder {
     /// The attributes of the start tag being read; decoded values are kept in `attributeBytes`.
     private var attributes: [PendingAttribute] = []
     private var attributeBytes: [UInt8] = []
-    /// What the rules say of each name seen in this page, and the node names' tags, by interned name.
-    private var elementOfName: [UnsafePointer<xmlChar>: Element] = [:]
-    private var tagOfName: [UnsafePointer<xmlChar>: Tag] = [:]
+    /// What the builder needs of each tag name seen in this page, by interned name.
+    private var names: [UnsafePointer<xmlChar>: Name] = [:]
     private var nameBuffer = [UInt8](repeating: 0, count: 100)
     private let htmlName, headName, bodyName, pName: UnsafePointer<xmlChar>
     /// `Attribute`'s names, interned: the only attributes put in the tree.
@@ -148,9 +155,9 @@ struct HTMLTreeBuilder {
     private mutating func startTag() {
         at += 1
         guard let name = readName() else { return }
-        let element = self.element(name)
-        autoClose(for: element)
-        addImpliedElements(for: name)
+        let info = self.name(name)
+        autoClose(for: info.element)
+        addImpliedElements(for: name, info.element)
         var discarded = false
         if name == htmlName && !open.isEmpty || name == headName && open.count != 1 {
             discarded = true
@@ -183,7 +190,7 @@ struct HTMLTreeBuilder {
             }
             skipBlanks()
         }
-        let opened = !discarded && push(name, element, withAttributes: true)
+        let opened = !discarded && push(name, info, withAttributes: true)
         // What follows the tag applies to the current element, as in libxml2, also when the tag
         // itself was ignored; but not when it was too deep to open.
         if !opened && !discarded {
@@ -209,7 +216,7 @@ struct HTMLTreeBuilder {
             return
         }
         guard let index = open.lastIndex(where: { $0.name == name }) else { return }
-        let priority = element(name).endPriority
+        let priority = self.name(name).element.endPriority
         if open[(index + 1)...].contains(where: { $0.element.endPriority > priority }) { return }
         while open.count > index { pop() }
     }
@@ -221,26 +228,25 @@ struct HTMLTreeBuilder {
     }
 
     /// Opens the `html`, `head` or `body` that the tag `name` implies, as libxml2 does.
-    private mutating func addImpliedElements(for name: UnsafePointer<xmlChar>) {
+    private mutating func addImpliedElements(for name: UnsafePointer<xmlChar>, _ element: Element) {
         if name == htmlName { return }
-        if open.isEmpty { push(htmlName, element(htmlName)) }
+        if open.isEmpty { push(htmlName, self.name(htmlName)) }
         if name == bodyName || name == headName { return }
-        let element = self.element(name)
         if open.count <= 1, element.isHeadContent {
             if pastHead { return }
-            push(headName, self.element(headName))
+            push(headName, self.name(headName))
         } else if !element.isFrames {
             if openedBody || open.contains(where: { $0.name == bodyName || $0.name == headName }) { return }
-            push(bodyName, self.element(bodyName))
+            push(bodyName, self.name(bodyName))
         }
     }
 
     /// Text directly in `html` or `head`, or outside every element, goes into an implied `<p>`.
     private mutating func addImpliedParagraph() {
         guard open.isEmpty || open.last!.name == htmlName || open.last!.name == headName else { return }
-        let paragraph = element(pName)
-        autoClose(for: paragraph)
-        addImpliedElements(for: pName)
+        let paragraph = name(pName)
+        autoClose(for: paragraph.element)
+        addImpliedElements(for: pName, paragraph.element)
         push(pName, paragraph)
     }
 
@@ -248,14 +254,13 @@ struct HTMLTreeBuilder {
 
     /// Opens an element; false when it is too deep to open (or libxml2 cannot allocate it).
     @discardableResult
-    private mutating func push(_ name: UnsafePointer<xmlChar>, _ element: Element, withAttributes: Bool = false) -> Bool {
+    private mutating func push(_ name: UnsafePointer<xmlChar>, _ info: Name, withAttributes: Bool = false) -> Bool {
         if name == headName { pastHead = true }
         if name == bodyName { (pastHead, openedBody) = (true, true) }
         guard open.count < Self.maximumDepth else { return false }
         flushText()
-        let nodeName = localName(name)
-        guard let node = xmlNewDocNodeEatName(document, nil, UnsafeMutablePointer(mutating: nodeName), nil) else { return false }
-        node.pointee.extra = HTMLNode.tagMark | UInt16(tag(of: nodeName).rawValue)
+        guard let node = xmlNewDocNodeEatName(document, nil, UnsafeMutablePointer(mutating: info.nodeName), nil) else { return false }
+        node.pointee.extra = HTMLNode.tagMark | UInt16(info.tag.rawValue)
         if withAttributes { for attribute in attributes { addAttribute(attribute, to: node) } }
         if let parent = open.last?.node {
             append(node, to: parent)
@@ -264,7 +269,7 @@ struct HTMLTreeBuilder {
         } else {
             appendToDocument(node)  // or after the doctype (or whatever precedes the root)
         }
-        open.append(Open(node: node, name: name, element: element))
+        open.append(Open(node: node, name: name, element: info.element))
         return true
     }
 
@@ -274,7 +279,7 @@ struct HTMLTreeBuilder {
         open.removeLast()
     }
 
-    /// The node's name: libxml2 drops a prefix (`o:p` is a `p` in the tree, `o:p` for the rules).
+    /// The name without a prefix, as libxml2 names the node.
     private func localName(_ name: UnsafePointer<xmlChar>) -> UnsafePointer<xmlChar> {
         guard name.pointee != 0x3A, let colon = strchr(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), 0x3A), colon[1] != 0 else { return name }
         return xmlDictLookup(dictionary, UnsafeRawPointer(colon + 1).assumingMemoryBound(to: xmlChar.self), -1)
@@ -406,7 +411,7 @@ struct HTMLTreeBuilder {
         if textParent == top.node && hasPendingText { return false }
         guard let last = top.node.pointee.last else { return !top.element.keepsWhiteSpace }
         if last.pointee.type == XML_TEXT_NODE { return false }
-        return !element(UnsafePointer(last.pointee.name)).keepsWhiteSpace
+        return !name(UnsafePointer(last.pointee.name)).element.keepsWhiteSpace
     }
 
     /// The content of `script` or `style`, up to its end tag, as one CDATA node.
@@ -657,18 +662,12 @@ struct HTMLTreeBuilder {
         }
     }
 
-    private mutating func tag(of name: UnsafePointer<xmlChar>) -> Tag {
-        if let known = tagOfName[name] { return known }
-        let tag = Tag.of(name)
-        tagOfName[name] = tag
-        return tag
-    }
-
-    private mutating func element(_ name: UnsafePointer<xmlChar>) -> Element {
-        if let known = elementOfName[name] { return known }
-        let element = rules.element(named: String(cString: name))
-        elementOfName[name] = element
-        return element
+    private mutating func name(_ name: UnsafePointer<xmlChar>) -> Name {
+        if let known = names[name] { return known }
+        let nodeName = localName(name)
+        let info = Name(element: rules.element(named: String(cString: name)), nodeName: nodeName, tag: Tag.of(nodeName))
+        names[name] = info
+        return info
     }
 
     private mutating func skipBlanks() {
