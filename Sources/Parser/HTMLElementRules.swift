@@ -119,12 +119,14 @@ struct HTMLElementRules: Sendable {
         }
     }
 
-    /// Parses `html` with libxml2's HTML parser and the extractor's options, and answers `check`
+    /// The options of libxml2's HTML parser whose tree `HTMLTreeBuilder` builds.
+    static let libxml2Options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+
+    /// Parses `html` with libxml2's HTML parser and those options, and answers `check`
     /// on its `<body>` (or `<html>` when it has none).
     private static func probe(_ html: String, _ check: (xmlNodePtr) -> Bool) -> Bool {
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOBLANKS.rawValue)
-        guard let document = htmlReadMemory(html, Int32(html.utf8.count), nil, "UTF-8", options) else { return false }
+        guard let document = htmlReadMemory(html, Int32(html.utf8.count), nil, "UTF-8", libxml2Options) else { return false }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return false }
         return check(firstElement(named: "body", below: root) ?? root)

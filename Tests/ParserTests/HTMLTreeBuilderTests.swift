@@ -19,14 +19,12 @@ struct HTMLTreeBuilderTests {
                 case XML_ELEMENT_NODE:
                     output += "<" + String(cString: current.pointee.name)
                     var attribute = current.pointee.properties
-                    while let at = attribute, !Attribute.htmlNames.contains(String(cString: at.pointee.name)) { attribute = at.pointee.next }
                     while let at = attribute {
-                        defer {
-                            attribute = at.pointee.next
-                            while let next = attribute, !Attribute.htmlNames.contains(String(cString: next.pointee.name)) { attribute = next.pointee.next }
-                        }
+                        attribute = at.pointee.next
+                        let name = String(cString: at.pointee.name)
+                        guard Attribute.htmlNames.contains(name) else { continue }
                         let value = at.pointee.children.flatMap { $0.pointee.content }.map { String(cString: $0) }
-                        output += " " + String(cString: at.pointee.name) + (value.map { "=\"\($0)\"" } ?? "")
+                        output += " " + name + (value.map { "=\"\($0)\"" } ?? "")
                     }
                     output += ">"
                     visit(current.pointee.children)
@@ -43,9 +41,7 @@ struct HTMLTreeBuilderTests {
     }
 
     static func byLibXML2(_ html: String) -> String {
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
-        guard let document = htmlReadMemory(html, Int32(html.utf8.count), nil, "UTF-8", options) else { return "(none)" }
+        guard let document = htmlReadMemory(html, Int32(html.utf8.count), nil, "UTF-8", HTMLElementRules.libxml2Options) else { return "(none)" }
         defer { xmlFreeDoc(document) }
         return serialized(document)
     }
