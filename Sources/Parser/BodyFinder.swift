@@ -26,22 +26,37 @@ struct BodyFinder {
         }
     }
 
-    private(set) var stats: [xmlNodePtr: TextStats] = [:]
-    /// Position of every node in document order.
-    private var position: [xmlNodePtr: Int] = [:]
-    private var scores: [xmlNodePtr: Double] = [:]
+    /// The text amounts and the score (for candidates) of every element, by its position in
+    /// document order. An element's position is kept in its node (`positionField`): the finder
+    /// asks for these thousands of times per page, and dictionaries keyed by node were a
+    /// twentieth of the parser's time.
+    private var stats: [TextStats] = []
+    private var scores: [Double?] = []
+
+    /// An element's position in document order, from the last `measure` of its tree.
+    private func position(_ node: HTMLNode) -> Int? {
+        node.pointer.pointee.psvi.map { Int(bitPattern: $0) - 1 }
+    }
+
+    /// Where `measure` writes an element's position: libxml2's `psvi`, which only XML Schema
+    /// validation uses, never set on an HTML tree.
+    private static func setPosition(_ position: Int, of node: HTMLNode) {
+        node.pointer.pointee.psvi = UnsafeMutableRawPointer(bitPattern: position + 1)
+    }
+
+    private func text(_ node: HTMLNode) -> TextStats? { position(node).map { stats[$0] } }
 
     /// Tags whose text is scored as a paragraph.
     static let scoredTags: TagSet = [.p, .pre, .td, .blockquote, .h2, .h3, .h4, .h5, .h6, .section, .dd, .li]
 
-    static let positiveWords = ClassNames.bytes(["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"])
-    static let negativeWords = ClassNames.bytes([
+    static let positiveWords = ClassNames.Needles(["article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story", "prose"])
+    static let negativeWords = ClassNames.Needles([
         "hidden", "banner", "combx", "comment", "contact", "foot", "footnote", "gdpr", "masthead", "media", "meta",
         "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping",
         "tags", "tool", "widget", "teaser", "nav", "menu", "byline", "author", "caption", "social",
     ])
     /// Class or id substrings of the body containers of common publishing systems.
-    static let bodyContainerHints = ClassNames.bytes([
+    static let bodyContainerHints = ClassNames.Needles([
         "articlebody", "article-body", "article_body", "article__body", "articletext", "article-text", "article__text",
         "article-content", "article__content", "articlecontent", "entry-content", "post-content", "post-body", "postbody",
         "post_content", "post-text", "story-body", "storybody", "story-content", "text-content", "body-text", "bodytext",
@@ -60,25 +75,25 @@ struct BodyFinder {
     /// Class, id and itemprop word beginnings of an article's lead (standfirst, intro, summary).
     static let leadStems: [String] = ["lead", "intro", "standfirst", "chapo", "summary", "abstract", "description", "vorspann"]
 
-    static let leadStemBytes = ClassNames.bytes(leadStems)
+    static let leadStemNeedles = ClassNames.Needles(leadStems)
 
     /// Whether the element's class, id or itemprop names it as the article's lead.
     static func isNamedLead(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes else { return false }
-        return ClassNames(node, [.class, .id, .itemprop]).containsWord { word in leadStemBytes.contains { ClassNames.hasPrefix(word, $0) } }
+        return ClassNames(node, [.class, .id, .itemprop]).containsWord { leadStemNeedles.beginOne($0) }
     }
 
     /// The article's lead paragraph when it sits in the article header, outside the body: an
     /// element named like a lead, in the same article, before the body.
     func lead(before chosen: [HTMLNode]) -> HTMLNode? {
-        guard let first = chosen.first, let start = position[first.pointer] else { return nil }
+        guard let first = chosen.first, let start = position(first) else { return nil }
         var scope = first.parent
         for _ in 0..<4 {
             guard let current = scope, current.tag != .body else { return nil }
             if let lead = current.firstDescendant(where: { node in
-                guard let at = position[node.pointer], at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
+                guard let at = position(node), at < start, !chosen.contains(where: { Self.isAncestor($0, of: node) }) else { return false }
                 guard Self.isNamedLead(node) else { return false }
-                let text = stats[node.pointer] ?? TextStats()
+                let text = stats[at]
                 return text.chars >= 40 && text.linkDensity < 0.3
             }) {
                 return lead
@@ -93,9 +108,9 @@ struct BodyFinder {
     /// A paragraph of prose in the `<header>` of `article` before the body (an unnamed lead).
     private func headerParagraph(of article: HTMLNode, before start: Int) -> HTMLNode? {
         guard let header = article.elementChildren.first(where: { $0.tag == .header }),
-              let at = position[header.pointer], at < start else { return nil }
+              let at = position(header), at < start else { return nil }
         return header.firstDescendant { node in
-            guard node.tag == .p, let text = stats[node.pointer] else { return false }
+            guard node.tag == .p, let text = text(node) else { return false }
             return text.chars >= 60 && text.linkDensity < 0.2
         }
     }
@@ -117,12 +132,12 @@ struct BodyFinder {
                 chosen.append(sibling)
                 continue
             }
-            var siblingScore = scores[sibling.pointer] ?? -1
+            var siblingScore = position(sibling).flatMap { scores[$0] } ?? -1
             if let topClass, !topClass.isEmpty, sibling.attribute(.class) == topClass { siblingScore += topScore * 0.2 }
             if siblingScore >= threshold {
                 chosen.append(sibling)
             } else if [.p, .blockquote, .ul, .ol].contains(sibling.tag) {
-                let text = stats[sibling.pointer] ?? TextStats()
+                let text = text(sibling) ?? TextStats()
                 if (text.chars > 60 && text.linkDensity < 0.25) || (text.chars > 0 && text.linkDensity == 0 && sibling.textContent.contains(". ")) {
                     chosen.append(sibling)
                 }
@@ -131,7 +146,7 @@ struct BodyFinder {
         return chosen
     }
 
-    func score(_ node: HTMLNode) -> Double { scores[node.pointer] ?? 0 }
+    func score(_ node: HTMLNode) -> Double { position(node).flatMap { scores[$0] } ?? 0 }
 
     /// The container the page itself marks as the article body (`itemprop=articleBody`, a CMS
     /// body class), when it holds prose: the largest such, if any.
@@ -143,59 +158,60 @@ struct BodyFinder {
 
     /// Every body container hint holds one of these: six scans rule out most elements' names
     /// before the thirty-five hints are tried (this test runs on every element with attributes).
-    private static let bodyHintCores = ClassNames.bytes(["body", "text", "content", "main", "artikel", "beitrag"])
+    private static let bodyHintCores = ClassNames.Needles(["body", "text", "content", "main", "artikel", "beitrag"])
 
     private static let articleBodyName = Array("articlebody".utf8)
 
     func semanticContainer(in root: HTMLNode) -> HTMLNode? {
         let marked = root.descendants { $0.isMarkedBodyContainer }  // marked by the cleaner
         let usable = marked.filter { node in
-            guard let text = stats[node.pointer] else { return false }
+            guard let text = text(node) else { return false }
             return text.chars >= 250 && text.linkDensity < 0.4
         }
-        return usable.max { (stats[$0.pointer]?.chars ?? 0) < (stats[$1.pointer]?.chars ?? 0) }
+        return usable.max { (text($0)?.chars ?? 0) < (text($1)?.chars ?? 0) }
     }
 
     /// Scores the tree and returns its best-scoring element, widened as Readability does.
     mutating func topCandidate(in root: HTMLNode) -> HTMLNode? {
-        measure(root)
-        var candidates: [xmlNodePtr: Double] = [:]
+        let elements = measure(root)
+        var candidates = [Double?](repeating: nil, count: elements.count)
         root.walk { node in
             guard node.isElement else { return false }
             let tag = node.tag
             guard Self.scoredTags.contains(tag) || (tag == .div && Self.hasDirectText(node)) else { return true }
-            let text = stats[node.pointer] ?? TextStats()
+            let text = text(node) ?? TextStats()
             guard text.chars >= 25, !(tag == .li && text.linkDensity > 0.3) else { return true }
             let commas = text.commas
             let points = 1 + Double(commas) + min(Double(text.chars) / 100, 3)
             var ancestor = node.parent
             var level = 0
-            while let current = ancestor, level < 5 {
-                if candidates[current.pointer] == nil {
-                    // Class names weigh in proportion to the text they name: a 100-character box
-                    // called `article-teaser` must not outweigh a 3 000-character body.
-                    let weight = min(1, Double(stats[current.pointer]?.chars ?? 0) / 1000)
-                    candidates[current.pointer] = Self.tagScore(current) + Self.classWeight(current) * weight
-                }
+            while let current = ancestor, level < 5, let at = position(current) {
+                // Class names weigh in proportion to the text they name: a 100-character box
+                // called `article-teaser` must not outweigh a 3 000-character body.
+                let score = candidates[at] ?? Self.tagScore(current) + Self.classWeight(current) * min(1, Double(stats[at].chars) / 1000)
                 let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level) * 3
-                candidates[current.pointer, default: 0] += points / divider
+                candidates[at] = score + points / divider
                 ancestor = current.parent
                 level += 1
             }
             return tag == .div || tag == .section || tag == .td  // containers may hold scored paragraphs of their own
         }
-        for (pointer, value) in candidates {
-            candidates[pointer] = value * (1 - (stats[pointer]?.linkDensity ?? 0))
+        for at in candidates.indices {
+            if let value = candidates[at] { candidates[at] = value * (1 - stats[at].linkDensity) }
         }
         scores = candidates
-        // Of equal scores the first in the page: `Dictionary`'s order changes from run to run.
-        guard var top = candidates.max(by: { $0.value != $1.value ? $0.value < $1.value : position[$0.key, default: 0] > position[$1.key, default: 0] })
-            .map({ HTMLNode(pointer: $0.key) }) else { return nil }
+        // Of equal scores the first in the page.
+        var best: Int?
+        for at in candidates.indices {
+            if let value = candidates[at], best.flatMap({ candidates[$0] }).map({ value > $0 }) ?? true { best = at }
+        }
+        guard let best else { return nil }
+        var top = elements[best]
 
         // Several strong candidates under one ancestor: the body is that ancestor (pages that
         // split the article into blocks around ads and pictures).
         let topScore = score(top)
-        let strong = candidates.filter { $0.key != top.pointer && $0.value >= topScore * 0.75 }.map { HTMLNode(pointer: $0.key) }
+        let strong = candidates.indices.filter { $0 != best && (candidates[$0] ?? -.infinity) >= topScore * 0.75 }.map { elements[$0] }
         if strong.count >= 2 {
             var ancestor = top.parent
             while let current = ancestor, current.tag != .body {
@@ -211,7 +227,7 @@ struct BodyFinder {
         var lastScore = score(top)
         var parent = top.parent
         while let current = parent, current.tag != .body {
-            guard let parentScore = scores[current.pointer] else {
+            guard let parentScore = position(current).flatMap({ scores[$0] }) else {
                 parent = current.parent
                 continue
             }
@@ -229,17 +245,17 @@ struct BodyFinder {
     /// Counts characters (non-space) and commas of every element, and the characters inside
     /// links, bottom up: one pass over the tree serves every later question about text amounts.
     /// Only elements are asked about, so only they get entries; text counts for its element.
-    private mutating func measure(_ root: HTMLNode) {
+    /// Returns the elements in document order.
+    private mutating func measure(_ root: HTMLNode) -> [HTMLNode] {
         var elements: [HTMLNode] = [root]
         root.walk { node in
             if node.isElement { elements.append(node) }
             return node.isElement
         }
-        position.reserveCapacity(elements.count)
-        stats.reserveCapacity(elements.count + 1)
-        for (index, node) in elements.enumerated() { position[node.pointer] = index }
-        for node in elements.reversed() {
-            var own = stats[node.pointer] ?? TextStats()
+        for (at, node) in elements.enumerated() { Self.setPosition(at, of: node) }
+        stats = Array(repeating: TextStats(), count: elements.count)
+        for (at, node) in elements.enumerated().reversed() {
+            var own = stats[at]
             var child = node.pointer.pointee.children
             while let current = child {
                 let text = HTMLNode(pointer: current).ownTextMetrics
@@ -248,11 +264,10 @@ struct BodyFinder {
                 child = current.pointee.next
             }
             if node.tag == .a { own.linkChars = own.chars }
-            stats[node.pointer] = own
-            if let parent = node.pointer.pointee.parent {
-                stats[parent, default: TextStats()].add(own)
-            }
+            stats[at] = own
+            if at > 0, let parent = node.parent, let up = position(parent) { stats[up].add(own) }
         }
+        return elements
     }
 
     /// Readability's starting score by tag.

@@ -43,21 +43,27 @@ enum BoilerplateCleaner {
 
     /// Beginnings of class and id words that name chrome in any form (`newsletterbox`, `sharebuttons`,
     /// `commentform`, `spendenaufruf`).
-    static let chromeStems = ClassNames.bytes([
+    /// Stems of six letters or more are matched anywhere in a word (`abowerbung`, `relatedposts`),
+    /// shorter ones only at its start. No stem holds a word separator, so one found anywhere in the
+    /// names is inside a word.
+    private static let chromeStems = [
         "newsletter", "share", "sharing", "social", "related", "sponsor", "promo", "advert", "cookie", "consent",
         "subscri", "signup", "paywall", "breadcrumb", "outbrain", "taboola", "popup", "donat", "spende",
         "werbung", "anzeige", "recommend", "trending", "mostread", "mostpopular", "embed", "cta", "tagged",
-    ]) + commentStems
+    ] + commentStemList
+    static let chromeStemsAnywhere = ClassNames.Needles(chromeStems.filter { $0.utf8.count >= 6 })
+    static let chromeStemsAtStart = ClassNames.Needles(chromeStems.filter { $0.utf8.count < 6 })
 
     /// The chrome words and stems of readers' comments, part of the lists above, which gentle
     /// cleaning drops too.
     private static let commentWordList = ClassNames.bytes(["comment", "comments", "commentlist", "disqus", "replies"])
     static let commentWords = ClassNames.WordSet(commentWordList)
-    static let commentStems = ClassNames.bytes(["comment", "kommentar"])
+    private static let commentStemList = ["comment", "kommentar"]
+    static let commentStems = ClassNames.Needles(commentStemList)
 
     /// Beginnings of class and id words that say content, in the languages the pipeline meets
     /// (`cuerpo-ad` is a Spanish CMS's body, not an ad); they overrule chrome words.
-    static let contentStems = ClassNames.bytes([
+    static let contentStems = ClassNames.Needles([
         "article", "artikel", "content", "main", "story", "entry", "body", "post", "beitrag", "shadow", "column",
         "cuerpo", "corpo", "texto", "testo", "contenu", "contenido", "inhalt", "tresc",
     ] + BodyFinder.leadStems)
@@ -108,16 +114,13 @@ enum BoilerplateCleaner {
         if tag == .html || tag == .body || tag == .article || tag == .main || tag == .header { return false }
         // On text elements an id names an anchor (`nav_chapter_2` on a subheading), so only the class counts.
         let names = ClassNames(node, textTags.contains(tag) ? [.class] : [.class, .id])
-        // Long stems are matched anywhere in a word (`abowerbung`, `relatedposts`), short ones at its start.
         // Gentle cleaning, for pages whose article is short, still drops the comments: readers'
         // comments under a one-paragraph post outweigh it, yet are never the article.
-        let isChrome = { (word: ArraySlice<UInt8>) in
-            if gentle { return commentWords.contains(word) || commentStems.contains { ClassNames.hasPrefix(word, $0) } }
-            return chromeWords.contains(word)
-                || chromeStems.contains { $0.count >= 6 ? ClassNames.find($0, in: word) : ClassNames.hasPrefix(word, $0) }
-        }
-        guard names.containsWord(where: isChrome) else { return false }
-        return !names.containsWord { word in contentStems.contains { ClassNames.hasPrefix(word, $0) } } && !wrappers.contains(node.pointer)
+        let isChrome = gentle
+            ? names.containsWord { commentWords.contains($0) || commentStems.beginOne($0) }
+            : names.containsAny(chromeStemsAnywhere) || names.containsWord { chromeWords.contains($0) || chromeStemsAtStart.beginOne($0) }
+        guard isChrome else { return false }
+        return !names.containsWord { contentStems.beginOne($0) } && !wrappers.contains(node.pointer)
     }
 
     private static let displayNone = Array("display:none".utf8), visibilityHidden = Array("visibility:hidden".utf8)

@@ -156,8 +156,11 @@ public struct Extractor: Sendable {
     /// normalization runs only when a scalar that NFC can change is present: a combining mark,
     /// or a precomposed character NFC decomposes (Indic nukta forms such as Bengali য়, CJK
     /// compatibility ideographs, Ω, Å, K signs), or Hangul jamo that NFC composes.
+    /// Text whose bytes are all below 0xCC holds no scalar from U+0300 on, so none NFC changes:
+    /// one pass over the bytes settles most pages without decoding a scalar.
     static func normalized(_ text: String) -> String {
-        text.unicodeScalars.contains(where: mayChangeUnderNFC) ? text.precomposedStringWithCanonicalMapping : text
+        guard !text.utf8.allSatisfy({ $0 < 0xCC }), text.unicodeScalars.contains(where: mayChangeUnderNFC) else { return text }
+        return text.precomposedStringWithCanonicalMapping
     }
 
     static func mayChangeUnderNFC(_ scalar: Unicode.Scalar) -> Bool {

@@ -189,7 +189,7 @@ extension MetadataReader {
 /// site that builds its article header from the parts of its teasers (`<h1>` holding a
 /// `teaser__kicker`, then a `teaser__metadata` byline) marks no chrome with that word.
 final class DatedElsewhere {
-    static let words = ClassNames.bytes(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
+    static let words = ClassNames.Needles(["comment", "related", "sidebar", "teaser", "recommend", "more-stories", "widget",
                                          "ticker", "calendar", "archive", "event"])
 
     private let document: HTMLDocument
@@ -208,14 +208,14 @@ final class DatedElsewhere {
         }
         return holders
     }()
-    /// The words of `words` in the class names of the headline and the elements inside it.
-    private lazy var headlineWords: [[UInt8]] = {
+    /// The words of `words` (their indices) in the class names of the headline and the elements inside it.
+    private lazy var headlineWords: Set<Int> = {
         guard let headline else { return [] }
-        var found: [[UInt8]] = []
+        var found: Set<Int> = []
         func add(_ node: HTMLNode) {
             guard node.isElement, node.hasAttributes else { return }
-            let names = ClassNames(node)
-            found += Self.words.filter { word in !found.contains(word) && names.contains(word) }
+            let names = ClassNames(node).bytes[...]
+            while let word = Self.words.firstOccurring(in: names, where: { !found.contains($0) }) { found.insert(word) }
         }
         add(headline)
         headline.walk { node in
@@ -247,7 +247,7 @@ final class DatedElsewhere {
     func contains(_ node: HTMLNode) -> Bool {
         guard node.hasAttributes, !holdsHeadline.contains(node.pointer) else { return false }
         let names = ClassNames(node)
-        guard Self.words.contains(where: { word in names.contains(word) && !headlineWords.contains(word) }) else { return false }
+        guard Self.words.firstOccurring(in: names.bytes[...], where: { !headlineWords.contains($0) }) != nil else { return false }
         // On a page with a headline its holders are the layout; without one, size tells.
         return !holdsHeadline.isEmpty || node.visibleTextLength < halfTheText
     }
@@ -256,7 +256,7 @@ final class DatedElsewhere {
 /// A date written for readers in a date-like element near the headline.
 enum VisibleDate {
     /// Class and id words of elements that hold the article's date or its byline.
-    static let dateLike = ClassNames.bytes(["date", "datum", "time", "publi", "posted", "byline", "meta", "submitted", "fecha",
+    static let dateLike = ClassNames.Needles(["date", "datum", "time", "publi", "posted", "byline", "meta", "submitted", "fecha",
                                             "created", "author", "info"])
 
     /// Characters of text after the headline in which a date without a date-like element is
