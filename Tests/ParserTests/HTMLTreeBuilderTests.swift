@@ -124,6 +124,23 @@ struct HTMLTreeBuilderTests {
         }
     }
 
+    @Test("a page of a thousand names, short and long, in either case, gives libxml2's tree")
+    func manyNames() {
+        // More names than the builder's 256 recent-name slots, so slots are shared and replaced;
+        // names alike in their first 8 bytes, names over 16; the same names again in upper case.
+        var generator = SplitMix64(seed: 0x4A3E5)
+        let names = (0..<1000).map { index -> String in
+            let stem = index % 3 == 0 ? "x-component-name-" : index % 3 == 1 ? "section-" : "n"
+            return stem + String(index, radix: 36) + String(repeating: "q", count: Int.random(in: 0...8, using: &generator))
+        }
+        let page = (0..<3000).map { _ -> String in
+            let name = names.randomElement(using: &generator)!
+            let shown = Bool.random(using: &generator) ? name.uppercased() : name
+            return "<\(shown) class=c\(name.count)>t</\(shown)><p ID=i CLASS=k>u"
+        }.joined()
+        #expect(Self.byBuilder(page) == Self.byLibXML2(page))
+    }
+
     @Test("nesting stops at libxml2's depth; the text after it is kept")
     func depth() throws {
         let deep = String(repeating: "<div>", count: 100_000) + "deep<b>bold</b>tail" + String(repeating: "</div>", count: 100_000) + "<p>after</p>"
