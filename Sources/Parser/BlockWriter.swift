@@ -29,12 +29,12 @@ struct TextBlock: Equatable {
 
     /// Unicode scalars in `text`, from its UTF-8 bytes.
     static func scalarCount(_ text: String) -> Int {
-        text.utf8.withContiguousStorageIfAvailable(countScalars) ?? countScalars(Array(text.utf8))
+        text.utf8.withContiguousStorageIfAvailable(scalarCount) ?? scalarCount(Array(text.utf8))
     }
 
     /// Bytes that are not UTF-8 continuation bytes, counted over a buffer, which the compiler
     /// vectorizes (a `reduce` over `String.UTF8View` did not).
-    private static func countScalars<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int {
+    static func scalarCount<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int {
         bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
     }
 }
@@ -49,7 +49,9 @@ struct BlockWriter {
     ]
 
     private(set) var blocks: [TextBlock] = []
-    private var current = ""
+    /// The current block's text as UTF-8 (the page's text is UTF-8 by then), copied from the
+    /// nodes without a `String` per node: this runs over every character of the body.
+    private var current: [UInt8] = []
     private var currentLinkChars = 0
     private var kindStack: [TextBlock.Kind] = []
     /// Block-level elements being written, innermost last.
@@ -71,7 +73,7 @@ struct BlockWriter {
         guard node.isElement else { return }
         let tag = node.tag
         if tag == .br {
-            current += "\n"
+            current.append(0x0A)
             return
         }
         if tag == .img {
@@ -84,7 +86,7 @@ struct BlockWriter {
                 write(at, inLink: link)
                 child = at.nextSibling
             }
-            if tag == .td || tag == .th { current += " " }
+            if tag == .td || tag == .th { current.append(0x20) }
             return
         }
         flush()
@@ -112,15 +114,16 @@ struct BlockWriter {
     /// only `<br>` and `<pre>` break lines.
     private mutating func append(_ content: UnsafeMutablePointer<xmlChar>?, inLink: Bool) {
         guard let content else { return }
-        var text = String(cString: content)
-        if kindStack.last != .preformatted, text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
-            text = String(decoding: text.utf8.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self)
+        let start = current.count
+        current.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+        if kindStack.last != .preformatted {
+            for index in start..<current.count where current[index] == 0x0A || current[index] == 0x0D { current[index] = 0x20 }
         }
-        current += text
-        if inLink { currentLinkChars += TextBlock.scalarCount(text) }
+        if inLink { currentLinkChars += TextBlock.scalarCount(current[start...]) }
     }
 
     private mutating func flush() {
+        current.append(0)
         let text = Self.collapse(current)
         if !text.isEmpty {
             let kind = kindStack.last ?? .paragraph
@@ -129,20 +132,18 @@ struct BlockWriter {
             let container = kindStack.isEmpty ? element : element?.pointee.parent
             blocks.append(TextBlock(kind: kind, text: text, linkChars: currentLinkChars, container: container.map { UnsafeMutableRawPointer($0) }))
         }
-        current = ""
+        current.removeAll(keepingCapacity: true)
         currentLinkChars = 0
     }
 
     /// Whitespace runs (ASCII, no-break and other Unicode spaces) to one space per line, Unicode
     /// line separators to line breaks, control characters and invisible hints (soft hyphen,
     /// zero-width space, word joiner) dropped; lines
-    /// trimmed; blank lines dropped. On UTF-8 bytes: this runs over every character of a page.
-    static func collapse(_ text: String) -> String {
+    /// trimmed; blank lines dropped. On UTF-8 bytes, which end at their first 0 (the last byte).
+    static func collapse(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
+        output.reserveCapacity(bytes.count)
         var pendingSpace = false, pendingNewline = false
-        var bytes = Array(text.utf8)
-        bytes.append(0)
         var index = 0
         while bytes[index] != 0 {
             let byte = bytes[index]

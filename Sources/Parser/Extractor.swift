@@ -159,7 +159,8 @@ public struct Extractor: Sendable {
     /// Text whose bytes are all below 0xCC holds no scalar from U+0300 on, so none NFC changes:
     /// one pass over the bytes settles most pages without decoding a scalar.
     static func normalized(_ text: String) -> String {
-        guard !text.utf8.allSatisfy({ $0 < 0xCC }), text.unicodeScalars.contains(where: mayChangeUnderNFC) else { return text }
+        let belowU0300 = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0xCC } } ?? false
+        guard !belowU0300, text.unicodeScalars.contains(where: mayChangeUnderNFC) else { return text }
         return text.precomposedStringWithCanonicalMapping
     }
 

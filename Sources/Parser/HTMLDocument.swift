@@ -134,6 +134,23 @@ struct HTMLNode {
         return String(cString: text)
     }
 
+    /// `textContent` when it is shorter than `limit` bytes, else nil, told without building
+    /// the text of a large element (the page's whole text, for `body`).
+    func textContent(shorterThan limit: Int) -> String? {
+        var length = 0
+        walk { node in
+            length += node.ownTextBytes.count
+            return length < limit && node.isElement
+        }
+        return length < limit ? textContent : nil
+    }
+
+    /// A text node's own bytes, not copied (empty for an element).
+    var ownTextBytes: UnsafeBufferPointer<UInt8> {
+        guard isText, let content = pointer.pointee.content else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
+    }
+
     /// Non-whitespace characters (UTF-8 lead bytes) of a text node's own text, and commas among
     /// them (a sign of prose).
     var ownTextMetrics: (chars: Int, commas: Int) {

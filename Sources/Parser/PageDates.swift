@@ -429,9 +429,7 @@ extension VisibleDate {
     private static func labeledDate(shownBy parent: HTMLNode, monthFirst: Bool?) -> DateText? {
         var around: HTMLNode? = parent
         for _ in 0..<2 {
-            guard let at = around, at.isElement else { break }
-            let shown = at.textContent
-            guard shown.utf8.count < 300 else { break }
+            guard let at = around, at.isElement, let shown = at.textContent(shorterThan: 300) else { break }
             let lower = shown.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
             for label in publicationLabelBytes {
                 if let end = ClassNames.end(of: label, in: lower[...]),
@@ -442,14 +440,6 @@ extension VisibleDate {
             around = at.parent
         }
         return nil
-    }
-}
-
-extension HTMLNode {
-    /// A text node's own bytes, not copied (empty for an element).
-    var ownTextBytes: UnsafeBufferPointer<UInt8> {
-        guard isText, let content = pointer.pointee.content else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
     }
 }
 

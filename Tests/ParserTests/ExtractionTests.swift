@@ -213,6 +213,17 @@ struct ExtractionTests {
         #expect(chrome == [false, false, true])
     }
 
+    @Test("an element's text up to a length is its whole text, below it too; longer, none")
+    func boundedTextContent() throws {
+        let html = Data("<div><p>ab<b>cd</b></p><script>ef</script><p>\(String(repeating: "g", count: 290))</p></div>".utf8)
+        let document = try HTMLDocument(utf8: html)
+        let division = try #require(document.first(.div))
+        #expect(division.textContent.utf8.count == 296)
+        #expect(division.textContent(shorterThan: 297) == division.textContent)
+        #expect(division.textContent(shorterThan: 296) == nil)
+        #expect(try #require(document.first(.p)).textContent(shorterThan: 5) == "abcd")
+    }
+
     @Test("what follows the article in its container goes: related posts, the author's biography, contacts", arguments: [
         ("related posts", "<h3>Related Posts</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("author", "<h4>Über den Autor</h4><p>Max Muster schreibt seit zwanzig Jahren über Politik und lebt mit seiner Familie in Berlin.</p>", "Max Muster"),
