@@ -1,10 +1,28 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Parser
 
 @Suite("Page decoding")
 struct DecodingTests {
     static let cyrillic = "<html><body><p>Тысячи людей вышли на улицы Минска после выборов президента.</p></body></html>"
+
+    @Test("single-byte encodings read by table read every byte, and random text, as iconv does")
+    func singleByteTables() throws {
+        var generator = SplitMix64(seed: 0x1252)
+        for encoding in SingleByteTable.encodings.sorted() {
+            let table = try #require(SingleByteTable.named(encoding), "\(encoding)")
+            for byte in 0...255 {
+                let one = [UInt8(byte)]
+                #expect(table.convert(one) == PageDecoder.iconvConvert(one, from: encoding), "\(encoding) byte \(byte)")
+            }
+            for _ in 0..<50 {
+                let text = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                #expect(table.convert(text) == PageDecoder.iconvConvert(text, from: encoding), "\(encoding) \(text)")
+            }
+        }
+        #expect(SingleByteTable.named("shift_jis") == nil && SingleByteTable.named("gb18030") == nil)
+    }
 
     @Test("windows-1251 Cyrillic comes out readable whatever the page claims")
     func windows1251() throws {
