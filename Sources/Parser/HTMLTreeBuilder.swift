@@ -48,7 +48,7 @@ struct HTMLTreeBuilder {
         let element: Element
     }
 
-    private let rules = HTMLElementRules.shared
+    private let rules: HTMLElementRules
     private let document: htmlDocPtr
     private let dictionary: OpaquePointer
     private let base: UnsafePointer<UInt8>
@@ -94,14 +94,19 @@ struct HTMLTreeBuilder {
 
     /// The tree of `bytes` (UTF-8, without NUL bytes), or nil when libxml2 cannot allocate one.
     static func build(_ bytes: UnsafeBufferPointer<UInt8>) -> htmlDocPtr? {
+        // The rules first: their one-time setup calls `xmlInitParser`, which sets up libxml2's
+        // globals. Without it, two threads creating their first dictionaries at once can leave
+        // the dictionary's mutex half made, and both wait on it forever.
+        let rules = HTMLElementRules.shared
         guard let base = bytes.baseAddress, let document = htmlNewDocNoDtD(nil, nil), let dictionary = xmlDictCreate() else { return nil }
         document.pointee.dict = dictionary
-        var builder = HTMLTreeBuilder(document: document, dictionary: dictionary, base: base, count: bytes.count)
+        var builder = HTMLTreeBuilder(rules: rules, document: document, dictionary: dictionary, base: base, count: bytes.count)
         builder.run()
         return document
     }
 
-    private init(document: htmlDocPtr, dictionary: OpaquePointer, base: UnsafePointer<UInt8>, count: Int) {
+    private init(rules: HTMLElementRules, document: htmlDocPtr, dictionary: OpaquePointer, base: UnsafePointer<UInt8>, count: Int) {
+        self.rules = rules
         self.document = document
         self.dictionary = dictionary
         self.base = base

@@ -20,7 +20,9 @@ struct FetchWorkerTests {
         fetch.totalTimeout = 3
         fetch.maxBodyBytes = 1 << 20
         let engine = FetchEngine(configuration: fetch)
-        var configuration = FetchWorker.Configuration(workerID: "test-fetcher", leaseSeconds: 30)
+        // Leases far longer than the work: these tests are not about expiry, and the whole suite
+        // running at once on two cores can hold a test up for half a minute.
+        var configuration = FetchWorker.Configuration(workerID: "test-fetcher", leaseSeconds: 300)
         configuration.exitWhenIdle = true
         return (FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")), engine)
     }
@@ -191,7 +193,7 @@ struct WARCTests {
         fetch.keepRawHeads = true
         let engine = FetchEngine(configuration: fetch)
         let writer = try WARCWriter(directory: directory.path("warc"), maxFileBytes: 1 << 20)
-        var configuration = FetchWorker.Configuration(workerID: "warc-test", leaseSeconds: 30)
+        var configuration = FetchWorker.Configuration(workerID: "warc-test", leaseSeconds: 300)  // as in `worker(_:)`
         configuration.exitWhenIdle = true
         configuration.warc = writer
         try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")).run()

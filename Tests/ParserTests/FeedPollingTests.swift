@@ -22,7 +22,7 @@ struct FeedPollingTests {
         var fetch = FetchConfiguration()
         fetch.addressPolicy = .allowLoopback
         let engine = FetchEngine(configuration: fetch)
-        var configuration = FetchWorker.Configuration(workerID: "poll-fetcher", leaseSeconds: 30)
+        var configuration = FetchWorker.Configuration(workerID: "poll-fetcher", leaseSeconds: 300)
         configuration.exitWhenIdle = true
         try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: configuration, logger: Logger(label: "test")).run()
         engine.shutdown()

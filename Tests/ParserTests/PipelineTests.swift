@@ -24,7 +24,7 @@ struct PipelineTests {
         fetch.addressPolicy = .allowLoopback
         fetch.totalTimeout = 5
         let engine = FetchEngine(configuration: fetch)
-        var fetcher = FetchWorker.Configuration(workerID: "pipeline-fetcher", leaseSeconds: 30)
+        var fetcher = FetchWorker.Configuration(workerID: "pipeline-fetcher", leaseSeconds: 300)
         fetcher.exitWhenIdle = true
         try await FetchWorker(queue: FileQueue(queue), engine: engine, configuration: fetcher, logger: Logger(label: "test")).run()
         engine.shutdown()

@@ -43,7 +43,7 @@ struct PoolGuardTests {
             fetch.addressPolicy = .allowLoopback
             let engine = FetchEngine(configuration: fetch)
             defer { engine.shutdown() }
-            var fetcher = FetchWorker.Configuration(workerID: "guard-fetcher", leaseSeconds: 30)
+            var fetcher = FetchWorker.Configuration(workerID: "guard-fetcher", leaseSeconds: 300)
             fetcher.exitWhenIdle = true
             fetcher.warc = try WARCWriter(directory: directory.path("warc"))
             var parser = ParseWorker.Configuration(workerID: "guard-parser")
