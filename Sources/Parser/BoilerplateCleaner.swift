@@ -80,9 +80,10 @@ enum BoilerplateCleaner {
             while let current = ancestor, wrappers.insert(current).inserted { ancestor = current.pointee.parent }
         }
         var doomed: [HTMLNode] = []
+        lazy var pageText = root.visibleTextLength
         root.walk { node in
             guard node.isElement else { return false }  // `HTMLTreeBuilder` keeps no comments
-            if isChrome(node, gentle: gentle, wrappers: wrappers) {
+            if isChrome(node, gentle: gentle, wrappers: wrappers, pageText: pageText) {
                 doomed.append(node)
                 return false
             }
@@ -91,7 +92,8 @@ enum BoilerplateCleaner {
         for node in doomed { node.remove() }
     }
 
-    static func isChrome(_ node: HTMLNode, gentle: Bool, wrappers: Set<xmlNodePtr>) -> Bool {
+    /// `pageText` is the page's visible text length, asked for only of forms.
+    static func isChrome(_ node: HTMLNode, gentle: Bool, wrappers: Set<xmlNodePtr>, pageText: @autoclosure () -> Int) -> Bool {
         let tag = node.tag
         if neverContent.contains(tag) {
             // libxml2's HTML 4 parser sometimes leaves an HTML5 `nav` or `aside` unclosed, so it
@@ -99,7 +101,13 @@ enum BoilerplateCleaner {
             // one that wraps the page's marked article body (some CMSs put the story in an `aside`).
             return !(structuralChrome.contains(tag) && (wrappers.contains(node.pointer) || holdsProse(node, paragraphs: 3)))
         }
-        if (tag == .form || tag == .noscript) && !holdsProse(node) { return true }
+        // A form or noscript that holds prose, the page's marked body or half of its text is its
+        // layout: ASP.NET wraps whole pages in one `<form>`, articles written in `<br>`-separated
+        // spans among them.
+        if (tag == .form || tag == .noscript) && !holdsProse(node) && !wrappers.contains(node.pointer)
+            && node.visibleTextLength * 2 < pageText() {
+            return true
+        }
         if (tag == .figure || tag == .figcaption) && node.visibleTextLength < 150 { return true }  // captions and credits
         if tag == .header && !gentle && !holdsProse(node, paragraphs: 1, minimumLength: 50) && !holdsLead(node) { return true }
         guard node.hasAttributes else { return false }

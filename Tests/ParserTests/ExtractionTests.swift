@@ -209,8 +209,18 @@ struct ExtractionTests {
         let html = page(body: #"<div id="cuerpo-ad" class="cuerpo-articulo">x</div><div class="texto-ad">y</div><div class="ad-slot">z</div>"#)
         let document = try HTMLDocument(utf8: html)
         let root = try #require(document.root)
-        let chrome = root.descendants { $0.tag == .div }.map { BoilerplateCleaner.isChrome($0, gentle: false, wrappers: []) }
+        let chrome = root.descendants { $0.tag == .div }.map { BoilerplateCleaner.isChrome($0, gentle: false, wrappers: [], pageText: 0) }
         #expect(chrome == [false, false, true])
+    }
+
+    @Test("a form that holds the page is its layout, also when the article is spans and line breaks; a search form goes")
+    func pageInsideForm() throws {
+        let spans = storyParagraphs.joined(separator: "<br/><br/>")
+        let body = #"<form id="Form1" action="default.aspx"><table><tr><td><a href="/">Home</a></td><td>"#
+            + #"<span id="ContentLabel">\#(spans)</span></td></tr></table></form>"#
+            + #"<form action="/search"><label>Search the site for articles and archives</label><input name="q"></form>"#
+        let article = try extract(page(body: body))
+        #expect(article.text == storyParagraphs.joined(separator: "\n"), "\(article.text)")
     }
 
     @Test("an element's text up to a length is its whole text, below it too; longer, none")
