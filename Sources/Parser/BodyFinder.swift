@@ -27,15 +27,18 @@ struct BodyFinder {
     }
 
     /// The text amounts and the score (for candidates) of every element, by its position in
-    /// document order. An element's position is kept in its node (`positionField`): the finder
+    /// document order. An element's position is kept in its node (`setPosition`): the finder
     /// asks for these thousands of times per page, and dictionaries keyed by node were a
     /// twentieth of the parser's time.
     private var stats: [TextStats] = []
     private var scores: [Double?] = []
 
-    /// An element's position in document order, from the last `measure` of its tree.
+    /// An element's position in document order, from the last `measure` of its tree; nil for a
+    /// node it did not count (text, or a position out of this finder's range).
     private func position(_ node: HTMLNode) -> Int? {
-        node.pointer.pointee.psvi.map { Int(bitPattern: $0) - 1 }
+        guard let field = node.pointer.pointee.psvi else { return nil }
+        let at = Int(bitPattern: field) - 1
+        return at < stats.count ? at : nil
     }
 
     /// Where `measure` writes an element's position: libxml2's `psvi`, which only XML Schema
