@@ -27,24 +27,14 @@ struct BodyFinder {
     }
 
     /// The text amounts and the score (for candidates) of every element, by its position in
-    /// document order. An element's position is kept in its node (`setPosition`): the finder
-    /// asks for these thousands of times per page, and dictionaries keyed by node were a
-    /// twentieth of the parser's time.
+    /// document order (`HTMLNode.measuredPosition`, written by `measure`).
     private var stats: [TextStats] = []
     private var scores: [Double?] = []
 
-    /// An element's position in document order, from the last `measure` of its tree; nil for a
-    /// node it did not count (text, or a position out of this finder's range).
+    /// An element's position from the last `measure`; nil for a node it did not count (text, or
+    /// a position out of this finder's range).
     private func position(_ node: HTMLNode) -> Int? {
-        guard let field = node.pointer.pointee.psvi else { return nil }
-        let at = Int(bitPattern: field) - 1
-        return at < stats.count ? at : nil
-    }
-
-    /// Where `measure` writes an element's position: libxml2's `psvi`, which only XML Schema
-    /// validation uses, never set on an HTML tree.
-    private static func setPosition(_ position: Int, of node: HTMLNode) {
-        node.pointer.pointee.psvi = UnsafeMutableRawPointer(bitPattern: position + 1)
+        node.measuredPosition.flatMap { $0 < stats.count ? $0 : nil }
     }
 
     private func text(_ node: HTMLNode) -> TextStats? { position(node).map { stats[$0] } }
@@ -255,7 +245,7 @@ struct BodyFinder {
             if node.isElement { elements.append(node) }
             return node.isElement
         }
-        for (at, node) in elements.enumerated() { Self.setPosition(at, of: node) }
+        for (at, node) in elements.enumerated() { node.measuredPosition = at }
         stats = Array(repeating: TextStats(), count: elements.count)
         for (at, node) in elements.enumerated().reversed() {
             var own = stats[at]

@@ -121,6 +121,15 @@ struct HTMLNode {
 
     nonisolated(unsafe) private static let bodyContainerMark = UnsafeMutableRawPointer(bitPattern: 0x1)
 
+    /// The element's position in document order as `BodyFinder` last counted its tree, kept in
+    /// libxml2's `psvi` field (XML Schema's, never set on an HTML tree): the finder asks for an
+    /// element's text amounts and score thousands of times per page, and a dictionary keyed by
+    /// node was a twentieth of the parser's time. Nil for a node never counted.
+    var measuredPosition: Int? {
+        get { pointer.pointee.psvi.map { Int(bitPattern: $0) - 1 } }
+        nonmutating set { pointer.pointee.psvi = newValue.flatMap { UnsafeMutableRawPointer(bitPattern: $0 + 1) } }
+    }
+
     /// A text node's own text (raw, whitespace as in the page).
     var content: String {
         guard let content = pointer.pointee.content else { return "" }

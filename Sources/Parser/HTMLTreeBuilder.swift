@@ -81,7 +81,7 @@ struct HTMLTreeBuilder {
     /// `xmlDictLookup` and `names`: a page reads a few short names thousands of times, and those
     /// two lookups per tag were a tenth of the builder's time.
     private var recentNames = [RecentName](repeating: RecentName(), count: 256)
-    private var recentInfo = [(name: UnsafePointer<xmlChar>?, info: Name?)](repeating: (nil, nil), count: 256)
+    private var recentInfo = [(name: UnsafePointer<xmlChar>, info: Name)?](repeating: nil, count: 256)
 
     /// A name of at most 16 bytes, lower case, as two words (zero-padded), and its interned copy.
     private struct RecentName {
@@ -700,7 +700,7 @@ struct HTMLTreeBuilder {
 
     private mutating func name(_ name: UnsafePointer<xmlChar>) -> Name {
         let slot = Self.slot(UInt64(UInt(bitPattern: name)) &* 0x9E37_79B9_7F4A_7C15)
-        if recentInfo[slot].name == name, let info = recentInfo[slot].info { return info }
+        if let recent = recentInfo[slot], recent.name == name { return recent.info }
         let info: Name
         if let known = names[name] {
             info = known
