@@ -53,6 +53,10 @@ extension MetadataReader {
                ({ timeElement(outside: chrome) }, "time-element")]
         let found = { VisibleDate.find(in: document, chrome: chrome, monthFirst: readsMonthFirst) }
         if let date = firstDate("published", into: &result, explicit) {
+            if let (day, source) = shownDay(among: explicit, other: date, found) {
+                result.provenance["published"] = source
+                return day
+            }
             // A time in UTC names the publisher's day only where the publisher lives there: an
             // evening story in New York is the next day in UTC, a date kept as local midnight in
             // Berlin the day before. The day the page's URL spells out, or else shows its readers
@@ -75,6 +79,24 @@ extension MetadataReader {
         guard let shown = found(), let date = DateNormalizer.iso8601(shown.date.iso, notAfter: latestDate) else { return nil }
         result.provenance["published"] = shown.source
         return date
+    }
+
+    /// When the explicit sources disagree on the day, the date of the first whose day the page
+    /// shows its readers in a date-like element, with that source's name; nil when they agree or
+    /// the page shows none of their days. Sources disagree when one keeps the first version's day
+    /// and another a republication's, or one dates a comment; the day readers are shown is the
+    /// one the page stands by. One instant written in two time zones is no disagreement.
+    private func shownDay(among sources: [(() -> String?, String)], other chosen: String, _ shown: () -> VisibleDate.Found?) -> (String, String)? {
+        let day = chosen.prefix(10)
+        let instant = ISODate(chosen).flatMap { $0.hasTime ? $0.date : nil }
+        var others: [(String, String)] = []
+        for (value, source) in sources {
+            guard let value = value(), let date = DateNormalizer.iso8601(value, notAfter: latestDate), date.prefix(10) != day else { continue }
+            if let instant, let other = ISODate(date), other.hasTime, let at = other.date, abs(at.timeIntervalSince(instant)) < 60 { continue }
+            others.append((date, source))
+        }
+        guard !others.isEmpty, let found = shown(), found.source == "text" else { return nil }
+        return others.first { $0.0.hasPrefix(found.date.iso) }
     }
 
     func modifiedDate(into result: inout ArticleMetadata) -> String? {
@@ -139,17 +161,21 @@ extension MetadataReader {
     static let workTypes: Set<String> = ["howto", "recipe", "videoobject", "podcastepisode", "creativework", "itempage", "aboutpage",
                                          "faqpage", "qapage", "medicalwebpage", "blog"]
 
-    /// The datetime of the first `<time>` element that has one, outside the page's chrome: a
-    /// `<time>` in a navigation bar, a sidebar, a footer, a comment or a list of related stories
-    /// dates something else (a comment, another story, the page's build).
+    /// The datetime of the first `<time>` element that has one, outside the page's chrome and
+    /// quotations, and not marked `itemprop="dateModified"`: a `<time>` in a navigation bar, a
+    /// sidebar, a footer, a comment, a list of related stories or a `<blockquote>` (an embedded
+    /// post, unless it indents the whole page) dates something else (a comment, another story, the page's build, the post).
     private func timeElement(outside chrome: DatedElsewhere) -> String? {
         var found: String?
         document.root?.walk { node in
             guard found == nil, node.isElement else { return false }
             switch node.tag {
             case .nav, .aside, .footer, .script, .style: return false
+            case .blockquote:
+                return chrome.holdsHeadline(node)
             case .time:
-                found = node.attribute(.datetime)
+                // a time that names itself the last change's is not the publication's
+                if node.attribute(.itemprop)?.lowercased() != "datemodified" { found = node.attribute(.datetime) }
                 return false
             default:
                 // Byte tests, and only on elements that have attributes: this walks every element
@@ -315,6 +341,12 @@ enum VisibleDate {
             case .form:
                 // A search or login form holds no article date; ASP.NET wraps the whole page in one.
                 return chrome.holdsHeadline(node)
+            case .blockquote:
+                // A quotation's dates are the quoted post's; its text still stands between the
+                // headline and what follows. Old pages indent the whole page with one.
+                if chrome.holdsHeadline(node) { return true }
+                if let seen = textAfterHeadline, nearHeadline == nil, seen < Self.nearHeadline { textAfterHeadline = seen + node.visibleTextLength }
+                return false
             case .h1, .h2, .h3, .h4:
                 if textAfterHeadline == nil, node.pointer == chrome.headline?.pointer {
                     if let last = lastShownBefore, Self.isInElement(before: node, last.node) {

@@ -148,4 +148,38 @@ struct PageDatesTests {
         #expect(try extract(html("2023-11-09T01:09:55+00:00", "November 2, 2023")).published == "2023-11-09T01:09:55Z", "a week off: another date")
         #expect(try extract(html("2023-11-08T18:09:55-07:00", "November 9, 2023")).published == "2023-11-08T18:09:55-07:00", "an offset given is the publisher's")
     }
+
+    @Test("explicit sources that disagree on the day: the one whose day the page shows, never a quoted post's or a last change's")
+    func disagreeingSources() throws {
+        let html = { (head: String, body: String) in
+            Data("""
+                <!DOCTYPE html><html lang="de"><head>\(head)</head>
+                <body><article><h1>Der Titel</h1>\(body)\(story())</article></body></html>
+                """.utf8)
+        }
+        let jsonLD = #"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-01-04T07:29:00Z"}</script>"#
+        let og = #"<meta property="article:published_time" content="2022-01-06T08:29:34+01:00">"#
+        let republished = try extract(html(jsonLD + og, #"<div class="article-info">06.01.2022</div>"#))
+        #expect(republished.published == "2022-01-06T08:29:34+01:00" && republished.provenance["published"] == "meta:article")
+        // the page shows neither day, or the first source's: the first source stands
+        #expect(try extract(html(jsonLD + og, #"<div class="article-info">01.12.2021</div>"#)).published == "2022-01-04T07:29:00Z")
+        #expect(try extract(html(jsonLD + og, #"<div class="article-info">04.01.2022</div>"#)).published == "2022-01-04T07:29:00Z")
+        // one instant in two time zones is no disagreement
+        let evening = #"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-05-05T21:00:00-05:00"}</script>"#
+            + #"<meta property="article:published_time" content="2022-05-06T02:00:00Z">"#
+        #expect(try extract(html(evening, #"<div class="article-info">06.05.2022</div>"#)).published == "2022-05-05T21:00:00-05:00")
+        // a comment's <time pubdate> against the post's own <time>, which the byline shows
+        let comment = #"<div class="post-info"><time datetime="2012-09-25T19:56:26+00:00">25.09.2012</time></div>"#
+            + #"<ol class="replies"><li><time pubdate datetime="2012-10-14T18:12:54+00:00">14.10.2012</time></li></ol>"#
+        let post = try extract(html("", comment))
+        #expect(post.published == "2012-09-25T19:56:26Z" && post.provenance["published"] == "time-element")
+        // an embedded post's <time> in a quotation, and a <time> marked as the last change, date something else
+        let quoted = #"<blockquote class="embed"><a>Ein Beitrag</a> am <time datetime="2019-04-21T23:47:18+00:00">21. April 2019</time></blockquote>"#
+        #expect(try extract(html("", quoted)).published == nil)
+        #expect(try extract(html(og, quoted)).published == "2022-01-06T08:29:34+01:00")
+        let indented = Data("<html lang=\"de\"><body><blockquote><h1>Der Titel</h1><p class=\"date\">6. Januar 2004</p>\(story())</blockquote></body></html>".utf8)
+        #expect(try extract(indented).published == "2004-01-06", "a blockquote that indents the whole page")
+        let updated = #"<p><time itemprop="dateModified" datetime="2022-12-29T15:36:19+01:00">29.12.2022</time></p>"#
+        #expect(try extract(html("", updated)).provenance["published"] != "time-element")
+    }
 }
