@@ -4,10 +4,11 @@ import Queue
 
 /// Keeps the blocks of a body that read as article prose.
 ///
-/// What goes: link lists (most of the block is link text), blocks repeated verbatim, the short
-/// interface phrases that sit inside article containers in every language the pipeline meets
-/// ("Share", "Advertisement", "Lesen Sie auch"), non-prose blocks at the end ("More
-/// information", "Contact:"), and blocks the host's other pages show to be boilerplate.
+/// What goes: link lists (most of the block is link text), blocks repeated verbatim outside
+/// quotations (a quotation may repeat what the story quoted before), the short interface phrases
+/// that sit inside article containers in every language the pipeline meets ("Share",
+/// "Advertisement", "Lesen Sie auch"), non-prose blocks at the end ("More information",
+/// "Contact:"), and blocks the host's other pages show to be boilerplate.
 enum BlockFilter {
     /// Whole-block phrases (lower case, trailing punctuation removed) that are interface text.
     static let interfacePhrases: Set<String> = [
@@ -238,7 +239,7 @@ enum BlockFilter {
                 }
                 if interfacePhrases.contains(phrase) { continue }
             }
-            if block.length > 20 && !seen.insert(ExactText(text: block.text)).inserted { continue }
+            if block.length > 20 && !seen.insert(ExactText(text: block.text)).inserted && !block.quoted { continue }
             kept.append(block)
         }
         // The end of a body is where chrome hides: "More information", "Contact:" or a photo

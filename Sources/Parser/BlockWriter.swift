@@ -13,6 +13,9 @@ struct TextBlock: Equatable {
     /// were written together; the block filter uses it to tell a closing line from a box after
     /// the story.
     var container: UnsafeMutableRawPointer? = nil
+    /// Whether the block is inside a `<blockquote>`: a quotation may repeat what the story
+    /// quoted before (a document quoted in parts, then whole).
+    var quoted = false
 
     /// Characters of `text` (Unicode scalars: counting graphemes walks the whole string).
     var length: Int
@@ -130,7 +133,9 @@ struct BlockWriter {
             // Text straight inside a container (no block element of its own) has that container as its own.
             let element = blockStack.last
             let container = kindStack.isEmpty ? element : element?.pointee.parent
-            blocks.append(TextBlock(kind: kind, text: text, linkChars: currentLinkChars, container: container.map { UnsafeMutableRawPointer($0) }))
+            var block = TextBlock(kind: kind, text: text, linkChars: currentLinkChars, container: container.map { UnsafeMutableRawPointer($0) })
+            block.quoted = kindStack.contains(.quote)
+            blocks.append(block)
         }
         current.removeAll(keepingCapacity: true)
         currentLinkChars = 0

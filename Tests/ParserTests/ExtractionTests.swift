@@ -88,6 +88,16 @@ struct ExtractionTests {
             """)
     }
 
+    @Test("a paragraph repeated word for word goes, unless it is quoted: a document quoted in parts, then whole")
+    func repeatedAndQuoted() throws {
+        let quoted = "<blockquote><p>\(storyParagraphs[1])</p></blockquote>"
+        let inParts = try extract(page(body: "<article><p>\(storyParagraphs[0])</p>\(quoted)<p>\(storyParagraphs[2])</p>"
+                                       + "<p>The whole letter, as it was sent:</p>\(quoted)</article>"))
+        #expect(inParts.text.components(separatedBy: storyParagraphs[1]).count == 3, "\(inParts.text)")
+        let twice = try extract(page(body: "<article>\(story())<div class=\"print-copy\">\(story())</div></article>"))
+        #expect(twice.text == storyParagraphs.joined(separator: "\n\n"), "\(twice.text)")
+    }
+
     @Test("a list of links the story describes, or that it goes on around, stays; the same list after the story goes")
     func describedLinks() throws {
         let deals = #"<ul><li><a href="/a">2TB portable hard drive for $161.99 with free shipping</a> (normally $180, use the coupon code at checkout)</li>"#
