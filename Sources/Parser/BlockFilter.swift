@@ -112,8 +112,8 @@ enum BlockFilter {
     }
 
     /// Beginnings of the titles of what follows an article inside its container: related
-    /// articles, the author's biography, contact boxes ("Related posts", "Über den Autor",
-    /// "Articles liés"). Everything from such a title on goes, when the article before it is
+    /// articles, the author's biography, contact boxes, follow and subscribe prompts ("Related
+    /// posts", "Über den Autor", "Articles liés", "Schon gelesen?", "Subscribe to …"). Everything from such a title on goes, when the article before it is
     /// longer than what follows (a title halfway through a page is more likely a section of it).
     static let endMatterTitles = [
         "related", "verwandte", "ähnliche", "articles liés", "artículos relacionados", "weiterführende", "weitere beiträge",
@@ -121,6 +121,8 @@ enum BlockFilter {
         "más noticias", "more from", "more stories", "you may also like", "you might also like", "das könnte sie auch",
         "explore further", "über den autor", "über die autorin", "about the author", "autoreninfo", "wer hat das geschrieben",
         "sobre el autor", "à propos de l'auteur", "recommended", "empfohlene",
+        "schon gelesen", "auch interessant", "das könnte dich", "follow us", "folgen sie uns", "subscribe to", "sign up for",
+        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons",
     ]
 
     /// End-matter titles that are whole words only ("Autor", not "Autorennen").
@@ -175,7 +177,9 @@ enum BlockFilter {
         for notice in commentFormNotices { text = text.replacingOccurrences(of: notice, with: " ") }
         text = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         guard !text.isEmpty else { return nil }
-        return TextBlock(kind: block.kind, text: text, linkChars: block.linkChars, container: block.container)
+        var cleaned = TextBlock(kind: block.kind, text: text, linkChars: block.linkChars, container: block.container)
+        cleaned.quoted = block.quoted
+        return cleaned
     }
 
     /// For each block, whether it is an item of a list that stands between two paragraphs of
