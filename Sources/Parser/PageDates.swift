@@ -506,9 +506,9 @@ enum DateNormalizer {
         if let date = rfc1123.date(from: text) {
             return date <= notAfter && date > Date(timeIntervalSince1970: 631_152_000) ? format(date) : nil
         }
-        // A day with a time that is not ISO 8601 (`2022-01-10T22:06:08:684Z`): the day still is.
+        // A day with a time that is not ISO 8601 (`2022-01-10T22:06:08:684Z`, `2018-11-28CET11:59:00+0100`): the day still is.
         let day = text.utf8.prefix(11)
-        if day.count == 11, day.last == UInt8(ascii: "T") || day.last == UInt8(ascii: " ") {
+        if day.count == 11, let last = day.last, !(0x30...0x39).contains(last), last != UInt8(ascii: "-") {
             let prefix = String(text.prefix(10))
             if ISODate(prefix) != nil { return iso8601(prefix, notAfter: notAfter) }
         }

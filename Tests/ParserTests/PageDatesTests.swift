@@ -51,6 +51,8 @@ struct PageDatesTests {
          "2022-01-28T06:00:00+01:00", "json-ld"),
         (#"<script type="application/ld+json">{"@context": "https://schema.org", "@type": "HowTo", "datePublished": "2022-01-10T22:06:08:684Z"}</script>"#, "",
          "2022-01-10", "json-ld"),
+        (#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2018-11-28CET11:59:00+0100"}</script>"#, "",
+         "2018-11-28", "json-ld"),
         // RDFa, the article's (in its own footer) but never a comment's
         ("", #"<footer><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00"></span></footer>"#, "2022-01-28T12:45:46Z", "markup"),
         ("", #"<div class="comment"><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00"></span></div>"#, nil, nil),
