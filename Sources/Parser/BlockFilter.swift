@@ -122,7 +122,7 @@ enum BlockFilter {
         "explore further", "über den autor", "über die autorin", "about the author", "autoreninfo", "wer hat das geschrieben",
         "sobre el autor", "à propos de l'auteur", "recommended", "empfohlene",
         "schon gelesen", "auch interessant", "das könnte dich", "follow us", "folgen sie uns", "subscribe to", "sign up for",
-        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons",
+        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons", "more in ",
     ]
 
     /// End-matter titles that are whole words only ("Autor", not "Autorennen").

@@ -246,6 +246,7 @@ struct ExtractionTests {
 
     @Test("what follows the article in its container goes: related posts, the author's biography, contacts, follow and subscribe prompts", arguments: [
         ("subscribe", "<h4>Subscribe to email updates</h4><p>Receive our monthly newsletter to stay on top of the latest articles and announcements.</p>", "monthly newsletter"),
+        ("section teasers", "<h3>More in Politics</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("read already", "<p>Schon gelesen?</p><p>Ein anderer Bericht über etwas ganz anderes, mit einem Anriss, der lang genug ist, um als Prosa zu gelten.</p>", "anderer Bericht"),
         ("related posts", "<h3>Related Posts</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("author", "<h4>Über den Autor</h4><p>Max Muster schreibt seit zwanzig Jahren über Politik und lebt mit seiner Familie in Berlin.</p>", "Max Muster"),
