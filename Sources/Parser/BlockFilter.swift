@@ -113,7 +113,8 @@ enum BlockFilter {
 
     /// Beginnings of the titles of what follows an article inside its container: related
     /// articles, the author's biography, contact boxes, follow and subscribe prompts ("Related
-    /// posts", "Über den Autor", "Articles liés", "Schon gelesen?", "Subscribe to …"). Everything from such a title on goes, when the article before it is
+    /// posts", "Über den Autor", "About Jason Fried", "Articles liés", "Schon gelesen?", "Subscribe
+    /// to …"). Everything from such a title on goes, when the article before it is
     /// longer than what follows (a title halfway through a page is more likely a section of it).
     static let endMatterTitles = [
         "related", "verwandte", "ähnliche", "articles liés", "artículos relacionados", "weiterführende", "weitere beiträge",
@@ -122,8 +123,13 @@ enum BlockFilter {
         "explore further", "über den autor", "über die autorin", "about the author", "autoreninfo", "wer hat das geschrieben",
         "sobre el autor", "à propos de l'auteur", "recommended", "empfohlene",
         "schon gelesen", "auch interessant", "das könnte dich", "follow us", "folgen sie uns", "subscribe to", "sign up for",
-        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons", "more in ",
+        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons", "more in ", "trackback", "about ",
     ]
+
+    /// Titles that begin like end matter but head a section of the story or its subject's
+    /// description ("About the Mets:", "About the Real-Time Home Price Tracker"): "About" names
+    /// end matter when a name follows it ("About Jason Fried", "About IdeaFeed").
+    static let notEndMatterTitles = ["about the "]
 
     /// End-matter titles that are whole words only ("Autor", not "Autorennen").
     static let endMatterWords: Set<String> = ["autor", "autorin", "author", "kontakt", "contact", "themen", "tags", "schlagworte", "zur person"]
@@ -142,7 +148,8 @@ enum BlockFilter {
         var before = 0
         for (index, block) in blocks.enumerated() {
             if index > 0, let phrase = phrase(of: block),
-               endMatterWords.contains(phrase) || endMatterTitles.contains(where: { phrase.hasPrefix($0) }),
+               endMatterWords.contains(phrase) || endMatterTitles.contains(where: { phrase.hasPrefix($0) })
+                && !notEndMatterTitles.contains(where: { phrase.hasPrefix($0) }),
                total - before - block.length <= before {
                 return Array(blocks[..<index])
             }

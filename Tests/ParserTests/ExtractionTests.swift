@@ -246,6 +246,8 @@ struct ExtractionTests {
 
     @Test("what follows the article in its container goes: related posts, the author's biography, contacts, follow and subscribe prompts", arguments: [
         ("subscribe", "<h4>Subscribe to email updates</h4><p>Receive our monthly newsletter to stay on top of the latest articles and announcements.</p>", "monthly newsletter"),
+        ("author box", "<h4>About Jason Fried</h4><p>Jason co-founded the company in 1999 and wrote a bestselling book on running a business.</p>", "co-founded"),
+        ("trackbacks", "<h4>Trackbacks</h4><p>Listed below are links to weblogs that reference this entry, with a line long enough to read as prose.</p>", "weblogs"),
         ("section teasers", "<h3>More in Politics</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("read already", "<p>Schon gelesen?</p><p>Ein anderer Bericht über etwas ganz anderes, mit einem Anriss, der lang genug ist, um als Prosa zu gelten.</p>", "anderer Bericht"),
         ("related posts", "<h3>Related Posts</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
@@ -255,6 +257,13 @@ struct ExtractionTests {
     func endMatter(kind: String, endMatter: String, marker: String) throws {
         let article = try extract(page(body: "<article><div class=\"entry-content\">" + story() + endMatter + "</div></article>"))
         #expect(article.text == storyParagraphs.joined(separator: "\n\n"), "\(kind): \(article.text)")
+    }
+
+    @Test("a section the story closes with under 'About the …' stays: it describes the story's subject")
+    func aboutTheSubject() throws {
+        let section = "<p>About the visitors:</p><p>They have won six of their last eight games on the road and lead the division by three games.</p>"
+        let article = try extract(page(body: "<article><div class=\"entry-content\">" + story() + section + "</div></article>"))
+        #expect(article.text.hasSuffix("lead the division by three games."), "\(article.text)")
     }
 
     @Test("comment-form notices go even inside a paragraph, where syndicated copies carry them")
