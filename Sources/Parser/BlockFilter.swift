@@ -81,8 +81,17 @@ enum BlockFilter {
     /// Picture agencies: a short line naming one is a credit ("Getty Images", "Foto: AFP").
     static let pictureAgencies = ClassNames.bytes(["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"])
 
-    /// A credit line on its own: short and starting like one.
+    /// The words of a copyright notice in the languages the pipeline meets.
+    static let rightsReserved = ClassNames.bytes(["all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+                                                  "todos los derechos reservados", "alle rechten voorbehouden", "tutti i diritti riservati"])
+
+    /// A credit line on its own: short and starting like one; or a copyright notice, a few
+    /// sentences that reserve the rights ("© 2012 The Car Connection. All Rights Reserved. …").
     static func isCreditLine(_ block: TextBlock) -> Bool {
+        if block.length <= 300, block.length > 100 {
+            let lower = Array(block.text.lowercased().utf8)[...]
+            return rightsReserved.contains { ClassNames.find($0, in: lower) }
+        }
         guard block.length <= 100 else { return false }
         let start = block.text.prefix(16).lowercased()
         if creditPrefixes.contains(where: { start.hasPrefix($0) }) { return true }
@@ -123,13 +132,16 @@ enum BlockFilter {
         "explore further", "über den autor", "über die autorin", "about the author", "autoreninfo", "wer hat das geschrieben",
         "sobre el autor", "à propos de l'auteur", "recommended", "empfohlene",
         "schon gelesen", "auch interessant", "das könnte dich", "follow us", "folgen sie uns", "subscribe to", "sign up for",
-        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons", "more in ", "trackback", "about ",
+        "abonnieren sie", "newsletter", "suivez-nous", "síguenos", "volg ons", "more in ", "trackback",
     ]
 
-    /// Titles that begin like end matter but head a section of the story or its subject's
-    /// description ("About the Mets:", "About the Real-Time Home Price Tracker"): "About" names
-    /// end matter when a name follows it ("About Jason Fried", "About IdeaFeed").
-    static let notEndMatterTitles = ["about the "]
+    /// Whether a block's phrase is an end-matter title. "About" and a name ("About Jason Fried",
+    /// "About IdeaFeed") is one; "About the …" heads a section on the story's subject ("About
+    /// the Mets:") unless it is a title of the list ("About the author").
+    static func isEndMatterTitle(_ phrase: String) -> Bool {
+        endMatterWords.contains(phrase) || endMatterTitles.contains(where: { phrase.hasPrefix($0) })
+            || phrase.hasPrefix("about ") && !phrase.hasPrefix("about the ")
+    }
 
     /// End-matter titles that are whole words only ("Autor", not "Autorennen").
     static let endMatterWords: Set<String> = ["autor", "autorin", "author", "kontakt", "contact", "themen", "tags", "schlagworte", "zur person"]
@@ -147,9 +159,7 @@ enum BlockFilter {
         let total = length(of: blocks)
         var before = 0
         for (index, block) in blocks.enumerated() {
-            if index > 0, let phrase = phrase(of: block),
-               endMatterWords.contains(phrase) || endMatterTitles.contains(where: { phrase.hasPrefix($0) })
-                && !notEndMatterTitles.contains(where: { phrase.hasPrefix($0) }),
+            if index > 0, let phrase = phrase(of: block), isEndMatterTitle(phrase),
                total - before - block.length <= before {
                 return Array(blocks[..<index])
             }

@@ -247,6 +247,8 @@ struct ExtractionTests {
     @Test("what follows the article in its container goes: related posts, the author's biography, contacts, follow and subscribe prompts", arguments: [
         ("subscribe", "<h4>Subscribe to email updates</h4><p>Receive our monthly newsletter to stay on top of the latest articles and announcements.</p>", "monthly newsletter"),
         ("author box", "<h4>About Jason Fried</h4><p>Jason co-founded the company in 1999 and wrote a bestselling book on running a business.</p>", "co-founded"),
+        ("about the author", "<h4>About the author</h4><p>Mary Brock is a scientist who works on drugs you have hopefully never heard of.</p>", "Mary Brock"),
+        ("copyright notice", "<p>© 2012 The Car Connection. All Rights Reserved. The Car Connection is published by High Gear Media, a network of sites.</p>", "Rights Reserved"),
         ("trackbacks", "<h4>Trackbacks</h4><p>Listed below are links to weblogs that reference this entry, with a line long enough to read as prose.</p>", "weblogs"),
         ("section teasers", "<h3>More in Politics</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("read already", "<p>Schon gelesen?</p><p>Ein anderer Bericht über etwas ganz anderes, mit einem Anriss, der lang genug ist, um als Prosa zu gelten.</p>", "anderer Bericht"),
