@@ -68,6 +68,20 @@ enum BlockFilter {
         "abbildung:", "abb.:", "grafik:", "illustration:", "bildnachweis:",
     ]
 
+    /// Beginnings of the line a blog writes under a post ("Posted by Seth Godin on July 05, 2012 |
+    /// Permalink", "This entry was posted on … and is filed under …").
+    static let postFooterPrefixes = [
+        "posted by", "posted on", "posted in", "posted at", "this entry was posted", "filed under", "veröffentlicht von",
+        "veröffentlicht in", "publié par", "publié dans", "publicado por", "publicado en", "geplaatst door", "geplaatst in",
+    ]
+
+    /// A blog's line under a post, after the story's last paragraph: short and starting like one.
+    static func isPostFooter(_ block: TextBlock) -> Bool {
+        guard block.length <= 250 else { return false }
+        let start = block.text.prefix(24).lowercased()
+        return postFooterPrefixes.contains { start.hasPrefix($0) }
+    }
+
     /// Share prompts in the languages the pipeline meets ("Diesen Artikel teilen", "Share this:").
     static let shareWords = ClassNames.bytes(["share", "teilen", "partager", "compartir", "delen", "condividi", "udostępnij", "sdílet"])
 
@@ -253,6 +267,7 @@ enum BlockFilter {
             }
             if block.kind == .heading && block.linkDensity > 0.8 { continue }
             if isDateLine(block) || isCreditLine(block) || isSharePrompt(block) { continue }
+            if index > lastStoryParagraph, isPostFooter(block) { continue }
             if let phrase = phrase(of: block) {
                 if inlineBoxTitles.contains(where: { phrase.hasPrefix($0) }) {
                     afterBoxTitle = true
