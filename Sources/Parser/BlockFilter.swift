@@ -18,6 +18,8 @@ enum BlockFilter {
         "leave a reply", "leave a comment", "teilen", "artikel teilen", "drucken", "zum thema", "mehr zum thema", "lesen sie auch",
         "das könnte sie auch interessieren", "auch interessant", "follow us", "subscribe", "sign up", "newsletter", "back to top",
         "nach oben", "top", "image", "photo", "foto", "bild", "video", "loading", "click here", "hier klicken", "close", "schließen",
+        "post a comment", "add a comment", "write a comment", "no comments yet", "kommentar schreiben", "schreibe einen kommentar",
+        "laisser un commentaire", "deja un comentario",
     ]
 
     /// A block that reads as a sentence: long enough, or ending as sentences end. A heading is
@@ -92,8 +94,10 @@ enum BlockFilter {
         return shareWords.contains { ClassNames.find($0, in: lower) }
     }
 
-    /// Picture agencies: a short line naming one is a credit ("Getty Images", "Foto: AFP").
-    static let pictureAgencies = ClassNames.bytes(["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash", "pixabay"])
+    /// Picture agencies and publishing platforms: a short line naming one is a credit ("Getty
+    /// Images", "Foto: AFP", "Blog powered by TypePad").
+    static let creditNames = ClassNames.bytes(["getty images", "imago", "shutterstock", "istock", "picture alliance", "picture-alliance", "keystone", "unsplash",
+                                               "pixabay", "powered by"])
 
     /// The words of a copyright notice in the languages the pipeline meets.
     static let rightsReserved = ClassNames.bytes(["all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
@@ -111,7 +115,7 @@ enum BlockFilter {
         if creditPrefixes.contains(where: { start.hasPrefix($0) }) { return true }
         guard block.length <= 60 else { return false }
         let lower = Array(block.text.lowercased().utf8)[...]
-        return pictureAgencies.contains { ClassNames.find($0, in: lower) }
+        return creditNames.contains { ClassNames.find($0, in: lower) }
     }
 
     /// A short block as a phrase to look up: lower case, without surrounding punctuation; nil

@@ -250,6 +250,7 @@ struct ExtractionTests {
         ("about the author", "<h4>About the author</h4><p>Mary Brock is a scientist who works on drugs you have hopefully never heard of.</p>", "Mary Brock"),
         ("copyright notice", "<p>© 2012 The Car Connection. All Rights Reserved. The Car Connection is published by High Gear Media, a network of sites.</p>", "Rights Reserved"),
         ("post footer", "<p>This entry was posted on August 9, 2012 at 3:32 pm and is filed under Car Reviews, Lancia.</p><p>Posted by Seth Godin | Permalink</p>", "filed under"),
+        ("platform credit and comment prompt", "<p>Blog powered by TypePad</p><p>Post a comment:</p>", "TypePad"),
         ("trackbacks", "<h4>Trackbacks</h4><p>Listed below are links to weblogs that reference this entry, with a line long enough to read as prose.</p>", "weblogs"),
         ("section teasers", "<h3>More in Politics</h3><p>Another story about something else entirely, with a teaser long enough to read as prose on its own.</p>", "Another story"),
         ("read already", "<p>Schon gelesen?</p><p>Ein anderer Bericht über etwas ganz anderes, mit einem Anriss, der lang genug ist, um als Prosa zu gelten.</p>", "anderer Bericht"),
