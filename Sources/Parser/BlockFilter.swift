@@ -161,6 +161,24 @@ enum BlockFilter {
             || phrase.hasPrefix("about ") && !phrase.hasPrefix("about the ")
     }
 
+    /// Titles of a comment thread, after an optional count ("12 Comments", "Trackback Pings",
+    /// "Leave a Reply"). Not the singulars: "Comment ?" heads a French section, "Kommentar" an
+    /// opinion piece.
+    static let commentsTitles: Set<String> = [
+        "comments", "kommentare", "commentaires", "comentarios", "reacties", "responses",
+        "replies", "trackbacks", "trackback pings", "leave a reply", "leave a comment", "post a comment", "reader comments",
+        "leserkommentare", "schreibe einen kommentar", "laisser un commentaire",
+    ]
+
+    /// Characters of story before a comment thread's title for the title to end it: above it, a
+    /// title is a byline's comment count ("12 Comments" under the headline).
+    static let commentsAfter = 1_000
+
+    static func isCommentsTitle(_ phrase: String) -> Bool {
+        let words = phrase.drop { $0.isNumber || $0 == " " }
+        return commentsTitles.contains(String(words))
+    }
+
     /// End-matter titles that are whole words only ("Autor", not "Autorennen").
     static let endMatterWords: Set<String> = ["autor", "autorin", "author", "kontakt", "contact", "themen", "tags", "schlagworte", "zur person"]
 
@@ -273,6 +291,9 @@ enum BlockFilter {
             if isDateLine(block) || isCreditLine(block) || isSharePrompt(block) { continue }
             if index > lastStoryParagraph, isPostFooter(block) { continue }
             if let phrase = phrase(of: block) {
+                // Readers' comments follow the story whatever their length: the story ends at
+                // their title once it has had the length of a story.
+                if isCommentsTitle(phrase), length(of: kept) >= commentsAfter { break }
                 if inlineBoxTitles.contains(where: { phrase.hasPrefix($0) }) {
                     afterBoxTitle = true
                     continue
