@@ -14,12 +14,9 @@ enum BlockFilter {
     static let interfacePhrases: Set<String> = [
         "share", "share this", "share this article", "share on facebook", "share on twitter", "tweet", "email", "print",
         "advertisement", "anzeige", "werbung", "publicité", "advertentie", "read more", "mehr lesen", "weiterlesen", "lees meer",
-        "continue reading", "related", "related articles", "related stories", "more on this story", "comments", "kommentare",
-        "leave a reply", "leave a comment", "teilen", "artikel teilen", "drucken", "zum thema", "mehr zum thema", "lesen sie auch",
+        "continue reading", "related", "related articles", "related stories", "more on this story", "teilen", "artikel teilen", "drucken", "zum thema", "mehr zum thema", "lesen sie auch",
         "das könnte sie auch interessieren", "auch interessant", "follow us", "subscribe", "sign up", "newsletter", "back to top",
         "nach oben", "top", "image", "photo", "foto", "bild", "video", "loading", "click here", "hier klicken", "close", "schließen",
-        "post a comment", "add a comment", "write a comment", "no comments yet", "kommentar schreiben", "schreibe einen kommentar",
-        "laisser un commentaire", "deja un comentario",
     ]
 
     /// A block that reads as a sentence: long enough, or ending as sentences end. A heading is
@@ -161,13 +158,13 @@ enum BlockFilter {
             || phrase.hasPrefix("about ") && !phrase.hasPrefix("about the ")
     }
 
-    /// Titles of a comment thread, after an optional count ("12 Comments", "Trackback Pings",
-    /// "Leave a Reply"). Not the singulars: "Comment ?" heads a French section, "Kommentar" an
-    /// opinion piece.
+    /// Titles and prompts of a comment thread, after an optional count ("12 Comments", "Trackback
+    /// Pings", "Leave a Reply", "No comments yet"): interface text wherever they stand. Not the
+    /// singulars: "Comment ?" heads a French section, "Kommentar" an opinion piece.
     static let commentsTitles: Set<String> = [
-        "comments", "kommentare", "commentaires", "comentarios", "reacties", "responses",
-        "replies", "trackbacks", "trackback pings", "leave a reply", "leave a comment", "post a comment", "reader comments",
-        "leserkommentare", "schreibe einen kommentar", "laisser un commentaire",
+        "comments", "kommentare", "commentaires", "comentarios", "reacties", "responses", "replies", "trackbacks", "trackback pings",
+        "reader comments", "leserkommentare", "leave a reply", "leave a comment", "post a comment", "add a comment", "write a comment",
+        "no comments yet", "kommentar schreiben", "schreibe einen kommentar", "laisser un commentaire", "deja un comentario",
     ]
 
     /// Characters of story before a comment thread's title for the title to end it: above it, a
@@ -264,6 +261,9 @@ enum BlockFilter {
         // The last paragraph of the story's length, before which a list may be the story's.
         let lastStoryParagraph = blocks.indices.last { blocks[$0].kind == .paragraph && !linkDense[$0] && blocks[$0].length >= 150 } ?? -1
         let amidProse = listsAmidProse(blocks, linkDense: linkDense)
+        // The characters of the blocks after each one.
+        var lengthAfter = [Int](repeating: 0, count: blocks.count)
+        for index in blocks.indices.dropLast().reversed() { lengthAfter[index] = lengthAfter[index + 1] + blocks[index + 1].length }
         var afterBoxTitle = false
         for (index, original) in blocks.enumerated() {
             guard let block = withoutCommentFormNotices(original) else { continue }
@@ -292,8 +292,13 @@ enum BlockFilter {
             if index > lastStoryParagraph, isPostFooter(block) { continue }
             if let phrase = phrase(of: block) {
                 // Readers' comments follow the story whatever their length: the story ends at
-                // their title once it has had the length of a story.
-                if isCommentsTitle(phrase), length(of: kept) >= commentsAfter { break }
+                // their title once it has had the length of a story, or when less follows than
+                // came before (as end matter does); else the title is a line of its own.
+                if isCommentsTitle(phrase) {
+                    let before = length(of: kept)
+                    if before >= commentsAfter || lengthAfter[index] <= before { break }
+                    continue
+                }
                 if inlineBoxTitles.contains(where: { phrase.hasPrefix($0) }) {
                     afterBoxTitle = true
                     continue

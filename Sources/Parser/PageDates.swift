@@ -164,7 +164,8 @@ extension MetadataReader {
     /// The datetime of the first `<time>` element that has one, outside the page's chrome and
     /// quotations, and not marked `itemprop="dateModified"`: a `<time>` in a navigation bar, a
     /// sidebar, a footer, a comment, a list of related stories or a `<blockquote>` (an embedded
-    /// post, unless it indents the whole page) dates something else (a comment, another story, the page's build, the post).
+    /// post, unless it indents the whole page) dates something else (a comment, another story,
+    /// the page's build, the quoted post).
     private func timeElement(outside chrome: DatedElsewhere) -> String? {
         var found: String?
         document.root?.walk { node in
@@ -174,7 +175,7 @@ extension MetadataReader {
             case .blockquote:
                 return chrome.holdsHeadline(node)
             case .time:
-                // a time that names itself the last change's is not the publication's
+                // A time that names itself the last change's is not the publication's.
                 if node.attribute(.itemprop)?.lowercased() != "datemodified" { found = node.attribute(.datetime) }
                 return false
             default:
