@@ -226,37 +226,38 @@ struct DateText: Equatable {
     private static let units: [Character: Character] = ["年": "年", "月": "月", "日": "日", "년": "年", "월": "月", "일": "日"]
 
     /// Month names and their usual abbreviations in the languages most news is written in
-    /// (English, German, Dutch, French, Spanish, Italian, Portuguese, the Scandinavian languages,
-    /// Finnish, Polish, Czech, Romanian, Turkish, Russian, Ukrainian, Greek), in the forms a date
-    /// uses: `15 августа`, `5 października`, `3. května`, `12 Μαΐου` (the genitive).
+    /// (English, German, Dutch, French, Spanish, Catalan, Italian, Portuguese, the Scandinavian
+    /// languages, Finnish, Polish, Czech, Slovak, Romanian, Turkish, Russian, Ukrainian, Greek,
+    /// Indonesian, Arabic), in the forms a date uses: `15 августа`, `5 października`, `3. května`,
+    /// `12 Μαΐου` (the genitive), `5 de gener de 2020`, `5 يناير 2020`.
     /// Serbo-Croatian is left out: its `listopad` is October, Polish's and Czech's November.
     static let monthNames: [String: Int] = {
         let names: [[String]] = [
             ["january", "jan", "januar", "jänner", "janvier", "januari", "enero", "ene", "gennaio", "gen", "janeiro", "tammikuuta",
-             "stycznia", "styczeń", "ledna", "ianuarie", "ocak", "января", "январь", "янв", "січня", "ιανουαρίου"],
+             "stycznia", "styczeń", "ledna", "ianuarie", "ocak", "января", "январь", "янв", "січня", "ιανουαρίου", "gener", "januára", "يناير"],
             ["february", "feb", "febr", "februar", "février", "fevrier", "févr", "februari", "febrero", "febbraio", "fevereiro", "fev",
-             "helmikuuta", "lutego", "luty", "února", "februarie", "şubat", "февраля", "февраль", "фев", "лютого", "φεβρουαρίου"],
+             "helmikuuta", "lutego", "luty", "února", "februarie", "şubat", "февраля", "февраль", "фев", "лютого", "φεβρουαρίου", "febrer", "februára", "فبراير"],
             ["march", "mar", "märz", "maerz", "mrz", "mars", "maart", "mrt", "marzo", "março", "marco", "marts", "maaliskuuta", "marca",
-             "marzec", "března", "martie", "mart", "марта", "март", "березня", "μαρτίου"],
+             "marzec", "března", "martie", "mart", "марта", "март", "березня", "μαρτίου", "maret", "març", "marec", "مارس"],
             ["april", "apr", "avril", "avr", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "kwiecień", "dubna", "aprilie", "nisan",
-             "апреля", "апрель", "квітня", "απριλίου"],
+             "апреля", "апрель", "квітня", "απριλίου", "apríla", "أبريل", "إبريل"],
             ["may", "mai", "mei", "mayo", "maggio", "mag", "maio", "maj", "toukokuuta", "maja", "května", "mayıs", "мая", "май", "травня",
-             "μαΐου"],
+             "μαΐου", "maig", "mája", "مايو"],
             ["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "kesäkuuta", "czerwca", "czerwiec", "června", "iunie",
-             "haziran", "июня", "июнь", "червня", "ιουνίου"],
+             "haziran", "июня", "июнь", "червня", "ιουνίου", "juny", "júna", "يونيو"],
             ["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "heinäkuuta", "lipca", "lipiec", "července",
-             "iulie", "temmuz", "июля", "июль", "липня", "ιουλίου"],
+             "iulie", "temmuz", "июля", "июль", "липня", "ιουλίου", "juliol", "júla", "يوليو"],
             ["august", "aug", "août", "aout", "augustus", "agosto", "ago", "augusti", "elokuuta", "sierpnia", "sierpień", "srpna",
-             "ağustos", "августа", "август", "авг", "серпня", "αυγούστου"],
+             "ağustos", "августа", "август", "авг", "серпня", "αυγούστου", "agustus", "agost", "augusta", "أغسطس"],
             ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro", "syyskuuta", "września", "wrzesień",
-             "září", "septembrie", "eylül", "сентября", "сентябрь", "сен", "вересня", "σεπτεμβρίου"],
+             "září", "septembrie", "eylül", "сентября", "сентябрь", "сен", "вересня", "σεπτεμβρίου", "setembre", "septembra", "سبتمبر"],
             ["october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "lokakuuta", "października",
-             "październik", "října", "octombrie", "ekim", "октября", "октябрь", "жовтня", "οκτωβρίου"],
+             "październik", "října", "octombrie", "ekim", "октября", "октябрь", "жовтня", "οκτωβρίου", "októbra", "أكتوبر"],
             ["november", "nov", "novembre", "noviembre", "novembro", "marraskuuta", "listopada", "listopad", "listopadu", "noiembrie",
-             "kasım", "ноября", "ноябрь", "ноя", "листопада", "νοεμβρίου"],
+             "kasım", "ноября", "ноябрь", "ноя", "листопада", "νοεμβρίου", "novembra", "نوفمبر"],
             ["december", "dec", "dez", "dezember", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro", "des",
              "desember", "joulukuuta", "grudnia", "grudzień", "prosince", "decembrie", "aralık", "декабря", "декабрь", "дек", "грудня",
-             "δεκεμβρίου"],
+             "δεκεμβρίου", "desembre", "decembra", "ديسمبر"],
         ]
         var table: [String: Int] = [:]
         for (index, words) in names.enumerated() {

@@ -16,7 +16,8 @@ struct PageDatesTests {
         ("15 августа 2016, 13:43", false, "2016-08-15"), ("3 листопада 2021", false, "2021-11-03"), ("5 października 2019", false, "2019-10-05"),
         ("3. května 2020", false, "2020-05-03"), ("12 Μαΐου 2020", false, "2020-05-12"), ("14 Şubat 2020", false, "2020-02-14"),
         ("5. tammikuuta 2020", false, "2020-01-05"), ("2 augusti 2021", false, "2021-08-02"), ("2020年1月5日", nil, "2020-01-05"),
-        ("2020年 12月 25日 10:00", nil, "2020-12-25"), ("2020년 1월 5일", nil, "2020-01-05"), ("2020年13月5日", nil, nil), ("2020年1月", nil, nil),
+        ("5 de gener de 2020", false, "2020-01-05"), ("17. augusta 2021", false, "2021-08-17"), ("3 Maret 2020", false, "2020-03-03"),
+        ("5 يناير 2020", false, "2020-01-05"), ("2020年 12月 25日 10:00", nil, "2020-12-25"), ("2020년 1월 5일", nil, "2020-01-05"), ("2020年13月5日", nil, nil), ("2020年1月", nil, nil),
     ] as [(String, Bool?, String?)])
     func dateText(text: String, monthFirst: Bool?, expected: String?) {
         #expect(DateText.first(in: text, monthFirst: monthFirst)?.iso == expected, "\(text)")
