@@ -87,7 +87,7 @@ enum BlockFilter {
     /// A short line asking to share the article.
     static func isSharePrompt(_ block: TextBlock) -> Bool {
         guard block.length <= 50 else { return false }
-        let lower = Array(block.text.lowercased().utf8)[...]
+        let lower = lowercaseBytes(block)
         return shareWords.contains { ClassNames.find($0, in: lower) }
     }
 
@@ -104,16 +104,19 @@ enum BlockFilter {
     /// sentences that reserve the rights ("© 2012 The Car Connection. All Rights Reserved. …").
     static func isCreditLine(_ block: TextBlock) -> Bool {
         if block.length <= 300, block.length > 100 {
-            let lower = Array(block.text.lowercased().utf8)[...]
+            let lower = lowercaseBytes(block)
             return rightsReserved.contains { ClassNames.find($0, in: lower) }
         }
         guard block.length <= 100 else { return false }
         let start = block.text.prefix(16).lowercased()
         if creditPrefixes.contains(where: { start.hasPrefix($0) }) { return true }
         guard block.length <= 60 else { return false }
-        let lower = Array(block.text.lowercased().utf8)[...]
+        let lower = lowercaseBytes(block)
         return creditNames.contains { ClassNames.find($0, in: lower) }
     }
+
+    /// A block's text in lower case, as bytes to search for words in.
+    private static func lowercaseBytes(_ block: TextBlock) -> ArraySlice<UInt8> { Array(block.text.lowercased().utf8)[...] }
 
     /// A short block as a phrase to look up: lower case, without surrounding punctuation; nil
     /// for a block too long to be an interface phrase or a box title.
@@ -206,7 +209,7 @@ enum BlockFilter {
         block.length <= 120 && !block.text.contains("\n") && !endsAsSentence(block.text)
     }
 
-    static func length(of blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + $1.length } }
+    static func length(of blocks: some Sequence<TextBlock>) -> Int { blocks.reduce(0) { $0 + $1.length } }
 
     /// The notices of comment forms (WordPress and its spam filter), which copy-and-paste and
     /// syndication carry into article paragraphs: removed wherever they stand, even mid-paragraph.
@@ -261,9 +264,6 @@ enum BlockFilter {
         // The last paragraph of the story's length, before which a list may be the story's.
         let lastStoryParagraph = blocks.indices.last { blocks[$0].kind == .paragraph && !linkDense[$0] && blocks[$0].length >= 150 } ?? -1
         let amidProse = listsAmidProse(blocks, linkDense: linkDense)
-        // The characters of the blocks after each one.
-        var lengthAfter = [Int](repeating: 0, count: blocks.count)
-        for index in blocks.indices.dropLast().reversed() { lengthAfter[index] = lengthAfter[index + 1] + blocks[index + 1].length }
         var afterBoxTitle = false
         for (index, original) in blocks.enumerated() {
             guard let block = withoutCommentFormNotices(original) else { continue }
@@ -296,7 +296,7 @@ enum BlockFilter {
                 // came before (as end matter does); else the title is a line of its own.
                 if isCommentsTitle(phrase) {
                     let before = length(of: kept)
-                    if before >= commentsAfter || lengthAfter[index] <= before { break }
+                    if before >= commentsAfter || length(of: blocks[(index + 1)...]) <= before { break }
                     continue
                 }
                 if inlineBoxTitles.contains(where: { phrase.hasPrefix($0) }) {

@@ -45,15 +45,16 @@ extension MetadataReader {
     ]
 
     func publishedDate(into result: inout ArticleMetadata) -> String? {
-        // Each source is read only if the ones before it gave no date: the walks are the cost.
+        // Each source is read at most once, and those after the first date only to check it:
+        // the walks are the cost.
         let chrome = DatedElsewhere(document, title: result.title)
         let explicit: [(() -> String?, String)] = [({ jsonLDDate("datePublished") }, "json-ld")]
             + Self.publishedMeta.map { key, source in ({ meta[key] }, source) }
             + [({ namedDateMarkup }, "markup"), ({ rdfaDate(outside: chrome) }, "markup"), ({ shownItempropDate("datepublished") }, "markup"), ({ dateInURL() }, "url"),
                ({ timeElement(outside: chrome) }, "time-element")]
         let found = { VisibleDate.find(in: document, chrome: chrome, monthFirst: readsMonthFirst) }
-        if let date = firstDate("published", into: &result, explicit) {
-            if let (day, source) = shownDay(among: explicit, other: date, found) {
+        if let (date, index) = firstDate("published", into: &result, explicit) {
+            if let (day, source) = shownDay(among: explicit[(index + 1)...], other: date, found) {
                 result.provenance["published"] = source
                 return day
             }
@@ -81,12 +82,14 @@ extension MetadataReader {
         return date
     }
 
-    /// When the explicit sources disagree on the day, the date of the first whose day the page
-    /// shows its readers in a date-like element, with that source's name; nil when they agree or
-    /// the page shows none of their days. Sources disagree when one keeps the first version's day
-    /// and another a republication's, or one dates a comment; the day readers are shown is the
-    /// one the page stands by. One instant written in two time zones is no disagreement.
-    private func shownDay(among sources: [(() -> String?, String)], other chosen: String, _ shown: () -> VisibleDate.Found?) -> (String, String)? {
+    /// When the explicit sources after the chosen one (`sources`) disagree with it on the day,
+    /// the date of the first whose day the page shows its readers in a date-like element, with
+    /// that source's name; nil when they agree or the page shows none of their days. Sources
+    /// disagree when one keeps the first version's day and another a republication's, or one
+    /// dates a comment; the day readers are shown is the one the page stands by. One instant
+    /// written in two time zones is no disagreement.
+    private func shownDay(among sources: ArraySlice<(() -> String?, String)>, other chosen: String,
+                          _ shown: () -> VisibleDate.Found?) -> (String, String)? {
         let day = chosen.prefix(10)
         let instant = ISODate(chosen).flatMap { $0.hasTime ? $0.date : nil }
         var others: [(String, String)] = []
@@ -101,7 +104,7 @@ extension MetadataReader {
 
     func modifiedDate(into result: inout ArticleMetadata) -> String? {
         firstDate("modified", into: &result, [({ jsonLDDate("dateModified") }, "json-ld")] + Self.modifiedMeta.map { key, source in ({ meta[key] }, source) }
-                  + [({ shownItempropDate("datemodified") }, "markup")])
+                  + [({ shownItempropDate("datemodified") }, "markup")])?.date
     }
 
     /// The first RDFa date property outside the page's chrome (a comment is; an article's own `<footer>` is not).
@@ -132,11 +135,12 @@ extension MetadataReader {
         return language == "en" || language.isEmpty ? nil : false
     }
 
-    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(() -> String?, String)]) -> String? {
-        for (value, source) in candidates {
+    /// The first candidate's date, with its index among them (the field's source is recorded).
+    private func firstDate(_ field: String, into result: inout ArticleMetadata, _ candidates: [(() -> String?, String)]) -> (date: String, index: Int)? {
+        for (index, (value, source)) in candidates.enumerated() {
             if let value = value(), let date = DateNormalizer.iso8601(value, notAfter: latestDate) {
                 result.provenance[field] = source
-                return date
+                return (date, index)
             }
         }
         return nil
