@@ -61,6 +61,10 @@ public final class EventIndex {
     /// The stored postings of the keys the batch has looked up: they change only when the batch
     /// is written, and the common keys (weekdays, a country's name) recur in most stories.
     private var stored = Int64Map<Postings>()
+    /// How many stories hold each key the batch has looked up, stored and pending: asked for
+    /// every key of every story, so kept apart from the postings' arrays, which each read of
+    /// `stored` would retain and release.
+    private var holding = Int64Map<Int>()
     /// A story's candidates with the lookup weight they hold: reused from story to story.
     private var hits = Int64Map<Double>(capacity: 1024)
 
@@ -131,6 +135,7 @@ public final class EventIndex {
         defer {
             pendingDocs.removeAll()
             stored.removeAll()
+            holding.removeAll()
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
@@ -177,31 +182,40 @@ public final class EventIndex {
         let weights = zip(rarity, features.mentions).map { $0 * Self.mentionWeight($1) }
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let hasNumbers = keys.contains { EventFeatures.kind(of: $0) == .number }
-        var best: (candidate: Candidate, score: Double)?
+        var best: EventPlacement?
+        // Each candidate is scored inside its row's callback, on SQLite's copy of its blobs:
+        // no array or string is made for the candidates that do not link.
+        let read = try db.cachedStatement(sql: "SELECT published, norm, language, features, mentions, event, event_label FROM event_documents WHERE doc = ?")
         for candidate in try candidates(keys: keys, counts: counts, rarity: rarity, in: db) {
-            guard abs(candidate.published - published.timeIntervalSince1970) <= settings.maximumApart, candidate.norm > 0 else { continue }
-            var shared = 0
-            var sharedNumbers = 0
-            var product = 0.0
-            for (index, key) in keys.enumerated() {
-                // A story has at most `EventFeatures.limit` features: a scan beats a dictionary.
-                guard let theirs = candidate.keys.firstIndex(of: key), theirs < candidate.mentions.count else { continue }
-                let mentions = candidate.mentions[theirs]
-                shared += 1
-                if EventFeatures.kind(of: key) == .number { sharedNumbers += 1 }
-                product += weights[index] * rarity[index] * Self.mentionWeight(Int(mentions))
-            }
-            // Two stories that both state numbers, none of them the same, tell different facts:
-            // the next day's count, another match's score, the sentence after the verdict.
-            if sharedNumbers == 0, hasNumbers, candidate.keys.contains(where: { EventFeatures.kind(of: $0) == .number }) { continue }
-            let score = product / (norm * candidate.norm)
-            let threshold = code != nil && candidate.language != nil && code != candidate.language ? settings.threshold : settings.sameLanguageThreshold
-            if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
-                best = (candidate, score)
+            try read.run(candidate, in: db) { row in
+                let theirNorm = sqlite3_column_double(row, 1)
+                guard abs(sqlite3_column_double(row, 0) - published.timeIntervalSince1970) <= settings.maximumApart, theirNorm > 0 else { return }
+                let theirKeys = row.blob(column: 3)
+                let theirMentions = row.blob(column: 4)
+                let theirCount = min(theirKeys.count / 8, theirMentions.count)
+                func theirKey(_ index: Int) -> Int64 { theirKeys.loadUnaligned(fromByteOffset: index * 8, as: Int64.self) }
+                var shared = 0
+                var sharedNumbers = 0
+                var product = 0.0
+                for (index, key) in keys.enumerated() {
+                    // A story has at most `EventFeatures.limit` features: a scan beats a dictionary.
+                    guard let theirs = (0..<theirCount).first(where: { theirKey($0) == key }) else { continue }
+                    shared += 1
+                    if EventFeatures.kind(of: key) == .number { sharedNumbers += 1 }
+                    product += weights[index] * rarity[index] * Self.mentionWeight(Int(theirMentions[theirs]))
+                }
+                // Two stories that both state numbers, none of them the same, tell different facts:
+                // the next day's count, another match's score, the sentence after the verdict.
+                if sharedNumbers == 0, hasNumbers, (0..<theirKeys.count / 8).contains(where: { EventFeatures.kind(of: theirKey($0)) == .number }) { return }
+                let score = product / (norm * theirNorm)
+                let sameLanguage = code == nil || row.text(column: 2, isNilOr: code!)
+                let threshold = sameLanguage ? settings.sameLanguageThreshold : settings.threshold
+                if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
+                    best = EventPlacement(event: sqlite3_column_int64(row, 5), eventLabel: row.text(column: 6), matched: candidate, score: score)
+                }
             }
         }
-        let placement = best.map { EventPlacement(event: $0.candidate.event, eventLabel: $0.candidate.eventLabel, matched: $0.candidate.doc, score: $0.score) }
-            ?? EventPlacement(event: doc, eventLabel: label)
+        let placement = best ?? EventPlacement(event: doc, eventLabel: label)
         let mentions = features.mentions.map { UInt8(min($0, 255)) }
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO event_documents (doc, event, event_label, at, published, language, norm, features, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -219,7 +233,10 @@ public final class EventIndex {
         // A story placed before keeps its first placement: found here, when the insert is
         // ignored, rather than looked up for every story.
         if sqlite3_changes(db.sqliteConnection) == 0, let placed = try event(of: doc, in: db) { return placed }
-        for key in keys { pendingDocs.update(key, initial: []) { $0.append(doc) } }
+        for key in keys {
+            pendingDocs.update(key, initial: []) { $0.append(doc) }
+            holding.update(key, initial: 0) { $0 += 1 }  // present: `counts` above looked every key up
+        }
         pendingDocuments += 1
         return placement
     }
@@ -245,18 +262,10 @@ public final class EventIndex {
     }
 
     private func documents(holding key: Int64, in db: Database) throws -> Int {
-        try postings(key, in: db).documents + (pendingDocs[key]?.count ?? 0)
-    }
-
-    private struct Candidate {
-        var doc: Int64
-        var event: Int64
-        var eventLabel: String?
-        var published: Double
-        var language: String?
-        var norm: Double
-        var keys: [Int64]
-        var mentions: [UInt8]
+        if let known = holding[key] { return known }
+        let documents = try postings(key, in: db).documents + (pendingDocs[key]?.count ?? 0)
+        holding.set(key, documents)
+        return documents
     }
 
     /// A language as compared: its ISO 639-1 code in lower case (`pt-BR` and `pt` are one).
@@ -267,7 +276,7 @@ public final class EventIndex {
     static func mentionWeight(_ mentions: Int) -> Double { 1 + log(Double(max(mentions, 1))) }
 
     /// The stories holding most of the weight of this story's rarest features that others hold.
-    private func candidates(keys: [Int64], counts: [Int], rarity: [Double], in db: Database) throws -> [Candidate] {
+    private func candidates(keys: [Int64], counts: [Int], rarity: [Double], in db: Database) throws -> [Int64] {
         let held = keys.indices.filter { counts[$0] > 0 }
         let lookups = held.sorted { rarity[$0] > rarity[$1] }.prefix(settings.lookups).map { (key: keys[$0], weight: rarity[$0]) }
         guard !lookups.isEmpty else { return [] }
@@ -285,16 +294,7 @@ public final class EventIndex {
             chosen.insert((doc, weight), at: place)
             if chosen.count > settings.candidateLimit { chosen.removeLast() }
         }
-        let read = try db.cachedStatement(sql: "SELECT event, event_label, published, language, norm, features, mentions FROM event_documents WHERE doc = ?")
-        var found: [Candidate] = []
-        for (doc, _) in chosen {
-            try read.run(doc, in: db) { row in
-                found.append(Candidate(doc: doc, event: sqlite3_column_int64(row, 0), eventLabel: row.text(column: 1),
-                                       published: sqlite3_column_double(row, 2), language: row.text(column: 3), norm: sqlite3_column_double(row, 4),
-                                       keys: row.integers(column: 5), mentions: row.bytes(column: 6)))
-            }
-        }
-        return found
+        return chosen.map(\.doc)
     }
 
     /// Candidates by the weight of the lookups they hold, the most recent first among equals.

@@ -61,7 +61,7 @@ extension OpaquePointer {
     }
 
     /// Binds the bytes of `blob` (an empty blob when it has none: a null pointer would bind NULL);
-    /// `integers(column:)` and `bytes(column:)` read them back.
+    /// `integers(column:)` and `blob(column:)` read them back.
     func bind<Element>(_ index: Int32, blob: [Element]) {
         blob.withUnsafeBytes { bytes in
             guard let start = bytes.baseAddress, !bytes.isEmpty else { sqlite3_bind_zeroblob(self, index, 0); return }
@@ -79,11 +79,18 @@ extension OpaquePointer {
         return Array(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: Int64.self), count: count))
     }
 
-    /// A blob column of the current row as bytes.
-    func bytes(column: Int32) -> [UInt8] {
-        let count = Int(sqlite3_column_bytes(self, column))
-        guard count > 0, let bytes = sqlite3_column_blob(self, column) else { return [] }
-        return Array(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: count))
+    /// A blob column of the current row as SQLite holds it: valid until the statement steps or
+    /// resets, and not aligned for any type wider than a byte.
+    func blob(column: Int32) -> UnsafeRawBufferPointer {
+        guard let bytes = sqlite3_column_blob(self, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(self, column)))
+    }
+
+    /// Whether a text column of the current row is NULL or `text`, compared without making a string.
+    func text(column: Int32, isNilOr text: String) -> Bool {
+        guard let value = sqlite3_column_text(self, column) else { return true }
+        let stored = UnsafeBufferPointer(start: value, count: Int(sqlite3_column_bytes(self, column)))
+        return stored.elementsEqual(text.utf8)
     }
 
     /// A text column of the current row, nil for NULL.
