@@ -306,9 +306,11 @@ public struct EventFeatures: Sendable {
     /// What outside ASCII starts a sentence, a line or a quotation after it.
     static let sentenceMarks = Set("“”„«»‘–—•".unicodeScalars)
 
-    /// For each scalar below U+2000: 1 when it is a letter, 2 when it is an upper-case one.
+    /// For each scalar below U+2100: 1 when it is a letter, 2 when it is an upper-case one.
     /// Looked up once: Unicode's property tables cost more than the rest of reading a letter.
-    static let letterFlags: [UInt8] = (0..<0x2000).map { value in
+    /// The table reaches past General Punctuation (U+2000–U+206F), whose quotation marks and
+    /// dashes every news text is full of.
+    static let letterFlags: [UInt8] = (0..<0x2100).map { value in
         guard let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic else { return 0 }
         return scalar.properties.isUppercase ? 3 : 1
     }

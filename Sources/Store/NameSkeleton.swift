@@ -63,7 +63,7 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
         }
         var index = 0
         func at(_ offset: Int) -> UInt8 { index + offset < letters.count ? letters[index + offset] | 0x20 : 0 }
-        func isVowel(_ letter: UInt8) -> Bool { "aeiouyj".utf8.contains(letter) }
+        func isVowel(_ letter: UInt8) -> Bool { Self.vowels.contains(letter) }
         if at(0) == UInt8(ascii: "t"), at(1) == UInt8(ascii: "s") {
             append(UInt8(ascii: "t"))
             index = 2
@@ -82,7 +82,7 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
                 sound = index > 0 && isVowel(letters[index - 1] | 0x20) && at(1) == UInt8(ascii: "s") ? UInt8(ascii: "v") : nil
             case UInt8(ascii: "w"), UInt8(ascii: "v"): sound = UInt8(ascii: "v")
             case UInt8(ascii: "s"):
-                if at(1) == UInt8(ascii: "c"), at(2) == UInt8(ascii: "h") { consumed = 3 } else if "hjz".utf8.contains(at(1)) { consumed = 2 }
+                if at(1) == UInt8(ascii: "c"), at(2) == UInt8(ascii: "h") { consumed = 3 } else if Self.afterS.contains(at(1)) { consumed = 2 }
                 sound = UInt8(ascii: "S")
             case UInt8(ascii: "z"):
                 if at(1) == UInt8(ascii: "h") { consumed = 2 }
@@ -91,7 +91,7 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
                 if at(1) == UInt8(ascii: "h") { consumed = 2; sound = reading.chIsSh ? UInt8(ascii: "S") : UInt8(ascii: "K") }
                 else if at(1) == UInt8(ascii: "k") { consumed = 2; sound = UInt8(ascii: "K") }
                 else if at(1) == UInt8(ascii: "z") { consumed = 2; sound = UInt8(ascii: "S") }
-                else { sound = "eiy".utf8.contains(at(1)) ? UInt8(ascii: "S") : UInt8(ascii: "K") }
+                else { sound = Self.softeningC.contains(at(1)) ? UInt8(ascii: "S") : UInt8(ascii: "K") }
             case UInt8(ascii: "k"), UInt8(ascii: "q"), UInt8(ascii: "g"), UInt8(ascii: "h"):
                 if at(1) == UInt8(ascii: "h") { consumed = 2 }
                 sound = UInt8(ascii: "K")
@@ -123,6 +123,22 @@ struct NameSkeleton: Hashable, Sendable, Sequence, CustomStringConvertible {
         guard count >= 3 else { return nil }
         self.classes = classes
     }
+
+    /// A set of lower-case ASCII letters as bits: asked of every letter of every name, where
+    /// `String.UTF8View.contains` was a tenth of reading a name.
+    struct Letters {
+        private let bits: UInt32
+
+        init(_ letters: String) { bits = letters.utf8.reduce(0) { $0 | 1 << ($1 - 0x61) } }
+
+        func contains(_ letter: UInt8) -> Bool { letter &- 0x61 < 26 && bits >> (letter - 0x61) & 1 != 0 }
+    }
+
+    private static let vowels = Letters("aeiouyj")
+    /// The letters that make one sound with an `s` before them: `sh`, `sj`, `sz`.
+    private static let afterS = Letters("hjz")
+    /// The letters after which `c` reads `s`.
+    private static let softeningC = Letters("eiy")
 
     /// The classes' bytes, in order: what the feature's key hashes.
     func makeIterator() -> Iterator { Iterator(rest: classes) }
