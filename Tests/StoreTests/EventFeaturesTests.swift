@@ -81,4 +81,11 @@ struct EventFeaturesTests {
         #expect(features.keys.first == Self.skeleton("Karpenkov").map { EventFeatures.key(.name, $0) })
         #expect(features.mentions.first == 2)
     }
+
+    @Test("features rank by mentions, then by their first mention, then as they came")
+    func ranking() {
+        let counts: [(count: Int32, first: Int32)] = [(1, 9), (3, 4), (1, 2), (3, 1), (1, 2), (1_000, 999)]
+        #expect(EventFeatures.ranking(counts) == [5, 3, 1, 2, 4, 0])
+        #expect(EventFeatures.ranking([]) == [])
+    }
 }
