@@ -208,7 +208,7 @@ public final class EventIndex {
                 // the next day's count, another match's score, the sentence after the verdict.
                 if sharedNumbers == 0, hasNumbers, (0..<theirKeys.count / 8).contains(where: { EventFeatures.kind(of: theirKey($0)) == .number }) { return }
                 let score = product / (norm * theirNorm)
-                let sameLanguage = code == nil || row.text(column: 2, isNilOr: code!)
+                let sameLanguage = code.map { row.text(column: 2, isNilOr: $0) } ?? true
                 let threshold = sameLanguage ? settings.sameLanguageThreshold : settings.threshold
                 if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
                     best = EventPlacement(event: sqlite3_column_int64(row, 5), eventLabel: row.text(column: 6), matched: candidate, score: score)
