@@ -199,10 +199,6 @@ public struct EventFeatures: Sendable {
         /// The next token, nil at the end of the text.
         mutating func next() -> Token? {
             while index < bytes.count {
-                if bytes[index] == 0x20 {
-                    index += 1  // one byte in seven: before the tests below
-                    continue
-                }
                 if isDigit(index) {
                     var end = index + 1
                     while end < bytes.count {

@@ -72,11 +72,14 @@ extension OpaquePointer {
     /// SQLITE_TRANSIENT: SQLite copies a text or blob before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// A blob column of the current row as 8-byte integers.
+    /// A blob column of the current row as 8-byte integers, copied out of `blob(column:)`.
     func integers(column: Int32) -> [Int64] {
-        let count = Int(sqlite3_column_bytes(self, column)) / 8
-        guard count > 0, let bytes = sqlite3_column_blob(self, column) else { return [] }
-        return Array(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: Int64.self), count: count))
+        let blob = blob(column: column)
+        let count = blob.count / 8
+        return [Int64](unsafeUninitializedCapacity: count) { integers, initialized in
+            UnsafeMutableRawBufferPointer(integers).copyMemory(from: UnsafeRawBufferPointer(rebasing: blob[..<(count * 8)]))
+            initialized = count
+        }
     }
 
     /// A blob column of the current row as SQLite holds it: valid until the statement steps or
