@@ -55,11 +55,14 @@ public struct Extractor: Sendable {
         let reader = MetadataReader(document: document, url: url, now: now)
         var metadata = reader.read()
 
+        var gentlyCleaned: HTMLDocument?
         var written = Self.body(of: document, gentle: false)
         var blocks = BlockFilter.prose(written, boilerplate: boilerplate)
         var source = "article"
         if BlockFilter.length(of: blocks) < configuration.minimumTextLength {
-            let retryWritten = Self.body(of: try HTMLDocument(utf8: html), gentle: true)
+            let retryDocument = try HTMLDocument(utf8: html)
+            gentlyCleaned = retryDocument
+            let retryWritten = Self.body(of: retryDocument, gentle: true)
             let retry = BlockFilter.prose(retryWritten, boilerplate: boilerplate)
             if BlockFilter.length(of: retry) > BlockFilter.length(of: blocks) {
                 (written, blocks) = (retryWritten, retry)
@@ -84,6 +87,16 @@ public struct Extractor: Sendable {
                 source = "json-ld"
             }
         }
+        // Too little text: a post without prose (a picture with its caption), whose text is the
+        // lines around its headline on the gently cleaned page (strict cleaning takes date
+        // headers and bylines for chrome).
+        if textLength < configuration.minimumTextLength, source != "json-ld", let title = metadata.title,
+           let root = try (gentlyCleaned ?? Self.gentlyCleaned(html)).root,
+           let lines = HeadlineLines.lines(in: BlockWriter.blocks(of: [root]), title: title, siteName: metadata.siteName, body: blocks) {
+            text = Self.text(of: lines)
+            textLength = TextBlock.scalarCount(text)
+            source = "headline"
+        }
         Self.settleLanguage(&metadata, text: text)
         let article = Article(
             url: url, title: metadata.title, authors: metadata.authors, published: metadata.published, modified: metadata.modified,
@@ -102,6 +115,12 @@ public struct Extractor: Sendable {
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
         return BlockWriter.blocks(of: finder.body(in: root))
+    }
+
+    static func gentlyCleaned(_ html: Data) throws -> HTMLDocument {
+        let document = try HTMLDocument(utf8: html)
+        BoilerplateCleaner.clean(document, gentle: true)
+        return document
     }
 
     /// A kicker or section label: at most three words, not a sentence.

@@ -297,6 +297,36 @@ struct ExtractionTests {
         #expect(section.text.hasSuffix(storyParagraphs[2]), "\(section.text)")
     }
 
+    @Test("a post without prose is the lines around its headline, not a sidebar's paragraph")
+    func postWithoutProse() throws {
+        let about = "<div class=\"profile\"><p>I live, I learn, I teach. And, yes, 140 characters are limiting. Here I share, and celebrate, my creativity and the creativity of others.</p></div>"
+        let post = """
+            <div class="date-outer"><h2 class="date-header">6 Nov 2012</h2><div class="post">
+            <h3 class="post-title">Food sculptures</h3><div class="post-body"><a href="/big.jpg"><img src="/small.jpg"></a>
+            <div class="quote-citation">via <a href="http://artists.example/">artists.example</a></div>
+            <p>Repurposing food as art is creative.</p></div>
+            <p><a href="/older">Older Post</a></p></div></div>
+            """
+        let article = try extract(page(head: "<title>Crafts: Food sculptures</title>", body: about + post))
+        #expect(article.text == "6 Nov 2012\n\nFood sculptures\n\nvia artists.example\n\nRepurposing food as art is creative.", "\(article.text)")
+        #expect(article.bodySource == "headline")
+    }
+
+    @Test("a short post under its headline keeps its own text; a headline alone, or the site's name, is no text")
+    func shortPosts() throws {
+        let short = "<h1>Electric pumps</h1><p><a href=\"/2019/03\">12 March 2019</a></p><p>I would invest in smart electric pumps, if they were any good.</p>"
+        let own = try extract(page(head: "<title>Electric pumps</title>", body: short))
+        #expect(own.text == "I would invest in smart electric pumps, if they were any good.", "\(own.text)")
+        #expect(own.bodySource != "headline")
+        let alone = try extract(page(head: "<title>Welcome to chess books</title>", body: "<h1>Welcome to chess books</h1><p><a href=\"/shop\">Shop</a></p>"))
+        #expect(alone.text.isEmpty, "\(alone.text)")
+        #expect(HeadlineLines.shows("Table ideas | Atlanta - DailyCandy", heading: "DailyCandy", siteName: "DailyCandy") == false)
+        #expect(HeadlineLines.shows("London Street Fashion: In the pink...", heading: "In the pink...", siteName: nil))
+        #expect(HeadlineLines.shows("London Street Fashion: LFW...", heading: "LFW...", siteName: nil) == false, "one word, not the whole title")
+        #expect(HeadlineLines.shows("nook", heading: "Nook", siteName: nil))
+        #expect(HeadlineLines.shows("The pink house", heading: "pink", siteName: nil) == false)
+    }
+
     @Test("a JSON-LD articleBody is used when the page shows only part of it")
     func jsonLDBody() throws {
         let full = storyParagraphs.joined(separator: " ")
