@@ -55,7 +55,7 @@ public struct Article: Codable, Sendable, Equatable {
     public var tags: [String]
     /// The encoding the page was read as.
     public var encoding: String
-    /// Which method found the body (`article`, `gentle`, `json-ld`): a debugging aid.
+    /// Which method found the body (`article`, `gentle`, `json-ld`, `headline`): a debugging aid.
     public var bodySource: String
     /// Whether the page is an article; listing pages are not stored as articles.
     public var pageKind: PageKind

@@ -4,8 +4,9 @@ import Queue
 
 /// The extraction cascade, top down: decode the bytes, read metadata, clean the page, find the
 /// body, write it as text blocks, keep the blocks that read as prose. A page whose strict
-/// cleaning leaves too little text is extracted again with gentle cleaning, and a page whose
-/// JSON-LD carries a longer `articleBody` that the page itself shows uses that.
+/// cleaning leaves too little text is extracted again with gentle cleaning, a page whose
+/// JSON-LD carries a longer `articleBody` that the page itself shows uses that, and a post
+/// without prose (a picture with its caption) is the lines around its headline.
 public struct Extractor: Sendable {
     public struct Configuration: Sendable {
         /// Pages are cut at this size before parsing: bounded time and memory per page.

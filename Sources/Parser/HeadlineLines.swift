@@ -1,6 +1,7 @@
 /// The text of a post without prose of its own — a picture, a video, a link with a line about
 /// it: the lines around its headline. That is the date line just above the headline, the
-/// headline, and the byline, credit and caption lines under it, up to the next heading or link.
+/// headline, and the byline, credit and caption lines under it, up to the next heading or a line
+/// of links.
 ///
 /// Such posts are common on blogs and in news galleries. Without this the extractor returns
 /// nothing for them, or the one paragraph the page has: usually a sidebar's "about me", which
@@ -24,7 +25,7 @@ enum HeadlineLines {
         lines.append(blocks[at])
         var length = BlockFilter.length(of: lines)
         for block in blocks[(at + 1)...] {
-            guard block.kind != .heading, block.linkDensity <= 0.8, lines.count <= maximumLines,
+            guard block.kind != .heading, block.linkDensity <= 0.9, lines.count <= maximumLines,
                   length + block.length <= maximumLength else { break }
             if let phrase = BlockFilter.phrase(of: block) {
                 if BlockFilter.isCommentsTitle(phrase) || BlockFilter.isEndMatterTitle(phrase) { break }
