@@ -118,6 +118,7 @@ public struct Extractor: Sendable {
         return BlockWriter.blocks(of: finder.body(in: root))
     }
 
+    /// `html` parsed afresh and cleaned gently.
     static func gentlyCleaned(_ html: Data) throws -> HTMLDocument {
         let document = try HTMLDocument(utf8: html)
         BoilerplateCleaner.clean(document, gentle: true)

@@ -24,8 +24,9 @@ enum HeadlineLines {
         if at > 0, isDateAbove(blocks[at - 1]) { lines.append(blocks[at - 1]) }
         lines.append(blocks[at])
         var length = BlockFilter.length(of: lines)
+        var under = 0
         for block in blocks[(at + 1)...] {
-            guard block.kind != .heading, block.linkDensity <= 0.9, lines.count <= maximumLines,
+            guard block.kind != .heading, block.linkDensity <= 0.9, under < maximumLines,
                   length + block.length <= maximumLength else { break }
             if let phrase = BlockFilter.phrase(of: block) {
                 if BlockFilter.isCommentsTitle(phrase) || BlockFilter.isEndMatterTitle(phrase) { break }
@@ -34,6 +35,7 @@ enum HeadlineLines {
             if BlockFilter.isSharePrompt(block) { continue }
             lines.append(block)
             length += block.length
+            under += 1
         }
         return lines.count > 1 ? lines : nil  // a headline alone is no text
     }
