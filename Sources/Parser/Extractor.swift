@@ -56,14 +56,15 @@ public struct Extractor: Sendable {
         let reader = MetadataReader(document: document, url: url, now: now)
         var metadata = reader.read()
 
-        var gentlyCleaned: HTMLDocument?
-        var written = Self.body(of: document, gentle: false)
+        BoilerplateCleaner.clean(document, gentle: false)
+        var written = Self.body(ofCleaned: document)
         var blocks = BlockFilter.prose(written, boilerplate: boilerplate)
         var source = "article"
+        var gentleDocument: HTMLDocument?
         if BlockFilter.length(of: blocks) < configuration.minimumTextLength {
-            let retryDocument = try HTMLDocument(utf8: html)
-            gentlyCleaned = retryDocument
-            let retryWritten = Self.body(of: retryDocument, gentle: true)
+            let retryDocument = try Self.gentlyCleaned(html)
+            gentleDocument = retryDocument
+            let retryWritten = Self.body(ofCleaned: retryDocument)
             let retry = BlockFilter.prose(retryWritten, boilerplate: boilerplate)
             if BlockFilter.length(of: retry) > BlockFilter.length(of: blocks) {
                 (written, blocks) = (retryWritten, retry)
@@ -92,7 +93,7 @@ public struct Extractor: Sendable {
         // lines around its headline on the gently cleaned page (strict cleaning takes date
         // headers and bylines for chrome).
         if textLength < configuration.minimumTextLength, source != "json-ld", let title = metadata.title,
-           let root = try (gentlyCleaned ?? Self.gentlyCleaned(html)).root,
+           let root = try (gentleDocument ?? Self.gentlyCleaned(html)).root,
            let lines = HeadlineLines.lines(in: BlockWriter.blocks(of: [root]), title: title, siteName: metadata.siteName, body: blocks) {
             text = Self.text(of: lines)
             textLength = TextBlock.scalarCount(text)
@@ -109,16 +110,15 @@ public struct Extractor: Sendable {
                              advertisedFeeds: reader.advertisedFeeds, headlineLinks: reader.headlineLinkTargets)
     }
 
-    /// Cleans `document` and returns the blocks of its body, unfiltered.
-    static func body(of document: HTMLDocument, gentle: Bool) -> [TextBlock] {
-        BoilerplateCleaner.clean(document, gentle: gentle)
+    /// The blocks of the body of a cleaned `document`, unfiltered.
+    static func body(ofCleaned document: HTMLDocument) -> [TextBlock] {
         // The whole document, not only <body>: libxml2 leaves the content of some malformed pages in <head>.
         guard let root = document.root else { return [] }
         var finder = BodyFinder()
         return BlockWriter.blocks(of: finder.body(in: root))
     }
 
-    /// `html` parsed afresh and cleaned gently.
+    /// `html` parsed afresh and cleaned gently: the retry's page, and the headline lines'.
     static func gentlyCleaned(_ html: Data) throws -> HTMLDocument {
         let document = try HTMLDocument(utf8: html)
         BoilerplateCleaner.clean(document, gentle: true)

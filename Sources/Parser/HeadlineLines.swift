@@ -41,7 +41,8 @@ enum HeadlineLines {
     }
 
     /// A date heading above a headline ("6 Nov 2012", "Sunday, September 9"): short, with a
-    /// number, not a link.
+    /// number, not a link. Looser than `BlockFilter.isDateLine`, which wants a year: a blog's
+    /// date header often leaves it out.
     static func isDateAbove(_ block: TextBlock) -> Bool {
         block.length <= 40 && block.linkDensity <= 0.5 && block.text.contains(where: \.isNumber)
             && block.text.split(whereSeparator: \.isWhitespace).count <= 5
