@@ -28,6 +28,12 @@ enum BlockFilter {
             && (block.text.utf8.contains(0x20) || block.text.unicodeScalars.contains { $0.value >= 0x3000 })  // CJK writes no spaces
     }
 
+    /// A sentence of its own beside its link: a capital, twenty characters outside the link, a
+    /// full stop (a teaser's "3 comment(s)" or "(Get here by mistake? …)" is none).
+    static func isLinkedSentence(_ block: TextBlock) -> Bool {
+        block.length - block.linkChars >= 20 && ".!?".contains(block.text.last ?? " ") && block.text.first?.isUppercase == true
+    }
+
     static func endsAsSentence(_ text: String) -> Bool {
         guard let last = text.last else { return false }
         return ".!?…\"“”»«'’)।。！？؟".contains(last)
@@ -278,7 +284,11 @@ enum BlockFilter {
             // when the story goes on after it, or goes on around it (`– 15.7%`, `by Eden Litt`):
             // related-story lists stand after the story or under a heading of their own.
             let inProse = index > 0 && index < blocks.count - 1 && !linkDense[index - 1] && !linkDense[index + 1]
-            let storyParagraph = block.kind == .paragraph && inProse && block.length >= 150
+            // So is a sentence whose words are mostly a link ("So I asked readers to <a>share
+            // their details</a>."), written in one element with the paragraphs around it.
+            let storyParagraph = block.kind == .paragraph && inProse
+                && (block.length >= 150 || isLinkedSentence(block) && blocks[index - 1].container == block.container
+                    && blocks[index + 1].container == block.container)
             let describedItem = block.kind == .listItem
                 && (block.length - block.linkChars >= 25 && block.linkDensity < 0.8 && index < lastStoryParagraph
                     || block.length - block.linkChars >= 5 && block.linkDensity < 0.9 && amidProse[index])

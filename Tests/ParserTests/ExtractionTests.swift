@@ -111,6 +111,19 @@ struct ExtractionTests {
         #expect(told.text.contains("- Copywriting ebook giveaway – 15.7%\n- Why we love bookmarks – 17.1%"), "a list the story goes on around: \(told.text)")
     }
 
+    @Test("a sentence that is mostly its link, among the story's paragraphs, stays; a line of links there goes")
+    func linkedSentences() throws {
+        let asked = #"<p>So in August we asked <a href="/call">readers to share the details of the mentors who helped them most</a>.</p>"#
+        let related = #"<p>Read more: <a href="/a">Harbour plan approved after a long night of debate in the council</a></p>"#
+        func body(_ middle: String) -> Data {
+            page(body: "<article><h1>Mentors</h1>\(story(Array(storyParagraphs.prefix(1))))\(middle)\(story(Array(storyParagraphs.dropFirst())))</article>")
+        }
+        let sentence = try extract(body(asked))
+        #expect(sentence.text.contains("So in August we asked readers to share the details of the mentors who helped them most."), "\(sentence.text)")
+        let links = try extract(body(related))
+        #expect(links.text == storyParagraphs.joined(separator: "\n\n"), "\(links.text)")
+    }
+
     @Test("of two bodies that score the same, the first in the page is the article, in every run")
     func equalCandidates() throws {
         // The same letters count, word for word: both score alike.
