@@ -31,7 +31,9 @@ enum BlockFilter {
     /// A sentence of its own beside its link: a capital, twenty characters outside the link, a
     /// full stop (a teaser's "3 comment(s)" or "(Get here by mistake? …)" is none).
     static func isLinkedSentence(_ block: TextBlock) -> Bool {
-        block.length - block.linkChars >= 20 && ".!?".contains(block.text.last ?? " ") && block.text.first?.isUppercase == true
+        guard block.length - block.linkChars >= 20, block.text.first?.isUppercase == true else { return false }
+        let end = block.text.last.map { "\"”’'".contains($0) } == true ? block.text.dropLast() : block.text[...]
+        return ".!?".contains(end.last ?? " ")
     }
 
     static func endsAsSentence(_ text: String) -> Bool {
