@@ -29,11 +29,12 @@ enum BlockFilter {
     }
 
     /// A sentence of its own beside its link: a capital, twenty characters outside the link, a
-    /// full stop (a teaser's "3 comment(s)" or "(Get here by mistake? …)" is none).
+    /// full stop, perhaps inside a closing quotation mark (a teaser's "3 comment(s)" or "(Get
+    /// here by mistake? …)" is none).
     static func isLinkedSentence(_ block: TextBlock) -> Bool {
-        guard block.length - block.linkChars >= 20, block.text.first?.isUppercase == true else { return false }
-        let end = block.text.last.map { "\"”’'".contains($0) } == true ? block.text.dropLast() : block.text[...]
-        return ".!?".contains(end.last ?? " ")
+        guard block.length - block.linkChars >= 20, block.text.first?.isUppercase == true, var last = block.text.last else { return false }
+        if "\"”’'".contains(last), let beforeQuote = block.text.dropLast().last { last = beforeQuote }
+        return ".!?".contains(last)
     }
 
     static func endsAsSentence(_ text: String) -> Bool {
