@@ -80,19 +80,21 @@ public struct EventFeatures: Sendable {
         func add(_ key: Int64, at position: Int) {
             counts.update(key, initial: (0, Int32(truncatingIfNeeded: position))) { $0.count += 1 }
         }
+        // Asked of every word: read once here, not through their lazy initializers each time.
+        let weekdays = Self.weekdays, notNames = Self.notNames
         var reader = TokenReader(bytes: bytes)
         var position = -1
-        var previous: UInt64 = 0
+        var previous: Token?
         while let token = reader.next() {
             position += 1
-            defer { previous = token.lowered }
+            defer { previous = token }
             if token.isNumber {
                 // What follows a number says what it is: read ahead on a copy of the reader.
                 var following = Following(reader: reader)
                 if let key = Self.numberFeature(token, previous: previous, following: &following, in: bytes, scratch: &scratch) { add(key, at: position) }
                 continue
             }
-            if let weekday = Self.weekdays[token.lowered] {
+            if let weekday = weekdays.number(of: token, in: bytes) {
                 add(key(.weekday, String(weekday).utf8), at: position)
                 continue
             }
@@ -103,7 +105,7 @@ public struct EventFeatures: Sendable {
                     at: position)
                 continue
             }
-            guard !token.sentenceInitial, token.letters >= 3, !Self.notNames.contains(token.lowered) else { continue }
+            guard !token.sentenceInitial, token.letters >= 3, notNames.number(of: token, in: bytes) == nil else { continue }
             func skeletons(_ letters: UnsafeBufferPointer<UInt8>) -> (common: NameSkeleton?, own: NameSkeleton?) {
                 (NameSkeleton(letters: letters, reading: common), reading.differs ? NameSkeleton(letters: letters, reading: reading) : nil)
             }
@@ -154,8 +156,6 @@ public struct EventFeatures: Sendable {
         var sentenceInitial: Bool
         /// A number followed by `%`.
         var percentSign: Bool
-        /// A word's hash with ASCII letters lowered (see `wordHash`), for the word lists.
-        var lowered: UInt64 = 0
         var isASCII = true
         var firstIsUpper = false
         var allUpper = true
@@ -163,15 +163,51 @@ public struct EventFeatures: Sendable {
         var letters = 0
     }
 
-    /// The hash of a word's bytes with ASCII letters lowered: what the word lists are keyed by.
-    static func wordHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-        bytes.reduce(Hashing.fnvOffset, wordHash)
+    /// The hash of the word at `range` in `bytes`, its ASCII letters lowered: what the word lists
+    /// are keyed by. Read eight bytes at a time, as `TokenReader` reads words.
+    static func wordHash(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        var hash = Hashing.fnvOffset ^ UInt64(range.count)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = min(8, range.upperBound - start)
+            var chunk = Bytes8.load(bytes, at: start) & Bytes8.first(count)
+            chunk |= Bytes8.within(chunk, 0x41, 0x5A) >> 2  // A-Z to a-z
+            hash = (hash ^ chunk) &* Hashing.fnvPrime
+            start += 8
+        }
+        return Hashing.mix(hash)
     }
 
-    /// One byte's step of `wordHash`.
-    @inline(__always)
-    static func wordHash(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
-        (hash ^ UInt64(byte &- 0x41 < 26 ? byte | 0x20 : byte)) &* Hashing.fnvPrime
+    static func wordHash(_ word: String) -> UInt64 {
+        Array(word.utf8).withUnsafeBufferPointer { wordHash($0, 0..<$0.count) }
+    }
+
+    /// Eight bytes of a text in one integer, the first in the lowest byte: the letters of a word
+    /// tested all at once. Byte by byte, with a branch at every letter, reading words was a
+    /// third of reading an article's features.
+    enum Bytes8 {
+        static let highBits: UInt64 = 0x8080_8080_8080_8080
+        static let ones: UInt64 = 0x0101_0101_0101_0101
+
+        /// The eight bytes from `index`, zero past the end of `bytes`.
+        @inline(__always)
+        static func load(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64 {
+            if index + 8 <= bytes.count { return UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) }
+            var chunk: UInt64 = 0
+            for offset in 0..<max(0, bytes.count - index) { chunk |= UInt64(bytes[index + offset]) << (8 * offset) }
+            return chunk
+        }
+
+        /// The high bit of each byte from `low` through `high` (ASCII, `high` below 0x7F).
+        @inline(__always)
+        static func within(_ chunk: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+            let set = chunk | highBits  // no byte borrows from the next below
+            return (set &- ones &* UInt64(low)) & ~(set &- ones &* UInt64(high + 1)) & ~chunk & highBits
+        }
+
+        /// The mask of the first `count` bytes (0 to 8).
+        @inline(__always)
+        static func first(_ count: Int) -> UInt64 { (1 << UInt64(8 * count)) &- 1 }
     }
 
     /// The scalar at `index` and its length in bytes (nil for a byte that starts none).
@@ -213,13 +249,22 @@ public struct EventFeatures: Sendable {
                                       percentSign: look < bytes.count && bytes[look] == 0x25))
                 }
                 if let first = letter(index) {
-                    // ASCII letters are most of every text: read here, not through `letter`.
+                    // ASCII letters are most of every text: read eight at a time, not through `letter`.
                     var end = index
                     var letters = 0
                     var allUpper = true
                     var isASCII = true
-                    var hash = Hashing.fnvOffset
                     while end < bytes.count {
+                        if end + 8 <= bytes.count {
+                            let chunk = Bytes8.load(bytes, at: end)
+                            let lower = Bytes8.within(chunk, 0x61, 0x7A)
+                            let others = ~(lower | Bytes8.within(chunk, 0x41, 0x5A)) & Bytes8.highBits
+                            let run = others == 0 ? 8 : others.trailingZeroBitCount >> 3
+                            if lower & Bytes8.first(run) != 0 { allUpper = false }
+                            letters += run
+                            end += run
+                            if run == 8 { continue }
+                        }
                         let byte = bytes[end]
                         if byte &- 0x61 < 26 {
                             allUpper = false
@@ -229,7 +274,6 @@ public struct EventFeatures: Sendable {
                             letters += 1
                             allUpper = allUpper && next.upper
                             isASCII = false
-                            for byte in bytes[end..<end + next.length] { hash = wordHash(hash, byte) }
                             end += next.length
                             continue
                         } else if byte != 0x5F || letter(end + 1) == nil {
@@ -238,10 +282,9 @@ public struct EventFeatures: Sendable {
                             letters -= 1  // By_Pol: the underscore joins, it is no letter
                         }
                         letters += 1
-                        hash = wordHash(hash, byte)
                         end += 1
                     }
-                    return take(Token(range: index..<end, isNumber: false, sentenceInitial: sentenceStart, percentSign: false, lowered: hash,
+                    return take(Token(range: index..<end, isNumber: false, sentenceInitial: sentenceStart, percentSign: false,
                                       isASCII: isASCII, firstIsUpper: first.upper, allUpper: allUpper, letters: letters))
                 }
                 let byte = bytes[index]
@@ -316,10 +359,10 @@ public struct EventFeatures: Sendable {
     /// A day of the month beside a month name, else a number that says something specific:
     /// decimals, percentages, whole numbers from 10 up that are not years. `value` is scratch
     /// space for the number as compared (`4.5`, `100000`, `80%`).
-    /// `previous` is the hash of the word before (0 for none), `following` what comes after.
-    private static func numberFeature(_ token: Token, previous: UInt64, following: inout Following, in bytes: UnsafeBufferPointer<UInt8>,
+    /// `previous` is the token before (nil for none), `following` what comes after.
+    private static func numberFeature(_ token: Token, previous: Token?, following: inout Following, in bytes: UnsafeBufferPointer<UInt8>,
                                       scratch value: inout [UInt8]) -> Int64? {
-        let next = following[0]?.lowered ?? 0
+        let next = following[0]
         // The digit groups (the first two as ranges) and what separates them.
         var groups = 0
         var first = 0..<0
@@ -339,7 +382,7 @@ public struct EventFeatures: Sendable {
             if groups == 1 { first = start..<index } else if groups == 2 { second = start..<index }
             if groups > 1, index - start != 3 { laterAllThree = false }
         }
-        if groups == 1, first.count <= 2, let month = months[Self.monthAfter(&following)] ?? months[previous] {
+        if groups == 1, first.count <= 2, let month = months.number(of: Self.monthAfter(&following, in: bytes), in: bytes) ?? months.number(of: previous, in: bytes) {
             let day = bytes[first].reduce(0) { $0 * 10 + Int($1 - 0x30) }
             if (1...31).contains(day) { return key(.day, "\(month)-\(day)".utf8) }
         }
@@ -361,8 +404,8 @@ public struct EventFeatures: Sendable {
         } else {
             return nil
         }
-        let percent = token.percentSign || percentWords.contains(next)
-            || Self.percentBefore.contains(next) && following[1].map { Self.startsWithCent(bytes[$0.range]) } == true
+        let percent = token.percentSign || percentWords.number(of: next, in: bytes) != nil
+            || Self.percentBefore.number(of: next, in: bytes) != nil && following[1].map { Self.startsWithCent(bytes[$0.range]) } == true
         if percent {
             value.append(0x25)
             return key(.number, value)
@@ -400,12 +443,12 @@ public struct EventFeatures: Sendable {
         }
     }
 
-    /// The hash of the word that would be a day's month after it: `10th of August`, `el 10 de
-    /// agosto` put an ordinal ending and a preposition between.
-    private static func monthAfter(_ following: inout Following) -> UInt64 {
+    /// The word that would be a day's month after it: `10th of August`, `el 10 de agosto` put an
+    /// ordinal ending and a preposition between.
+    private static func monthAfter(_ following: inout Following, in bytes: UnsafeBufferPointer<UInt8>) -> Token? {
         var offset = 0
-        while offset <= 1, let between = following[offset], betweenDayAndMonth.contains(between.lowered) { offset += 1 }
-        return following[offset]?.lowered ?? 0
+        while offset <= 1, betweenDayAndMonth.number(of: following[offset], in: bytes) != nil { offset += 1 }
+        return following[offset]
     }
 
     /// Whether a word starts with `cent`, in any case.
@@ -418,27 +461,41 @@ public struct EventFeatures: Sendable {
 
     static func hashes(_ words: [String]) -> WordList { WordList(numbering: [words]) }
 
-    /// Words by `wordHash`, with a 4096-bit filter in front: every word of a text is looked up
-    /// in the weekdays, and almost none is one; the filter answers for most without hashing the
-    /// hash again, as `Dictionary` would.
+    /// Words by `wordHash`, with a 4096-bit filter of their shapes in front (see `shape`): every
+    /// word of a text is looked up in the weekdays, and almost none is one; the filter answers for
+    /// most before the word is hashed.
     struct WordList: Sendable {
-        private var filter = [UInt64](repeating: 0, count: 64)
+        private var shapes = [UInt64](repeating: 0, count: 64)
         private let values: [UInt64: Int]
 
         /// Each group's words, numbered from 1 by their group: months, weekdays.
         init(numbering groups: [[String]]) {
             var values: [UInt64: Int] = [:]
-            for (number, words) in groups.enumerated() { for word in words { values[wordHash(word.utf8)] = number + 1 } }
+            for (number, words) in groups.enumerated() {
+                for word in words {
+                    values[wordHash(word)] = number + 1
+                    let bytes = Array(word.utf8)
+                    let shape = Self.shape(first: bytes[0], last: bytes[bytes.count - 1], length: bytes.count)
+                    shapes[shape >> 6] |= 1 << (shape & 63)
+                }
+            }
             self.values = values
-            for hash in values.keys { filter[Int(hash >> 6 & 63)] |= 1 << (hash & 63) }
         }
 
-        subscript(hash: UInt64) -> Int? {
-            guard filter[Int(hash >> 6 & 63)] & 1 << (hash & 63) != 0 else { return nil }
-            return values[hash]
+        /// The number of `word`'s group, nil when it is no word of the list (or a number, or none).
+        @inline(__always)
+        func number(of word: Token?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let word, !word.isNumber else { return nil }
+            let shape = Self.shape(first: bytes[word.range.lowerBound], last: bytes[word.range.upperBound - 1], length: word.range.count)
+            guard shapes[shape >> 6] & 1 << (shape & 63) != 0 else { return nil }
+            return values[wordHash(bytes, word.range)]
         }
 
-        func contains(_ hash: UInt64) -> Bool { self[hash] != nil }
+        /// A word's first and last byte and its length in 12 bits; the low five bits of an ASCII
+        /// letter are the same in either case.
+        private static func shape(first: UInt8, last: UInt8, length: Int) -> Int {
+            Int(first & 31) << 7 | Int(last & 31) << 2 | length & 3
+        }
     }
 
     /// Words between a day and its month: ordinal endings and prepositions.

@@ -71,6 +71,31 @@ struct EventFeaturesTests {
         #expect(Self.keys("heeft zaterdag gesproken", .weekday) == Self.keys("like every Saturday", .weekday))
     }
 
+    @Test("words read eight bytes at a time read the same wherever they fall: any case, across chunks, at the end of the text, with accents")
+    func wordsAcrossChunks() {
+        let weekdays = [("maandag", 1), ("Dienstag", 2), ("MERCREDI", 3), ("miércoles", 3), ("donderdag", 4), ("giovedì", 4), ("sábado", 6), ("Sunday", 7)]
+        for (word, number) in weekdays {
+            for padding in 0...9 {
+                let lead = String(repeating: "a", count: padding)
+                // Only ASCII letters are lowered: `MIÉRCOLES` is no weekday.
+                let upper = word.utf8.allSatisfy { $0 < 0x80 } ? word.uppercased() : word
+                for text in ["\(lead) \(word)", "\(lead) \(word) volgt", "\(lead), \(upper)."] {
+                    #expect(Self.keys(text, .weekday) == Self.keys(.weekday, ["\(number)"]), "\(text)")
+                }
+            }
+        }
+        for padding in 0...9 {
+            let lead = String(repeating: "b", count: padding) + " zei"
+            #expect(Self.keys("\(lead) Tsikhanouskaya", .name) == Self.keys("Toen zei Tsikhanouskaya niets.", .name), "\(padding)")
+            #expect(Self.keys("\(lead) ÖVP", .acronym) == Self.keys(.acronym, ["övp"]), "\(padding)")
+            #expect(Self.keys("\(lead) Övp", .acronym).isEmpty, "not all capitals: \(padding)")
+            #expect(Self.keys("\(lead) 80 procent", .number) == Self.keys(.number, ["80%"]), "\(padding)")
+        }
+        let bytes = Array("Maandag MAANDAG maandag maandaf".utf8)
+        let hashes = bytes.withUnsafeBufferPointer { buffer in [0..<7, 8..<15, 16..<23, 24..<31].map { EventFeatures.wordHash(buffer, $0) } }
+        #expect(Set(hashes.prefix(3)).count == 1 && hashes[3] != hashes[0], "the case of ASCII letters does not count, the letters do")
+    }
+
     @Test("an article's features are its most mentioned, at most the limit")
     func limit() {
         let consonants = ["l", "r", "m", "n", "t", "d", "p", "f"]
