@@ -178,6 +178,7 @@ public struct EventFeatures: Sendable {
         return Hashing.mix(hash)
     }
 
+    /// The same of a whole word: how the word lists are built.
     static func wordHash(_ word: String) -> UInt64 {
         Array(word.utf8).withUnsafeBufferPointer { wordHash($0, 0..<$0.count) }
     }
