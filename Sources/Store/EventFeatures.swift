@@ -178,11 +178,6 @@ public struct EventFeatures: Sendable {
         return Hashing.mix(hash)
     }
 
-    /// The same of a whole word: how the word lists are built.
-    static func wordHash(_ word: String) -> UInt64 {
-        Array(word.utf8).withUnsafeBufferPointer { wordHash($0, 0..<$0.count) }
-    }
-
     /// Eight bytes of a text in one integer, the first in the lowest byte: the letters of a word
     /// tested all at once. Byte by byte, with a branch at every letter, reading words was a
     /// third of reading an article's features.
@@ -466,36 +461,40 @@ public struct EventFeatures: Sendable {
     /// word of a text is looked up in the weekdays, and almost none is one; the filter answers for
     /// most before the word is hashed.
     struct WordList: Sendable {
-        private var shapes = [UInt64](repeating: 0, count: 64)
+        private let shapes: [UInt64]
         private let values: [UInt64: Int]
 
         /// Each group's words, numbered from 1 by their group: months, weekdays.
         init(numbering groups: [[String]]) {
             var values: [UInt64: Int] = [:]
+            var shapes = [UInt64](repeating: 0, count: 64)
             for (number, words) in groups.enumerated() {
                 for word in words {
-                    values[wordHash(word)] = number + 1
-                    let bytes = Array(word.utf8)
-                    let shape = Self.shape(first: bytes[0], last: bytes[bytes.count - 1], length: bytes.count)
-                    shapes[shape >> 6] |= 1 << (shape & 63)
+                    Array(word.utf8).withUnsafeBufferPointer { bytes in
+                        values[wordHash(bytes, bytes.indices)] = number + 1
+                        let shape = Self.shape(of: bytes.indices, in: bytes)
+                        shapes[shape >> 6] |= 1 << (shape & 63)
+                    }
                 }
             }
             self.values = values
+            self.shapes = shapes
         }
 
         /// The number of `word`'s group, nil when it is no word of the list (or a number, or none).
         @inline(__always)
         func number(of word: Token?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
             guard let word, !word.isNumber else { return nil }
-            let shape = Self.shape(first: bytes[word.range.lowerBound], last: bytes[word.range.upperBound - 1], length: word.range.count)
+            let shape = Self.shape(of: word.range, in: bytes)
             guard shapes[shape >> 6] & 1 << (shape & 63) != 0 else { return nil }
             return values[wordHash(bytes, word.range)]
         }
 
         /// A word's first and last byte and its length in 12 bits; the low five bits of an ASCII
         /// letter are the same in either case.
-        private static func shape(first: UInt8, last: UInt8, length: Int) -> Int {
-            Int(first & 31) << 7 | Int(last & 31) << 2 | length & 3
+        @inline(__always)
+        private static func shape(of word: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            Int(bytes[word.lowerBound] & 31) << 7 | Int(bytes[word.upperBound - 1] & 31) << 2 | word.count & 3
         }
     }
 
