@@ -55,16 +55,18 @@ public struct EventPlacement: Equatable, Sendable {
 /// a window: `compact(in:before:)` removes the stories stored before the dedup window's start.
 public final class EventIndex {
     public let settings: EventSettings
-    /// The stories of the current batch holding each key, not yet written.
-    private var pendingDocs = Int64Map<[Int64]>()
+    /// What the batch knows of each key it has looked up: asked for every key of every story.
+    private var batchKeys = Int64Map<BatchKey>()
+    /// The stories of the batch holding each key, not yet written: each key's side by side in a
+    /// run of this one array (see `BatchKey`), moved to the end with twice the room when full.
+    /// An array per key cost an allocation for each of a story's keys, a tenth of the linking's
+    /// time; a list linked through one array saves those, but its cache misses when candidates
+    /// are counted cost more.
+    private var pending: [Int64] = []
     private var pendingDocuments = 0
     /// The stored postings of the keys the batch has looked up: they change only when the batch
     /// is written, and the common keys (weekdays, a country's name) recur in most stories.
     private var stored = Int64Map<Postings>()
-    /// How many stories hold each key the batch has looked up, stored and pending: asked for
-    /// every key of every story, so kept apart from the postings' arrays, which each read of
-    /// `stored` would retain and release.
-    private var holding = Int64Map<Int>()
     /// A story's candidates with the lookup weight they hold: reused from story to story.
     private var hits = Int64Map<Double>(capacity: 1024)
 
@@ -72,6 +74,18 @@ public final class EventIndex {
     /// keys, which few stories hold; a common key's recent stories are enough to find a story of
     /// the same event published alongside.
     static let recentPerKey = 64
+
+    /// A key the batch has looked up: kept apart from its postings' array, which each read of
+    /// `stored` would retain and release.
+    private struct BatchKey {
+        /// Stories holding it, stored and pending.
+        var documents: Int
+        /// Where the batch's stories holding it are in `pending`, oldest first, and the room
+        /// they have there.
+        var pendingStart: Int32 = 0
+        var pendingCount: Int32 = 0
+        var pendingRoom: Int32 = 0
+    }
 
     /// A key's row in `event_postings`.
     private struct Postings {
@@ -133,17 +147,18 @@ public final class EventIndex {
     /// written, in key order, when `body` returns.
     func batch<Result>(in db: Database, _ body: (Batch) throws -> Result) throws -> Result {
         defer {
-            pendingDocs.removeAll()
+            batchKeys.removeAll()
+            pending.removeAll(keepingCapacity: true)
             stored.removeAll()
-            holding.removeAll()
             pendingDocuments = 0
         }
         // The stories indexed, counted by the span of their ids (copies, never indexed, count
         // too): a scale for the weights, read in two steps of the primary key, not a scan.
         let indexed = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(doc) - MIN(doc) + 1, 0) FROM event_documents") ?? 0
         let result = try body(Batch(index: self, db: db, indexed: indexed))
-        for (key, docs) in pendingDocs.entries.sorted(by: { $0.key < $1.key }) {
+        for (key, entry) in batchKeys.entries.filter({ $0.value.pendingCount > 0 }).sorted(by: { $0.key < $1.key }) {
             var postings = try self.postings(key, in: db)
+            let docs = pendingDocs(entry)
             postings.documents += docs.count
             postings.recent = Array((docs + postings.recent).sorted(by: >).prefix(Self.recentPerKey))
             try Self.writePostings(key, postings, in: db)
@@ -234,8 +249,11 @@ public final class EventIndex {
         // ignored, rather than looked up for every story.
         if sqlite3_changes(db.sqliteConnection) == 0, let placed = try event(of: doc, in: db) { return placed }
         for key in keys {
-            pendingDocs.update(key, initial: []) { $0.append(doc) }
-            holding.update(key, initial: 0) { $0 += 1 }  // present: `counts` above looked every key up
+            // present: `counts` above looked every key up
+            batchKeys.update(key, initial: BatchKey(documents: 0)) { entry in
+                appendPending(doc, to: &entry)
+                entry.documents += 1
+            }
         }
         pendingDocuments += 1
         return placement
@@ -262,10 +280,28 @@ public final class EventIndex {
     }
 
     private func documents(holding key: Int64, in db: Database) throws -> Int {
-        if let known = holding[key] { return known }
-        let documents = try postings(key, in: db).documents + (pendingDocs[key]?.count ?? 0)
-        holding.set(key, documents)
+        if let known = batchKeys[key] { return known.documents }
+        let documents = try postings(key, in: db).documents
+        batchKeys.set(key, BatchKey(documents: documents))
         return documents
+    }
+
+    /// Adds a story to a key's run in `pending`.
+    private func appendPending(_ doc: Int64, to entry: inout BatchKey) {
+        if entry.pendingCount == entry.pendingRoom {
+            let moved = Int32(pending.count)
+            for index in entry.pendingStart..<entry.pendingStart + entry.pendingCount { pending.append(pending[Int(index)]) }
+            entry.pendingRoom = max(1, entry.pendingRoom * 2)
+            pending.append(contentsOf: repeatElement(0, count: Int(entry.pendingRoom - entry.pendingCount)))
+            entry.pendingStart = moved
+        }
+        pending[Int(entry.pendingStart + entry.pendingCount)] = doc
+        entry.pendingCount += 1
+    }
+
+    /// The batch's stories holding a key, oldest first.
+    private func pendingDocs(_ entry: BatchKey) -> ArraySlice<Int64> {
+        pending[Int(entry.pendingStart)..<Int(entry.pendingStart + entry.pendingCount)]
     }
 
     /// A language as compared: its ISO 639-1 code in lower case (`pt-BR` and `pt` are one).
@@ -283,7 +319,7 @@ public final class EventIndex {
         hits.removeAll()
         for (key, weight) in lookups {
             for doc in try postings(key, in: db).recent { hits.update(doc, initial: 0) { $0 += weight } }
-            for doc in pendingDocs[key] ?? [] { hits.update(doc, initial: 0) { $0 += weight } }
+            if let entry = batchKeys[key] { for doc in pendingDocs(entry) { hits.update(doc, initial: 0) { $0 += weight } } }
         }
         // The best few of a few hundred: kept in order as they come, not sorted all.
         var chosen: [(doc: Int64, weight: Double)] = []

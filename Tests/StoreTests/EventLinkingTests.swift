@@ -142,6 +142,61 @@ extension EventLinkingTests {
         #expect(try place(3, EventStories.unrelatedEN, "en").event == 3)
     }
 
+    @Test("stories of one batch sharing keys: each key's count and most recent stories are written when the batch ends, and added to by the next batch")
+    func postingsOfABatch() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+        let index = EventIndex()
+        let day = Date(timeIntervalSince1970: 1_762_280_000)
+        let accident = EventFeatures(text: EventStories.accidentEN, language: "en")
+        let other = EventFeatures(text: EventStories.unrelatedEN, language: "en")
+        let shared = Set(accident.keys).intersection(other.keys)
+        // Two stories alternating, 80 of each in the first batch and 10 in the second: every
+        // key's stories outgrow their room many times over, interleaved with the other's.
+        func place(_ docs: ClosedRange<Int64>) throws -> [EventPlacement] {
+            try database.write { db in
+                try index.batch(in: db) { batch in
+                    try docs.map { doc in
+                        let features = doc % 2 == 1 ? accident : other
+                        return try batch.place(doc: doc, features: features, language: "en", published: day, time: day)
+                    }
+                }
+            }
+        }
+        func postings() throws -> [Int64: (documents: Int, recent: [Int64])] {
+            try database.read { db in
+                var all: [Int64: (Int, [Int64])] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, documents, recent FROM event_postings") {
+                    let recent: Data = row[2]
+                    all[row[0]] = (row[1], recent.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) })
+                }
+                return all
+            }
+        }
+        func expectPostings(through last: Int64) throws {
+            let written = try postings()
+            #expect(Set(written.keys) == Set(accident.keys).union(other.keys))
+            for key in accident.keys + other.keys {
+                let holders = (1...last).filter { shared.contains(key) || ($0 % 2 == 1) == accident.keys.contains(key) }
+                #expect(written[key]?.documents == holders.count, "key \(key)")
+                #expect(written[key]?.recent == Array(holders.reversed().prefix(EventIndex.recentPerKey)), "key \(key): its newest, newest first")
+            }
+        }
+        let first = try place(1...160)
+        func expectEvents(_ placements: [EventPlacement], from doc: Int64) {
+            for (offset, placement) in placements.enumerated() {
+                let expected: Int64 = (doc + Int64(offset)) % 2 == 1 ? 1 : 2
+                #expect(placement.event == expected, "story \(doc + Int64(offset)) is in the event of the first like it")
+            }
+        }
+        expectEvents(first, from: 1)
+        try expectPostings(through: 160)
+        let second = try place(161...180)
+        expectEvents(second, from: 161)
+        try expectPostings(through: 180)
+    }
+
     @Test("an event index of the first layout keeps its stories: each key's count and most recent stories move to one row; compaction then forgets a key with its last story")
     func postingsMigration() throws {
         let directory = try TemporaryDirectory()
