@@ -382,6 +382,7 @@ public struct EventFeatures: Sendable {
             let day = bytes[first].reduce(0) { $0 * 10 + Int($1 - 0x30) }
             if (1...31).contains(day) { return key(.day, "\(month)-\(day)".utf8) }
         }
+        if Self.marksPlace(token, in: bytes) { return nil }
         value.removeAll(keepingCapacity: true)
         if groups == 1 || laterAllThree && first.count <= 3 {
             // one group, or thousands: 100,000, 100.000, 100 000
@@ -411,6 +412,28 @@ public struct EventFeatures: Sendable {
             if whole < 10 || (1900...2100).contains(whole) { return nil }
         }
         return value.isEmpty ? nil : key(.number, value)
+    }
+
+    /// Whether a number marks a place in the page rather than stating a fact: an item of a
+    /// numbered list (`12. What did…`, `3) …` at the start of a line), a cell of a calendar or a
+    /// table of page numbers (alone on its line), a reference mark (`[13]`). Pages of any kind
+    /// share these (every calendar widget holds 10 to 31), so they would link pages that report
+    /// nothing alike.
+    static func marksPlace(_ token: Token, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Inside brackets with nothing but digits, spaces, `,` and `-` beside it: [13], [14-15].
+        func inReference(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 || byte == 0x20 || byte == 0x2C || byte == 0x2D }
+        var opening = token.range.lowerBound - 1
+        while opening >= 0, inReference(bytes[opening]) { opening -= 1 }
+        var closing = token.range.upperBound
+        while closing < bytes.count, inReference(bytes[closing]) { closing += 1 }
+        if opening >= 0, closing < bytes.count, bytes[opening] == 0x5B, bytes[closing] == 0x5D { return true }
+        var before = token.range.lowerBound - 1
+        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x09 { before -= 1 }
+        guard before < 0 || bytes[before] == 0x0A else { return false }
+        var after = token.range.upperBound
+        if after < bytes.count, bytes[after] == 0x2E || bytes[after] == 0x29 { return true }  // . )
+        while after < bytes.count, bytes[after] == 0x20 || bytes[after] == 0x09 || bytes[after] == 0x0D { after += 1 }
+        return after == bytes.count || bytes[after] == 0x0A
     }
 
     /// The three tokens after a number, each read when first asked for, from a copy of the
