@@ -3,7 +3,7 @@
 #  1. Quality: the evaluation of Benchmarks/events_eval.py — the hand-written multilingual events
 #     of Benchmarks/events/*.txt and the seed stories — through `store dedup --events`, alone and
 #     mixed into the dev sets' real article texts (each its own event, dated within the
-#     evaluation's months), at event thresholds 0.2, 0.25 (the default) and 0.3: pairwise
+#     evaluation's months), at event thresholds 0.2 (the default), 0.25 and 0.3: pairwise
 #     precision and recall per language pair.
 #  2. Real pages: what `store dedup --events` links among the dev sets' real articles with their
 #     own publication dates, each pair with the verdict judged by hand

@@ -142,6 +142,18 @@ extension EventLinkingTests {
         #expect(try place(3, EventStories.unrelatedEN, "en").event == 3)
     }
 
+    /// Each key's row in `event_postings`: its count and its recent stories.
+    static func postings(in database: some DatabaseReader) throws -> [Int64: (documents: Int, recent: [Int64])] {
+        try database.read { db in
+            var all: [Int64: (Int, [Int64])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, documents, recent FROM event_postings") {
+                let recent: Data = row[2]
+                all[row[0]] = (row[1], recent.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) })
+            }
+            return all
+        }
+    }
+
     @Test("stories of one batch sharing keys: each key's count and most recent stories are written when the batch ends, and added to by the next batch")
     func postingsOfABatch() throws {
         let directory = try TemporaryDirectory()
@@ -164,18 +176,8 @@ extension EventLinkingTests {
                 }
             }
         }
-        func postings() throws -> [Int64: (documents: Int, recent: [Int64])] {
-            try database.read { db in
-                var all: [Int64: (Int, [Int64])] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, documents, recent FROM event_postings") {
-                    let recent: Data = row[2]
-                    all[row[0]] = (row[1], recent.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) })
-                }
-                return all
-            }
-        }
         func expectPostings(through last: Int64) throws {
-            let written = try postings()
+            let written = try Self.postings(in: database)
             #expect(Set(written.keys) == Set(accident.keys).union(other.keys))
             for key in accident.keys + other.keys {
                 let holders = (1...last).filter { shared.contains(key) || ($0 % 2 == 1) == accident.keys.contains(key) }
@@ -214,17 +216,7 @@ extension EventLinkingTests {
             try db.execute(sql: "INSERT INTO event_key_counts (key, documents) VALUES (10, 70), (20, 1), (30, 0)")
         }
         try migrator.migrate(database)
-        func postings() throws -> [Int64: (documents: Int, recent: [Int64])] {
-            try database.read { db in
-                var all: [Int64: (Int, [Int64])] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, documents, recent FROM event_postings") {
-                    let recent: Data = row[2]
-                    all[row[0]] = (row[1], recent.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) })
-                }
-                return all
-            }
-        }
-        let migrated = try postings()
+        let migrated = try Self.postings(in: database)
         #expect(migrated.keys.sorted() == [10, 20], "a key no story holds has no row")
         #expect(migrated[10]?.documents == 70 && migrated[10]?.recent == Array((7...70).reversed()), "the most recent \(EventIndex.recentPerKey), newest first")
         #expect(migrated[20]?.documents == 1 && migrated[20]?.recent == [5])
@@ -232,7 +224,7 @@ extension EventLinkingTests {
 
         let removed = try database.write { try EventIndex().compact(in: $0, before: Date(timeIntervalSince1970: 10)) }
         #expect(removed == 9)
-        let compacted = try postings()
+        let compacted = try Self.postings(in: database)
         #expect(compacted.keys.sorted() == [10], "key 20's only story left the window: the key went with it")
         #expect(compacted[10]?.documents == 61 && compacted[10]?.recent == Array((10...70).reversed()))
     }
