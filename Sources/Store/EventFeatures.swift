@@ -419,7 +419,7 @@ public struct EventFeatures: Sendable {
     /// table of page numbers (alone on its line), a reference mark (`[13]`). Pages of any kind
     /// share these (every calendar widget holds 10 to 31), so they would link pages that report
     /// nothing alike.
-    static func marksPlace(_ token: Token, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func marksPlace(_ token: Token, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Inside brackets with nothing but digits, spaces, `,` and `-` beside it: [13], [14-15].
         func inReference(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 || byte == 0x20 || byte == 0x2C || byte == 0x2D }
         var opening = token.range.lowerBound - 1

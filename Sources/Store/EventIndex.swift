@@ -290,6 +290,7 @@ public final class EventIndex {
     private func appendPending(_ doc: Int64, to entry: inout BatchKey) {
         if entry.pendingCount == entry.pendingRoom {
             let moved = Int32(pending.count)
+            // One by one: appending a slice of `pending` to itself would copy the whole array.
             for index in entry.pendingStart..<entry.pendingStart + entry.pendingCount { pending.append(pending[Int(index)]) }
             entry.pendingRoom = max(1, entry.pendingRoom * 2)
             pending.append(contentsOf: repeatElement(0, count: Int(entry.pendingRoom - entry.pendingCount)))
