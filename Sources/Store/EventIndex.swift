@@ -70,9 +70,9 @@ public final class EventIndex {
     /// A story's candidates with the lookup weight they hold: reused from story to story.
     private var hits = Int64Map<Double>(capacity: 1024)
 
-    /// Stories kept per key: its most recent. A story's candidates are found through its rarest
-    /// keys, which few stories hold; a common key's recent stories are enough to find a story of
-    /// the same event published alongside.
+    /// Stories kept per key, and looked through for candidates: its most recent. A story's
+    /// candidates are found through its rarest keys, which few stories hold; a common key's
+    /// recent stories are enough to find a story of the same event published alongside.
     static let recentPerKey = 64
 
     /// A key the batch has looked up: kept apart from its postings' array, which each read of
@@ -319,8 +319,17 @@ public final class EventIndex {
         guard !lookups.isEmpty else { return [] }
         hits.removeAll()
         for (key, weight) in lookups {
-            for doc in try postings(key, in: db).recent { hits.update(doc, initial: 0) { $0 += weight } }
-            if let entry = batchKeys[key] { for doc in pendingDocs(entry) { hits.update(doc, initial: 0) { $0 += weight } } }
+            // The key's `recentPerKey` most recent stories, the batch's first: what the index holds
+            // for it whether the stories before came in this batch or in earlier ones, so a story's
+            // candidates do not depend on how stories are batched (a common key gathers hundreds
+            // of stories in a batch).
+            var room = Self.recentPerKey
+            if let entry = batchKeys[key] {
+                let recentPending = pendingDocs(entry).suffix(room)
+                for doc in recentPending { hits.update(doc, initial: 0) { $0 += weight } }
+                room -= recentPending.count
+            }
+            for doc in try postings(key, in: db).recent.prefix(room) { hits.update(doc, initial: 0) { $0 += weight } }
         }
         // The best few of a few hundred: kept in order as they come, not sorted all.
         var chosen: [(doc: Int64, weight: Double)] = []

@@ -199,6 +199,44 @@ extension EventLinkingTests {
         try expectPostings(through: 180)
     }
 
+    @Test("stories placed in one batch land where they land placed one by one: a key's candidates are its most recent stories, pending or stored")
+    func batchingChangesNoPlacement() throws {
+        // A story naming four people between two runs of 70 stories for each naming one of them,
+        // then the story again: each name's most recent stories no longer reach the first.
+        let names = ["Lindqvist", "Okonkwo", "Barbosa", "Tanaka"]
+        let all = "Reports say \(names.joined(separator: ", ")) met on the island."
+        let each = names.flatMap { name in Array(repeating: "Reports say \(name) met on the island.", count: 70) }
+        let texts = each + [all] + each + [all]
+        let day = Date(timeIntervalSince1970: 1_762_280_000)
+        func placements(batchSize: Int) throws -> (placements: [EventPlacement], postings: [Int64: (documents: Int, recent: [Int64])]) {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+            let index = EventIndex()
+            var placed: [EventPlacement] = []
+            for start in stride(from: 0, to: texts.count, by: batchSize) {
+                try database.write { db in
+                    try index.batch(in: db) { batch in
+                        for offset in start..<min(start + batchSize, texts.count) {
+                            let features = EventFeatures(text: texts[offset], language: "en")
+                            placed.append(try batch.place(doc: Int64(offset + 1), features: features, language: "en", published: day, time: day))
+                        }
+                    }
+                }
+            }
+            return (placed, try Self.postings(in: database))
+        }
+        let oneBatch = try placements(batchSize: texts.count)
+        let oneByOne = try placements(batchSize: 1)
+        #expect(oneBatch.placements.count == texts.count && oneByOne.placements.count == texts.count)
+        let differing = zip(oneBatch.placements, oneByOne.placements).enumerated().filter { $0.element.0 != $0.element.1 }
+        #expect(differing.isEmpty, "\(differing.prefix(3).map { "story \($0.offset + 1): \($0.element.0) in one batch, \($0.element.1) one by one" })")
+        let nameKeys = EventFeatures(text: all, language: "en").keys
+        #expect(nameKeys.count == names.count)
+        for key in nameKeys { #expect(oneBatch.postings[key]?.documents == 142, "every name is held by more stories than a key keeps") }
+        #expect(oneBatch.placements.last?.event == Int64(texts.count), "the first story is out of reach: \(String(describing: oneBatch.placements.last))")
+    }
+
     @Test("an event index of the first layout keeps its stories: each key's count and most recent stories move to one row; compaction then forgets a key with its last story")
     func postingsMigration() throws {
         let directory = try TemporaryDirectory()
