@@ -291,7 +291,9 @@ struct StoryText {
             switch byte {
             case 0x20, 0x09, 0x0D, 0x22, 0x27, 0x29, 0x5D:  // spaces, quotes, closing brackets
                 index -= 1
-            case 0x9D, 0x99, 0x9C where index >= start + 2 && bytes[index - 2] == 0xE2 && bytes[index - 1] == 0x80:  // ” ’ “
+            case 0x9D, 0x99, 0x9C:
+                // ” ’ “ (E2 80 9D, 99, 9C); other characters end in these bytes too (ę, Й, 这)
+                guard index >= start + 2, bytes[index - 2] == 0xE2, bytes[index - 1] == 0x80 else { return false }
                 index -= 3
             case 0xBB where index >= start + 1 && bytes[index - 1] == 0xC2:  // »
                 index -= 2

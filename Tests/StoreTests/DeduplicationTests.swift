@@ -214,6 +214,19 @@ struct StoryTextTests {
         #expect(stored.lines.map(\.isHeadline) == text.lines.map(\.isHeadline), "the stored form keeps the marks")
     }
 
+    @Test("a line ends as a sentence before closing quotes and brackets, not before a letter that ends in a quote's last byte (ę, Й, 这)")
+    func sentenceEnds() {
+        func ends(_ line: String) -> Bool { Array(line.utf8).withUnsafeBufferPointer { StoryText.endsSentence($0, 0, $0.count) } }
+        #expect(ends("The council voted to close the bridge."))
+        #expect(ends("The mayor said: “We had no choice.”"))
+        #expect(ends("“Stay,” she said. ‘Please.’ "))
+        #expect(ends("It rained all day (again.)"))
+        #expect(!ends("Punkt 1. ę"))
+        #expect(!ends("Глава 2. Й"))
+        #expect(!ends("他说. 这"))
+        #expect(!ends("Trending now"))
+    }
+
     @Test("case, punctuation, quote styles, spacing and Unicode forms do not matter")
     func normalization() {
         let plain = words("\"Don't panic,\" said the Mayor — calmly, in Zürich's café.")
