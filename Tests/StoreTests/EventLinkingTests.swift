@@ -122,17 +122,10 @@ extension EventLinkingTests {
 
     @Test("a story placed again keeps its first placement, whatever it says the second time")
     func placedTwice() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
-        let index = EventIndex()
-        let day = Date(timeIntervalSince1970: 1_762_280_000)
+        let fixture = try IndexFixture()
+        defer { fixture.directory.remove() }
         func place(_ doc: Int64, _ text: String, _ language: String) throws -> EventPlacement {
-            try database.write { db in
-                try index.batch(in: db) { batch in
-                    try batch.place(doc: doc, features: EventFeatures(text: text, language: language), language: language, published: day, time: day)
-                }
-            }
+            try fixture.place([(doc, EventFeatures(text: text, language: language), language)])[0]
         }
         _ = try place(1, EventStories.accidentDE, "de")
         let linked = try place(2, EventStories.accidentEN, "en")
@@ -140,6 +133,28 @@ extension EventLinkingTests {
         let again = try place(2, EventStories.unrelatedEN, "en")
         #expect(again.event == 1 && again.matched == nil, "the recorded placement, not a new one: \(again)")
         #expect(try place(3, EventStories.unrelatedEN, "en").event == 3)
+    }
+
+    /// An event index in a temporary SQLite file, its stories all published on one day.
+    struct IndexFixture {
+        let directory: TemporaryDirectory
+        let database: DatabaseQueue
+        let index = EventIndex()
+        static let day = Date(timeIntervalSince1970: 1_762_280_000)
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+        }
+
+        /// Places stories `(doc, features, language)` in one batch, in order.
+        func place(_ stories: [(doc: Int64, features: EventFeatures, language: String)]) throws -> [EventPlacement] {
+            try database.write { db in
+                try index.batch(in: db) { batch in
+                    try stories.map { try batch.place(doc: $0.doc, features: $0.features, language: $0.language, published: Self.day, time: Self.day) }
+                }
+            }
+        }
     }
 
     /// Each key's row in `event_postings`: its count and its recent stories.
@@ -156,28 +171,18 @@ extension EventLinkingTests {
 
     @Test("stories of one batch sharing keys: each key's count and most recent stories are written when the batch ends, and added to by the next batch")
     func postingsOfABatch() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
-        let index = EventIndex()
-        let day = Date(timeIntervalSince1970: 1_762_280_000)
+        let fixture = try IndexFixture()
+        defer { fixture.directory.remove() }
         let accident = EventFeatures(text: EventStories.accidentEN, language: "en")
         let other = EventFeatures(text: EventStories.unrelatedEN, language: "en")
         let shared = Set(accident.keys).intersection(other.keys)
         // Two stories alternating, 80 of each in the first batch and 10 in the second: every
         // key's stories outgrow their room many times over, interleaved with the other's.
         func place(_ docs: ClosedRange<Int64>) throws -> [EventPlacement] {
-            try database.write { db in
-                try index.batch(in: db) { batch in
-                    try docs.map { doc in
-                        let features = doc % 2 == 1 ? accident : other
-                        return try batch.place(doc: doc, features: features, language: "en", published: day, time: day)
-                    }
-                }
-            }
+            try fixture.place(docs.map { doc in (doc, doc % 2 == 1 ? accident : other, "en") })
         }
         func expectPostings(through last: Int64) throws {
-            let written = try Self.postings(in: database)
+            let written = try Self.postings(in: fixture.database)
             #expect(Set(written.keys) == Set(accident.keys).union(other.keys))
             for key in accident.keys + other.keys {
                 let holders = (1...last).filter { shared.contains(key) || ($0 % 2 == 1) == accident.keys.contains(key) }
@@ -207,24 +212,16 @@ extension EventLinkingTests {
         let all = "Reports say \(names.joined(separator: ", ")) met on the island."
         let each = names.flatMap { name in Array(repeating: "Reports say \(name) met on the island.", count: 70) }
         let texts = each + [all] + each + [all]
-        let day = Date(timeIntervalSince1970: 1_762_280_000)
         func placements(batchSize: Int) throws -> (placements: [EventPlacement], postings: [Int64: (documents: Int, recent: [Int64])]) {
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
-            let index = EventIndex()
+            let fixture = try IndexFixture()
+            defer { fixture.directory.remove() }
             var placed: [EventPlacement] = []
             for start in stride(from: 0, to: texts.count, by: batchSize) {
-                try database.write { db in
-                    try index.batch(in: db) { batch in
-                        for offset in start..<min(start + batchSize, texts.count) {
-                            let features = EventFeatures(text: texts[offset], language: "en")
-                            placed.append(try batch.place(doc: Int64(offset + 1), features: features, language: "en", published: day, time: day))
-                        }
-                    }
-                }
+                placed += try fixture.place((start..<min(start + batchSize, texts.count)).map { offset in
+                    (Int64(offset + 1), EventFeatures(text: texts[offset], language: "en"), "en")
+                })
             }
-            return (placed, try Self.postings(in: database))
+            return (placed, try Self.postings(in: fixture.database))
         }
         let oneBatch = try placements(batchSize: texts.count)
         let oneByOne = try placements(batchSize: 1)
