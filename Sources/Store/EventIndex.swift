@@ -329,6 +329,7 @@ public final class EventIndex {
                 for doc in recentPending { hits.update(doc, initial: 0) { $0 += weight } }
                 room -= recentPending.count
             }
+            guard room > 0 else { continue }
             for doc in try postings(key, in: db).recent.prefix(room) { hits.update(doc, initial: 0) { $0 += weight } }
         }
         // The best few of a few hundred: kept in order as they come, not sorted all.
