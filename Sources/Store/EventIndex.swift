@@ -49,7 +49,8 @@ public struct EventPlacement: Equatable, Sendable {
 /// of their features, a cosine: each feature weighs `ln(1 + N / (1 + df)) / ln(1 + N)` (N stories
 /// indexed, df of them holding it) times `1 + ln(mentions)`, so a long story that names everyone
 /// in a crisis does not link to every short one, and the names a story is about count most.
-/// Stories published further apart than `maximumApart` never link.
+/// Stories published further apart than `maximumApart` never link, nor do two stories of one
+/// language that share names only, and no number, day, weekday or acronym.
 ///
 /// Like `DedupIndex`, stories are placed inside the caller's write transaction, and the index is
 /// a window: `compact(in:before:)` removes the stories stored before the dedup window's start.
@@ -211,12 +212,17 @@ public final class EventIndex {
                 func theirKey(_ index: Int) -> Int64 { theirKeys.loadUnaligned(fromByteOffset: index * 8, as: Int64.self) }
                 var shared = 0
                 var sharedNumbers = 0
+                var sharedNames = 0
                 var product = 0.0
                 for (index, key) in keys.enumerated() {
                     // A story has at most `EventFeatures.limit` features: a scan beats a dictionary.
                     guard let theirs = (0..<theirCount).first(where: { theirKey($0) == key }) else { continue }
                     shared += 1
-                    if EventFeatures.kind(of: key) == .number { sharedNumbers += 1 }
+                    switch EventFeatures.kind(of: key) {
+                    case .number: sharedNumbers += 1
+                    case .name: sharedNames += 1
+                    default: break
+                    }
                     product += weights[index] * rarity[index] * Self.mentionWeight(Int(theirMentions[theirs]))
                 }
                 // Two stories that both state numbers, none of them the same, tell different facts:
@@ -224,6 +230,11 @@ public final class EventIndex {
                 if sharedNumbers == 0, hasNumbers, (0..<theirKeys.count / 8).contains(where: { EventFeatures.kind(of: theirKey($0)) == .number }) { return }
                 let score = product / (norm * theirNorm)
                 let sameLanguage = code.map { row.text(column: 2, isNilOr: $0) } ?? true
+                // Two stories of one language also share the capitalized words of their language
+                // that name no one: two German guides to car loans share `Bank`, `Fahrzeug` and
+                // `Autokredit` and report nothing. They link only when they also share a fact that
+                // is no such word: a number, a day, a weekday or an acronym.
+                if sameLanguage, sharedNames == shared { return }
                 let threshold = sameLanguage ? settings.sameLanguageThreshold : settings.threshold
                 if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
                     best = EventPlacement(event: sqlite3_column_int64(row, 5), eventLabel: row.text(column: 6), matched: candidate, score: score)

@@ -58,6 +58,17 @@ enum EventStories {
 
         Captain Jörn Petersen was questioned by the water police in Husum. The ship was towed to Dagebüll for inspection, and services to the island resume on Friday with a replacement vessel carrying up to 600 passengers.
         """
+    /// Two German guides to car loans: they share many nouns, and no happening.
+    static let carLoanGuideA = """
+        Wer ein Auto kaufen will, vergleicht am besten die Angebote. Ein Autokredit der Hausbank ist oft teurer als der Kredit einer Autobank, und der Händler gewährt bei Barzahlung häufig einen Rabatt auf das Fahrzeug.
+
+        Die Bank behält den Fahrzeugbrief als Sicherheit, bis der Autokredit abbezahlt ist. Wer den Kredit früher tilgt, spart Zinsen.
+        """
+    static let carLoanGuideB = """
+        Leasing oder Finanzierung? Beim Autokredit zahlt man das Fahrzeug in Raten ab. Viele Händler arbeiten mit einer Autobank zusammen, doch die eigene Bank bietet oft bessere Konditionen.
+
+        Mit dem Kredit wird man zum Barzahler und kann beim Händler einen Rabatt aushandeln.
+        """
     static let unrelatedEN = """
         The city council of Leeds approved a plan on Tuesday to plant 4,000 trees along its ring road by 2030, at a cost of 2.1 million pounds.
 
@@ -89,6 +100,21 @@ extension EventLinkingTests {
         #expect(events[2] == events[0] && events[3] == events[0], "de, en and fr reports of the accident: \(events)")
         #expect(Set(events).count == 3, "the unrelated story and the salvage are events of their own: \(events)")
         #expect(Set(stored.map(\.cluster)).count == 5, "linked, not merged: each report is its own story")
+    }
+
+    @Test("two stories of one language that share only capitalized words (German nouns) are apart; sharing a number as well, they are one event")
+    func sameLanguageNeedsAFact() throws {
+        for fact in ["", "\n\nDie Zinsen liegen derzeit bei 3,9 Prozent."] {
+            let (directory, _, stored) = try Self.store([
+                (EventStories.carLoanGuideA + fact, "de", "2025-11-04T10:00:00Z"), (EventStories.carLoanGuideB + fact, "de", "2025-11-04T11:00:00Z"),
+            ])
+            defer { directory.remove() }
+            if fact.isEmpty {
+                #expect(stored[1].event != stored[0].event, "Autokredit, Autobank, Händler, Rabatt, Fahrzeug and Bank are no event")
+            } else {
+                #expect(stored[1].event == stored[0].event, "the same nouns and 3,9 Prozent")
+            }
+        }
     }
 
     @Test("a copy of a story is in its story's event")
