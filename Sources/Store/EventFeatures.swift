@@ -50,13 +50,14 @@ public struct EventFeatures: Sendable {
         mentions = read.mentions
     }
 
-    /// The bytes of an article read for its features: about the first 4 000 (six to eight
+    /// The bytes of an article read for its features: about the first 3 000 (five or six
     /// paragraphs), ending at a space or line break. A report states who, what, where and when
     /// in its opening paragraphs; what follows is background that other events of the same
     /// story share, and the cost per article then stays bounded however long it is (a live blog
-    /// runs to a hundred thousand bytes). Measured in `Benchmarks/events.sh`: from 3 000 to 5 000
-    /// bytes the links are the same as with the whole text but for one pair either way, and
-    /// linking costs a third less.
+    /// runs to a hundred thousand bytes). Measured in `Benchmarks/events.sh`: at 3 000 bytes the
+    /// real pages give six more same-event pairs than at 4 000 (more reports of one debate
+    /// joining its event), with the thresholds rising with the time between stories (see
+    /// `EventSettings.thresholdRise`); at 2 500 a wrong pair comes in.
     static func opening(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         guard bytes.count > openingLength else { return bytes }
         var end = openingLength
@@ -69,7 +70,7 @@ public struct EventFeatures: Sendable {
     }
 
     /// See `opening(_:)`.
-    static let openingLength = 4_000
+    static let openingLength = 3_000
 
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, reading: NameSkeleton.Reading) -> (keys: [Int64], mentions: [Int]) {
         let common = NameSkeleton.Reading(language: nil)

@@ -20,6 +20,12 @@ public struct EventSettings: Sendable {
     /// story days later are events of their own, and this is what keeps the daily reports of a
     /// long crisis apart when they share every name.
     public var maximumApart: TimeInterval = 2 * 86_400
+    /// How much more evidence stories published apart need: both thresholds rise by this share
+    /// of themselves at `maximumApart`, in proportion to the time between. Reports of one event
+    /// come within hours of each other; a day or more later, stories of the same crisis that
+    /// share its people and its toll are mostly the next event. 0.5 is the middle of the range
+    /// (0.25 to 0.75) in which no check of `Benchmarks/events.sh` loses a same-event pair.
+    public var thresholdRise = 0.5
     /// The rarest features of a story looked up in the index (each with its most recent
     /// stories, `EventIndex.recentPerKey`): the cost per story stays flat however large the
     /// index grows.
@@ -49,7 +55,8 @@ public struct EventPlacement: Equatable, Sendable {
 /// of their features, a cosine: each feature weighs `ln(1 + N / (1 + df)) / ln(1 + N)` (N stories
 /// indexed, df of them holding it) times `1 + ln(mentions)`, so a long story that names everyone
 /// in a crisis does not link to every short one, and the names a story is about count most.
-/// Stories published further apart than `maximumApart` never link, nor do two stories of one
+/// The thresholds rise with the time between two stories' publication (`thresholdRise`). Stories
+/// published further apart than `maximumApart` never link, nor do two stories of one
 /// language that share names only, and no number, day, weekday or acronym.
 ///
 /// Like `DedupIndex`, stories are placed inside the caller's write transaction, and the index is
@@ -205,7 +212,8 @@ public final class EventIndex {
         for candidate in try candidates(keys: keys, counts: counts, rarity: rarity, in: db) {
             try read.run(candidate, in: db) { row in
                 let theirNorm = sqlite3_column_double(row, 1)
-                guard abs(sqlite3_column_double(row, 0) - published.timeIntervalSince1970) <= settings.maximumApart, theirNorm > 0 else { return }
+                let apart = abs(sqlite3_column_double(row, 0) - published.timeIntervalSince1970)
+                guard apart <= settings.maximumApart, theirNorm > 0 else { return }
                 let theirKeys = row.blob(column: 3)
                 let theirMentions = row.blob(column: 4)
                 let theirCount = min(theirKeys.count / 8, theirMentions.count)
@@ -235,7 +243,8 @@ public final class EventIndex {
                 // `Autokredit` and report nothing. They link only when they also share a fact that
                 // is no such word: a number, a day, a weekday or an acronym.
                 if sameLanguage, sharedNames == shared { return }
-                let threshold = sameLanguage ? settings.sameLanguageThreshold : settings.threshold
+                let threshold = (sameLanguage ? settings.sameLanguageThreshold : settings.threshold)
+                    * (1 + settings.thresholdRise * (apart > 0 ? apart / settings.maximumApart : 0))
                 if shared >= settings.minimumShared, score >= threshold, score > best?.score ?? 0 {
                     best = EventPlacement(event: sqlite3_column_int64(row, 5), eventLabel: row.text(column: 6), matched: candidate, score: score)
                 }
