@@ -117,6 +117,32 @@ extension EventLinkingTests {
         }
     }
 
+    @Test("the thresholds rise with the time between two stories: a score that links two reports hours apart does not link them a day and a half apart")
+    func thresholdsRiseWithTimeApart() throws {
+        func placeSecond(hoursApart: Double, threshold: Double) throws -> EventPlacement {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+            var settings = EventSettings()
+            settings.threshold = threshold
+            let index = EventIndex(settings: settings)
+            return try database.write { db in
+                try index.batch(in: db) { batch in
+                    let day = IndexFixture.day
+                    _ = try batch.place(doc: 1, features: EventFeatures(text: EventStories.accidentDE, language: "de"), language: "de", published: day, time: day)
+                    return try batch.place(doc: 2, features: EventFeatures(text: EventStories.accidentEN, language: "en"), language: "en",
+                                           published: day.addingTimeInterval(hoursApart * 3_600), time: day)
+                }
+            }
+        }
+        let score = try #require(try placeSecond(hoursApart: 0, threshold: 0.2).score)
+        // Just below the score: met 2 hours apart (the threshold 1.02 times as high), not 36 hours
+        // apart (1.375 times).
+        let threshold = score * 0.9
+        #expect(try placeSecond(hoursApart: 2, threshold: threshold).event == 1)
+        #expect(try placeSecond(hoursApart: 36, threshold: threshold).event == 2)
+    }
+
     @Test("a copy of a story is in its story's event")
     func copiesFollowTheirStory() throws {
         let (directory, _, stored) = try Self.store([
