@@ -120,20 +120,12 @@ extension EventLinkingTests {
     @Test("the thresholds rise with the time between two stories: a score that links two reports hours apart does not link them a day and a half apart")
     func thresholdsRiseWithTimeApart() throws {
         func placeSecond(hoursApart: Double, threshold: Double) throws -> EventPlacement {
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
             var settings = EventSettings()
             settings.threshold = threshold
-            let index = EventIndex(settings: settings)
-            return try database.write { db in
-                try index.batch(in: db) { batch in
-                    let day = IndexFixture.day
-                    _ = try batch.place(doc: 1, features: EventFeatures(text: EventStories.accidentDE, language: "de"), language: "de", published: day, time: day)
-                    return try batch.place(doc: 2, features: EventFeatures(text: EventStories.accidentEN, language: "en"), language: "en",
-                                           published: day.addingTimeInterval(hoursApart * 3_600), time: day)
-                }
-            }
+            let fixture = try IndexFixture(settings: settings)
+            defer { fixture.directory.remove() }
+            return try fixture.place([(1, EventFeatures(text: EventStories.accidentDE, language: "de"), "de"),
+                                      (2, EventFeatures(text: EventStories.accidentEN, language: "en"), "en")], hoursAfter: [0, hoursApart])[1]
         }
         let score = try #require(try placeSecond(hoursApart: 0, threshold: 0.2).score)
         // Just below the score: met 2 hours apart (the threshold 1.02 times as high), not 36 hours
@@ -191,19 +183,24 @@ extension EventLinkingTests {
     struct IndexFixture {
         let directory: TemporaryDirectory
         let database: DatabaseQueue
-        let index = EventIndex()
+        let index: EventIndex
         static let day = Date(timeIntervalSince1970: 1_762_280_000)
 
-        init() throws {
+        init(settings: EventSettings = EventSettings()) throws {
             directory = try TemporaryDirectory()
             database = try StoreDatabase.open(at: directory.path("events.sqlite"), durable: false)
+            index = EventIndex(settings: settings)
         }
 
-        /// Places stories `(doc, features, language)` in one batch, in order.
-        func place(_ stories: [(doc: Int64, features: EventFeatures, language: String)]) throws -> [EventPlacement] {
+        /// Places stories `(doc, features, language)` in one batch, in order, all stored at `day`
+        /// and each published `hoursAfter` it (0 past the end of `hoursAfter`).
+        func place(_ stories: [(doc: Int64, features: EventFeatures, language: String)], hoursAfter: [Double] = []) throws -> [EventPlacement] {
             try database.write { db in
                 try index.batch(in: db) { batch in
-                    try stories.map { try batch.place(doc: $0.doc, features: $0.features, language: $0.language, published: Self.day, time: Self.day) }
+                    try stories.enumerated().map { offset, story in
+                        let published = Self.day.addingTimeInterval((offset < hoursAfter.count ? hoursAfter[offset] : 0) * 3_600)
+                        return try batch.place(doc: story.doc, features: story.features, language: story.language, published: published, time: Self.day)
+                    }
                 }
             }
         }
