@@ -32,6 +32,13 @@ public struct EventSettings: Sendable {
     public var lookups = 8
     /// Stories verified per new story: those sharing the most lookup weight.
     public var candidateLimit = 6
+    /// Lookups a story must share with another to be verified against it. Two reports of one
+    /// event share several of their rarest features; one alone is mostly chance (a common
+    /// number, two names of one skeleton). In `Benchmarks/events.sh` no linked pair shares fewer
+    /// than two, and on the 100 000-story corpus this leaves three candidates per story to read
+    /// and score, not five. A story with at most `lookups` features held by others is unaffected
+    /// while `minimumShared` is at least as large: all it shares with another story is lookups.
+    public var minimumLookupsShared = 2
 
     public init() {}
 }
@@ -75,8 +82,15 @@ public final class EventIndex {
     /// The stored postings of the keys the batch has looked up: they change only when the batch
     /// is written, and the common keys (weekdays, a country's name) recur in most stories.
     private var stored = Int64Map<Postings>()
-    /// A story's candidates with the lookup weight they hold: reused from story to story.
-    private var hits = Int64Map<Double>(capacity: 1024)
+    /// A story's candidates with the lookups they hold: reused from story to story.
+    private var hits = Int64Map<Hit>(capacity: 1024)
+
+    /// What a candidate holds of a story's lookups.
+    private struct Hit {
+        /// The rarity of the lookups it holds, summed.
+        var weight = 0.0
+        var lookups = 0
+    }
 
     /// Stories kept per key, and looked through for candidates: its most recent. A story's
     /// candidates are found through its rarest keys, which few stories hold; a common key's
@@ -346,16 +360,18 @@ public final class EventIndex {
             var room = Self.recentPerKey
             if let entry = batchKeys[key] {
                 let recentPending = pendingDocs(entry).suffix(room)
-                for doc in recentPending { hits.update(doc, initial: 0) { $0 += weight } }
+                for doc in recentPending { hits.update(doc, initial: Hit()) { $0.weight += weight; $0.lookups += 1 } }
                 room -= recentPending.count
             }
             guard room > 0 else { continue }
-            for doc in try postings(key, in: db).recent.prefix(room) { hits.update(doc, initial: 0) { $0 += weight } }
+            for doc in try postings(key, in: db).recent.prefix(room) { hits.update(doc, initial: Hit()) { $0.weight += weight; $0.lookups += 1 } }
         }
         // The best few of a few hundred: kept in order as they come, not sorted all.
         var chosen: [(doc: Int64, weight: Double)] = []
         chosen.reserveCapacity(settings.candidateLimit + 1)
-        hits.forEach { doc, weight in
+        hits.forEach { doc, hit in
+            let weight = hit.weight
+            guard hit.lookups >= settings.minimumLookupsShared else { return }
             guard chosen.count < settings.candidateLimit || Self.ranksBefore((doc, weight), chosen[chosen.count - 1]) else { return }
             let place = chosen.firstIndex { Self.ranksBefore((doc, weight), $0) } ?? chosen.count
             chosen.insert((doc, weight), at: place)

@@ -135,6 +135,27 @@ extension EventLinkingTests {
         #expect(try placeSecond(hoursApart: 36, threshold: threshold).event == 2)
     }
 
+    @Test("a story is verified only against the stories that hold two of its lookups")
+    func candidatesHoldTwoLookups() throws {
+        let german = EventFeatures(text: EventStories.accidentDE, language: "de")
+        let english = EventFeatures(text: EventStories.accidentEN, language: "en")
+        // The English report's rarest feature is its weekday, which the German one does not name
+        // (`Dienstagabend`) and only this other story holds; the next rarest is held by both
+        // German copies. Of the English report's two lookups, they hold one.
+        let weekday = EventFeatures(text: "The meeting is on Tuesday.", language: "en")
+        #expect(weekday.keys.count == 1 && english.keys.contains(weekday.keys[0]) && !german.keys.contains(weekday.keys[0]))
+        func placeEnglish(minimumLookupsShared: Int) throws -> EventPlacement {
+            var settings = EventSettings()
+            settings.lookups = 2
+            settings.minimumLookupsShared = minimumLookupsShared
+            let fixture = try IndexFixture(settings: settings)
+            defer { fixture.directory.remove() }
+            return try fixture.place([(1, german, "de"), (2, german, "de"), (3, weekday, "en"), (4, english, "en")])[3]
+        }
+        #expect(try placeEnglish(minimumLookupsShared: 1).event == 1)
+        #expect(try placeEnglish(minimumLookupsShared: 2).event == 4)
+    }
+
     @Test("a copy of a story is in its story's event")
     func copiesFollowTheirStory() throws {
         let (directory, _, stored) = try Self.store([
