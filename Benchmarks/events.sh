@@ -11,8 +11,8 @@
 #     articles all dated within one day: a dense stream.
 #  3. Cost: `store dedup` and `store dedup --events` on the synthesized corpora of
 #     Benchmarks/dedup_corpus.py (100 000 and 1 000 000 documents, all within one window, so the
-#     index holds every one), on one core: µs per document (the fastest of five runs in turn up
-#     to 100 000), and what linking adds.
+#     index holds every one): both run at the same moment, one per core, in pairs with the cores
+#     swapped; µs per document and what linking adds, the median of the pairs.
 # Usage: Benchmarks/events.sh [--sizes "100000 1000000"]
 # Parts 1 (background) to 3 read the dev sets beside the repository (../shared/data); without
 # them only the hand-written evaluation runs, and the script says so.
@@ -81,32 +81,39 @@ python3 "$here/events_eval.py" real "$work/real-one-day.jsonl" "$work/devtexts.j
 "$bin/store" dedup --events "$work/real-one-day.jsonl" > "$work/real-one-day-out.jsonl"
 python3 "$here/events_eval.py" real-score "$work/real-one-day.jsonl" "$work/real-one-day-out.jsonl" "$here/events/real-judgments.tsv"
 
-echo "== cost: store dedup with and without --events, one core (taskset -c 0), index in a temporary SQLite file"
+echo "== cost: store dedup with and without --events at the same moment, one per core (taskset), index in a temporary SQLite file"
 for size in $sizes; do
     corpus="$work/corpus-$size.jsonl"
     if [[ ! -s "$corpus" ]]; then
         python3 "$here/dedup_corpus.py" "$work/devtexts.jsonl" "$size" > "$corpus.partial"
         mv "$corpus.partial" "$corpus"
     fi
-    # This machine's timings drift by a tenth from run to run: up to 100 000 documents the two
-    # modes run in turn five times and the fastest of each counts (a million takes minutes: once).
-    runs=1; [[ $size -le 100000 ]] && runs=5
-    rm -f "$work/time-plain.txt" "$work/time-events.txt"
-    for run in $(seq "$runs"); do
-        for mode in plain events; do
-            flags=(); [[ $mode == events ]] && flags=(--events)
-            /usr/bin/time -f "%e %U %M" -o "$work/time-$mode.run" taskset -c 0 "$bin/store" dedup "${flags[@]}" "$corpus" > "$work/out-$mode-$size.jsonl"
-            cat "$work/time-$mode.run" >> "$work/time-$mode.txt"
+    # This machine's timings drift by a tenth within minutes, so runs in turn compare moments as
+    # much as modes. A pair runs both modes at once, one on each core, under the same load, then
+    # again with the cores swapped: what linking adds is each pair's ratio, and the figure is
+    # their median (three rounds up to 100 000 documents, one at a million).
+    rounds=1; [[ $size -le 100000 ]] && rounds=3
+    rm -f "$work/pairs.txt"
+    for round in $(seq "$rounds"); do
+        for swap in 0 1; do
+            /usr/bin/time -f "%e %M" -o "$work/time-plain.run" taskset -c "$swap" "$bin/store" dedup "$corpus" > "$work/out-plain-$size.jsonl" &
+            plain=$!
+            /usr/bin/time -f "%e %M" -o "$work/time-events.run" taskset -c $((1 - swap)) "$bin/store" dedup --events "$corpus" > "$work/out-events-$size.jsonl" &
+            events=$!
+            wait "$plain" "$events"
+            echo "$(cat "$work/time-plain.run") $(cat "$work/time-events.run")" >> "$work/pairs.txt"
         done
     done
-    python3 - "$size" "$work/time-plain.txt" "$work/time-events.txt" "$work/out-events-$size.jsonl" <<'PY'
-import json, sys
+    python3 - "$size" "$work/pairs.txt" "$work/out-events-$size.jsonl" <<'PY'
+import json, statistics, sys
 size = int(sys.argv[1])
-(plain, plain_user, plain_rss), (events, events_user, events_rss) = (min([float(v) for v in line.split()] for line in open(p) if line.strip())
-                                                                      for p in sys.argv[2:4])
-linked = sum(1 for line in open(sys.argv[4]) if (r := json.loads(line)) and r.get("duplicate_of") is None and r.get("event") != r.get("id"))
-print(f"{size:>9} docs: store dedup {plain * 1e6 / size:7.1f} µs/doc, with --events {events * 1e6 / size:7.1f} µs/doc: "
-      f"linking adds {(events - plain) * 1e6 / size:6.1f} µs/doc ({(events - plain) / plain * 100:+.0f} %); peak RSS {plain_rss / 1024:.0f} → {events_rss / 1024:.0f} MiB; "
-      f"{linked} stories linked to an event")
+pairs = [[float(v) for v in line.split()] for line in open(sys.argv[2]) if line.strip()]
+ratios = sorted(events / plain for plain, _, events, _ in pairs)
+plain = statistics.median(p[0] for p in pairs)
+events = statistics.median(p[2] for p in pairs)
+linked = sum(1 for line in open(sys.argv[3]) if (r := json.loads(line)) and r.get("duplicate_of") is None and r.get("event") != r.get("id"))
+print(f"{size:>9} docs, {len(pairs)} pairs: store dedup {plain * 1e6 / size:7.1f} µs/doc, with --events {events * 1e6 / size:7.1f} µs/doc (medians); "
+      f"linking adds {(statistics.median(ratios) - 1) * 100:+.0f} % (median of the pairs; each: {', '.join(f'{(r - 1) * 100:+.0f}' for r in ratios)} %); "
+      f"peak RSS {max(p[1] for p in pairs) / 1024:.0f} → {max(p[3] for p in pairs) / 1024:.0f} MiB; {linked} stories linked to an event")
 PY
 done
