@@ -27,6 +27,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
+[[ -z "$sizes" ]] || (( $(nproc) >= 2 )) || { echo "events.sh: the cost is timed on two cores at once, and this machine has $(nproc); --sizes \"\" skips it" >&2; exit 2; }
 mkdir -p "$work"
 [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 swift build -c release --package-path "$here/.." --product store >&2
