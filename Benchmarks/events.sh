@@ -101,7 +101,7 @@ for size in $sizes; do
             plain=$!
             /usr/bin/time -f "%e %M" -o "$work/time-events.run" taskset -c $((1 - swap)) "$bin/store" dedup --events "$corpus" > "$work/out-events-$size.jsonl" &
             events=$!
-            wait "$plain" "$events"
+            wait "$plain"; wait "$events"  # each run's own status: one that fails stops the script
             echo "$(cat "$work/time-plain.run") $(cat "$work/time-events.run")" >> "$work/pairs.txt"
         done
     done
